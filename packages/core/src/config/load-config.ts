@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import * as z from 'zod';
+import { ConfigSchema, type Config } from './schema';
+import { EXIT } from '../exit-codes';
+
+/** A config that cannot be used. Carries EX_CONFIG so every binary exits the same way. */
+export class ConfigError extends Error {
+  readonly exitCode = EXIT.CONFIG;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** The file it came from, or null when it was missing and the defaults apply. */
+  source: string | null;
+}
+
+function describeIssues(file: string, error: z.ZodError): string {
+  const lines = error.issues.map((issue) => {
+    const field = issue.path.length ? issue.path.join('.') : '(top level)';
+    return `  ${field}: ${issue.message}`;
+  });
+  return `invalid config ${file}:\n${lines.join('\n')}`;
+}
+
+/** Pure: validates an already-parsed value. */
+export function parseConfig(value: unknown, file: string): Config {
+  const result = ConfigSchema.safeParse(value);
+  if (!result.success) throw new ConfigError(describeIssues(file, result.error));
+  return result.data;
+}
+
+/** Reads the config file. A missing file means defaults; an unreadable or invalid one is a ConfigError. Never writes. */
+export async function loadConfig(file: string): Promise<LoadedConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { config: parseConfig({}, file), source: null };
+    throw new ConfigError(`couldn't read config ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`invalid config ${file}: not valid JSON (${(err as Error).message})`, { cause: err });
+  }
+  return { config: parseConfig(value, file), source: file };
+}

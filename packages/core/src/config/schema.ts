@@ -1,0 +1,57 @@
+import * as z from 'zod';
+import { PolicyConfigSchema } from '../policy/policy-config';
+
+const percent = z.number().min(0).max(100);
+
+const CheckThresholdsSchema = z.looseObject({
+  enabled: z.boolean().optional(),
+  warn: z.number().optional(),
+  crit: z.number().optional(),
+});
+
+export const ConfigSchema = z.strictObject({
+  logging: z
+    .strictObject({
+      level: z.enum(['error', 'warn', 'notice', 'info', 'debug']).default('info'),
+      errorLogMaxBytes: z.number().int().min(4096).default(1_048_576),
+      errorLogFiles: z.number().int().min(1).max(50).default(5),
+    })
+    .prefault({}),
+  state: z
+    .strictObject({
+      /** A lock whose holder stopped refreshing it for this long is taken over (proper-lockfile's minimum is 2000). */
+      lockStaleMs: z.number().int().min(2000).max(600_000).default(10_000),
+      maxIncidents: z.number().int().min(10).max(1_000_000).default(5000),
+    })
+    .prefault({}),
+  policy: PolicyConfigSchema.prefault({}),
+  healthcheck: z
+    .strictObject({
+      checks: z.record(z.string(), CheckThresholdsSchema).default({}),
+      heartbeatStaleSec: z.number().int().min(10).default(300),
+      killStaleSessions: z.boolean().default(false),
+      restartCap: z.strictObject({ max: z.number().int().min(0).default(3), windowMin: z.number().min(1).default(15) }).prefault({}),
+    })
+    .prefault({}),
+  idle: z
+    .strictObject({
+      cpuPercent: percent.default(5),
+      minutes: z.number().min(1).default(30),
+      shape: z.enum(['auto', 'micro', 'a1', 'other']).default('auto'),
+    })
+    .prefault({}),
+  learn: z
+    .strictObject({
+      autoRemediation: z.boolean().default(false),
+      autoRemediationAllow: z.array(z.string()).default(['systemctl restart']),
+      suggestionMinConfidence: z.number().min(0).max(1).default(0.8),
+    })
+    .prefault({}),
+  ollama: z
+    .strictObject({
+      url: z.url().optional(),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;

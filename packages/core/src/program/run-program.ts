@@ -1,0 +1,76 @@
+import { parseProgramArgs, helpText, type ProgramSpec, type ParsedArgs } from '../cli/common-args';
+import { resolvePaths, type ResolvedPaths } from '../paths/resolve-paths';
+import { loadConfig } from '../config/load-config';
+import type { Config } from '../config/schema';
+import { createLogger, type Logger } from '../log/logger';
+import { DocumentStore } from '../state/document-store';
+import { runMain } from '../guard/run-main';
+import { redactSecrets } from '../redact/redact-secrets';
+import { VERSION } from '../version';
+import { EXIT } from '../exit-codes';
+
+export interface ProgramContext {
+  args: ParsedArgs;
+  paths: ResolvedPaths;
+  config: Config;
+  configSource: string | null;
+  logger: Logger;
+  store: DocumentStore;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface ProgramIo {
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  stdout: NodeJS.WritableStream;
+}
+
+const defaultIo = (): ProgramIo => ({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd(), stdout: process.stdout });
+
+/**
+ * The start of every binary: flags, then paths, then config, then logger and store, then `body`
+ * under the guard. --help and --version print to stdout and touch nothing else.
+ */
+export async function runProgram(
+  spec: ProgramSpec & { resident?: boolean },
+  body: (ctx: ProgramContext) => Promise<number>,
+  io: ProgramIo = defaultIo(),
+): Promise<void> {
+  let logger: Logger | undefined;
+  let store: DocumentStore | undefined;
+  await runMain(
+    async () => {
+      const args = parseProgramArgs(spec, io.argv);
+      if (args.help) {
+        io.stdout.write(helpText(spec));
+        return EXIT.OK;
+      }
+      if (args.version) {
+        io.stdout.write(`${spec.name} ${VERSION}\n`);
+        return EXIT.OK;
+      }
+      const paths = resolvePaths({ stateDirFlag: args.stateDir, logDirFlag: args.logDir, configFlag: args.config, env: io.env, cwd: io.cwd });
+      const { config, source } = await loadConfig(paths.configFile);
+      logger = createLogger({
+        program: spec.name,
+        level: config.logging.level,
+        logDir: paths.logDir,
+        errorLogMaxBytes: config.logging.errorLogMaxBytes,
+        errorLogFiles: config.logging.errorLogFiles,
+        redact: redactSecrets,
+      });
+      store = new DocumentStore({ stateDir: paths.stateDir, logger, lockStaleMs: config.state.lockStaleMs, maxIncidents: config.state.maxIncidents });
+      logger.debug(`${spec.name} ${VERSION} starting`, { stateDir: paths.stateDir, config: source ?? `${paths.configFile} (missing, defaults)` });
+      return body({ args, paths, config, configSource: source, logger, store, env: io.env });
+    },
+    {
+      program: spec.name,
+      resident: spec.resident ?? false,
+      getLogger: () => logger,
+      recordIncident: async (summary, evidence) => {
+        await store?.appendIncident({ source: 'guard', severity: 'crit', subject: spec.name, summary, evidence });
+      },
+    },
+  );
+}

@@ -1,0 +1,207 @@
+import { mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import lockfile from 'proper-lockfile';
+import { writeFileAtomic } from './atomic-write';
+import { DOCUMENTS, type DocumentName, type DocumentTypes, type Incident, type IncidentsDoc } from './schemas';
+import { boundIncidents } from './bound-incidents';
+import type { Logger } from '../log/logger';
+
+export interface StoreOptions {
+  stateDir: string;
+  logger?: Logger;
+  lockStaleMs?: number;
+  maxIncidents?: number;
+  now?: () => Date;
+}
+
+/** What a caller supplies for a new incident; the store fills in id, times, count and status. */
+export interface NewIncident {
+  source: Incident['source'];
+  severity: Incident['severity'];
+  summary: string;
+  subject?: string;
+  evidence?: string[];
+  fingerprints?: string[];
+  patternId?: string;
+}
+
+/** A document that a newer release wrote. It is neither moved aside nor overwritten. */
+export class NewerVersionError extends Error {}
+
+const SUPPORTED_VERSION = 1;
+
+type Loaded<N extends DocumentName> = { doc: DocumentTypes[N]; movedAside: string | null; problem: string | null };
+
+export function newIncidentId(now: Date): string {
+  const stamp = now.toISOString().replace(/[-:TZ.]/g, '').slice(0, 14);
+  return `inc-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * The only way the programs touch state.json, incidents.json and patterns.json.
+ * Every read-modify-write happens under a proper-lockfile lock and ends in an atomic rename.
+ */
+export class DocumentStore {
+  readonly stateDir: string;
+  private readonly logger?: Logger;
+  private readonly lockStaleMs: number;
+  private readonly maxIncidents: number;
+  private readonly now: () => Date;
+  private dirReady: Promise<void> | null = null;
+
+  constructor(options: StoreOptions) {
+    this.stateDir = options.stateDir;
+    this.logger = options.logger;
+    this.lockStaleMs = Math.max(2000, options.lockStaleMs ?? 10_000);
+    this.maxIncidents = options.maxIncidents ?? 5000;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  pathOf(name: DocumentName): string {
+    return join(this.stateDir, DOCUMENTS[name].file);
+  }
+
+  /** A consistent snapshot without taking the lock (writes are atomic renames). A bad file is moved aside under the lock. */
+  async read<N extends DocumentName>(name: N): Promise<DocumentTypes[N]> {
+    const first = await this.load(name, false);
+    if (!first.problem) return first.doc;
+    return this.update(name, (doc) => structuredClone(doc));
+  }
+
+  /**
+   * Read-modify-write under the lock. `mutate` changes the document in place; its return value is
+   * passed back. The result is validated before it is written, so a bug cannot write a bad file.
+   */
+  async update<N extends DocumentName, R>(name: N, mutate: (doc: DocumentTypes[N]) => R | Promise<R>): Promise<R> {
+    const file = this.pathOf(name);
+    await this.ensureDir();
+    let compromised: Error | null = null;
+    const release = await this.lock(file, (err) => {
+      compromised = err;
+    });
+    let loaded: Loaded<N>;
+    let result: R;
+    try {
+      loaded = await this.load(name, true);
+      result = await mutate(loaded.doc);
+      const checked = DOCUMENTS[name].schema.safeParse(loaded.doc);
+      if (!checked.success) {
+        throw new Error(`refusing to write invalid ${file}: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      }
+      let toWrite = checked.data as DocumentTypes[N];
+      if (name === 'incidents') toWrite = boundIncidents(toWrite as IncidentsDoc, this.maxIncidents) as DocumentTypes[N];
+      if (compromised) throw new Error(`lock on ${file} was lost before the write`, { cause: compromised });
+      await writeFileAtomic(file, `${JSON.stringify(toWrite, null, 1)}\n`);
+    } finally {
+      await release().catch((err: unknown) => this.logger?.warn(`couldn't release lock on ${file}: ${(err as Error).message}`));
+    }
+    if (loaded.movedAside) await this.recordMoveAside(name, loaded.movedAside, loaded.problem ?? 'unreadable');
+    return result;
+  }
+
+  /** Appends one incident (under the lock) and returns it with its id. */
+  async appendIncident(input: NewIncident): Promise<Incident> {
+    const now = this.now().toISOString();
+    const incident: Incident = {
+      evidence: [],
+      fingerprints: [],
+      count: 1,
+      ...input,
+      id: newIncidentId(this.now()),
+      time: now,
+      lastSeen: now,
+      status: 'open',
+    };
+    await this.update('incidents', (doc) => {
+      doc.incidents.push(incident);
+    });
+    return incident;
+  }
+
+  private ensureDir(): Promise<void> {
+    this.dirReady ??= mkdir(this.stateDir, { recursive: true, mode: 0o750 }).then(() => undefined);
+    return this.dirReady;
+  }
+
+  private async lock(file: string, onCompromised: (err: Error) => void): Promise<() => Promise<void>> {
+    const stale = this.lockStaleMs;
+    try {
+      return await lockfile.lock(file, {
+        realpath: false,
+        stale,
+        // Long enough to outwait a stale lock left by a killed process, then take it over.
+        retries: { retries: Math.ceil((stale * 2) / 100) + 50, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true },
+        onCompromised: (err) => {
+          this.logger?.error(`lock on ${file} compromised: ${err.message}`);
+          onCompromised(err);
+        },
+      });
+    } catch (err) {
+      throw new Error(`couldn't lock ${file} (is another ldm process stuck?)`, { cause: err });
+    }
+  }
+
+  private async load<N extends DocumentName>(name: N, mayMoveAside: boolean): Promise<Loaded<N>> {
+    const spec = DOCUMENTS[name];
+    const file = this.pathOf(name);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { doc: spec.empty() as DocumentTypes[N], movedAside: null, problem: null };
+      throw new Error(`couldn't read ${file}`, { cause: err });
+    }
+    const problem = this.problemWith(file, text);
+    if (problem === null) {
+      return { doc: spec.schema.parse(JSON.parse(text)) as DocumentTypes[N], movedAside: null, problem: null };
+    }
+    if (!mayMoveAside) return { doc: spec.empty() as DocumentTypes[N], movedAside: null, problem };
+    const movedAside = await this.moveAside(file);
+    this.logger?.error(`${file} is corrupt (${problem}); moved it to ${movedAside} and started from an empty document`);
+    return { doc: spec.empty() as DocumentTypes[N], movedAside, problem };
+  }
+
+  private problemWith(file: string, text: string): string | null {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      return `not valid JSON: ${(err as Error).message}`;
+    }
+    const version = (value as { version?: unknown } | null)?.version;
+    if (typeof version === 'number' && version > SUPPORTED_VERSION) {
+      throw new NewerVersionError(`${file} has version ${version}, newer than this release understands (${SUPPORTED_VERSION}); upgrade the suite`);
+    }
+    const name = (Object.keys(DOCUMENTS) as DocumentName[]).find((n) => file.endsWith(DOCUMENTS[n].file))!;
+    const checked = DOCUMENTS[name].schema.safeParse(value);
+    if (checked.success) return null;
+    const issue = checked.error.issues[0]!;
+    return `invalid at ${issue.path.join('.') || '(top level)'}: ${issue.message}`;
+  }
+
+  private async moveAside(file: string): Promise<string> {
+    const stamp = this.now().toISOString().replace(/:/g, '-');
+    for (let n = 0; ; n++) {
+      const target = `${file}.corrupt-${stamp}${n ? `-${n}` : ''}`;
+      const exists = await stat(target).then(() => true, () => false);
+      if (exists) continue;
+      await rename(file, target);
+      return target;
+    }
+  }
+
+  private async recordMoveAside(name: DocumentName, movedTo: string, problem: string): Promise<void> {
+    try {
+      await this.appendIncident({
+        source: 'store',
+        severity: 'warn',
+        subject: this.pathOf(name),
+        summary: `${DOCUMENTS[name].file} was corrupt and was moved aside to ${movedTo}`,
+        evidence: [problem],
+      });
+    } catch (err) {
+      this.logger?.error(`couldn't record the move-aside of ${movedTo}: ${(err as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import * as z from 'zod';
+
+// Documents are loose objects: a newer binary may add fields, and an older one that rewrites
+// the file must carry them through rather than drop them.
+
+export const SEVERITIES = ['info', 'warn', 'crit'] as const;
+export const INCIDENT_SOURCES = ['healthcheck', 'boot-check', 'idle-watcher', 'mcp', 'guard', 'store'] as const;
+
+export const IncidentResolutionSchema = z.looseObject({
+  time: z.string(),
+  text: z.string(),
+  commands: z.array(z.string()).default([]),
+  worked: z.boolean(),
+  by: z.string().optional(),
+});
+
+export const IncidentSchema = z.looseObject({
+  id: z.string().min(1),
+  /** First seen, ISO 8601. */
+  time: z.string(),
+  lastSeen: z.string(),
+  /** How many times the same open problem was observed (dedup). */
+  count: z.number().int().min(1).default(1),
+  source: z.enum(INCIDENT_SOURCES),
+  severity: z.enum(SEVERITIES),
+  subject: z.string().optional(),
+  summary: z.string(),
+  evidence: z.array(z.string()).default([]),
+  fingerprints: z.array(z.string()).default([]),
+  patternId: z.string().optional(),
+  status: z.enum(['open', 'resolved']).default('open'),
+  resolvedAt: z.string().optional(),
+  resolution: IncidentResolutionSchema.optional(),
+});
+
+export const IncidentsDocSchema = z.looseObject({
+  version: z.literal(1),
+  incidents: z.array(IncidentSchema),
+});
+
+export const PatternResolutionSchema = z.looseObject({
+  action: z.string(),
+  commands: z.array(z.string()).default([]),
+  successes: z.number().int().min(0).default(0),
+  failures: z.number().int().min(0).default(0),
+  lastUsed: z.string().optional(),
+  /** Most recent outcomes first, true for worked; bounded. */
+  recent: z.array(z.boolean()).default([]),
+});
+
+export const PatternSchema = z.looseObject({
+  id: z.string().min(1),
+  fingerprint: z.string(),
+  template: z.string(),
+  subject: z.string().optional(),
+  subjects: z.array(z.string()).default([]),
+  count: z.number().int().min(0).default(0),
+  firstSeen: z.string(),
+  lastSeen: z.string(),
+  resolutions: z.array(PatternResolutionSchema).default([]),
+});
+
+export const PatternsDocSchema = z.looseObject({
+  version: z.literal(1),
+  patterns: z.array(PatternSchema),
+});
+
+export const HeartbeatSchema = z.looseObject({
+  pid: z.number().int().positive(),
+  startedAt: z.string(),
+  lastActivity: z.string(),
+  transport: z.enum(['stdio', 'http']).default('stdio'),
+  bootId: z.string().optional(),
+});
+
+export const AlertSchema = z.looseObject({
+  id: z.string(),
+  source: z.string(),
+  severity: z.enum(SEVERITIES),
+  message: z.string(),
+  since: z.string(),
+});
+
+export const StateDocSchema = z.looseObject({
+  version: z.literal(1),
+  mode: z.enum(['active', 'standby']).default('active'),
+  sessions: z.array(HeartbeatSchema).default([]),
+  alerts: z.array(AlertSchema).default([]),
+});
+
+export type Incident = z.infer<typeof IncidentSchema>;
+export type IncidentsDoc = z.infer<typeof IncidentsDocSchema>;
+export type Pattern = z.infer<typeof PatternSchema>;
+export type PatternsDoc = z.infer<typeof PatternsDocSchema>;
+export type StateDoc = z.infer<typeof StateDocSchema>;
+export type Heartbeat = z.infer<typeof HeartbeatSchema>;
+export type Alert = z.infer<typeof AlertSchema>;
+export type Severity = (typeof SEVERITIES)[number];
+export type IncidentSource = (typeof INCIDENT_SOURCES)[number];
+
+/** The three documents the programs share, with their file names and empty values. */
+export const DOCUMENTS = {
+  state: { file: 'state.json', schema: StateDocSchema, empty: (): StateDoc => StateDocSchema.parse({ version: 1 }) },
+  incidents: { file: 'incidents.json', schema: IncidentsDocSchema, empty: (): IncidentsDoc => ({ version: 1, incidents: [] }) },
+  patterns: { file: 'patterns.json', schema: PatternsDocSchema, empty: (): PatternsDoc => ({ version: 1, patterns: [] }) },
+} as const;
+
+export type DocumentName = keyof typeof DOCUMENTS;
+export interface DocumentTypes {
+  state: StateDoc;
+  incidents: IncidentsDoc;
+  patterns: PatternsDoc;
+}
