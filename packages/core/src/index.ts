@@ -4,6 +4,8 @@ export * from './paths/resolve-paths';
 export * from './config/schema';
 export * from './config/load-config';
 export * from './policy/policy-config';
+export * from './policy/types';
+export * from './learn/types';
 export * from './state/schemas';
 export * from './state/atomic-write';
 export * from './state/document-store';
