@@ -24,3 +24,8 @@ export * from './probe/disk';
 export * from './probe/processes';
 export * from './probe/mounts';
 export * from './probe/host-facts';
+export * from './learn/mask';
+export * from './learn/rank-patterns';
+export * from './learn/known-fix';
+export * from './learn/incident-engine';
+export * from './learn/auto-remediation';

@@ -48,15 +48,27 @@ export const PatternResolutionSchema = z.looseObject({
   recent: z.array(z.boolean()).default([]),
 });
 
+/** How to tell whether the failure a pattern describes is present now. Run by the boot check first. */
+export const PatternCheckSchema = z.discriminatedUnion('kind', [
+  z.looseObject({ kind: z.literal('unit-active'), unit: z.string() }),
+  z.looseObject({ kind: z.literal('config-test'), argv: z.array(z.string()).min(1) }),
+  z.looseObject({ kind: z.literal('journal-absent'), signature: z.string(), unit: z.string().optional() }),
+  z.looseObject({ kind: z.literal('threshold'), check: z.string(), metric: z.string(), op: z.enum(['<', '<=', '>', '>=']), value: z.number() }),
+]);
+
 export const PatternSchema = z.looseObject({
   id: z.string().min(1),
   fingerprint: z.string(),
   template: z.string(),
   subject: z.string().optional(),
   subjects: z.array(z.string()).default([]),
+  sources: z.array(z.string()).default([]),
   count: z.number().int().min(0).default(0),
   firstSeen: z.string(),
   lastSeen: z.string(),
+  /** Seconds after boot at which recent occurrences happened (bounded), for "within 10 min of boot". */
+  sinceBootSec: z.array(z.number()).default([]),
+  checks: z.array(PatternCheckSchema).default([]),
   resolutions: z.array(PatternResolutionSchema).default([]),
 });
 
@@ -91,6 +103,8 @@ export const StateDocSchema = z.looseObject({
 export type Incident = z.infer<typeof IncidentSchema>;
 export type IncidentsDoc = z.infer<typeof IncidentsDocSchema>;
 export type Pattern = z.infer<typeof PatternSchema>;
+export type PatternCheck = z.infer<typeof PatternCheckSchema>;
+export type PatternResolution = z.infer<typeof PatternResolutionSchema>;
 export type PatternsDoc = z.infer<typeof PatternsDocSchema>;
 export type StateDoc = z.infer<typeof StateDocSchema>;
 export type Heartbeat = z.infer<typeof HeartbeatSchema>;
