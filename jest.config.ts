@@ -15,6 +15,7 @@ const config: Config = {
   testMatch: ['<rootDir>/packages/*/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 60_000,
+  globalSetup: '<rootDir>/jest.global-setup.mjs',
 };
 
 export default config;

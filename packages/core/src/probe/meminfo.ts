@@ -19,11 +19,12 @@ export function parseMeminfo(text: string): MemInfo {
     if (value === undefined) throw new Error(`/proc/meminfo has no ${key} line`);
     return value;
   };
+  const total = need('MemTotal');
   const free = need('MemFree');
   // MemAvailable exists since Linux 3.14; estimate it on older kernels.
   const available = kb.get('MemAvailable') ?? free + (kb.get('Buffers') ?? 0) + (kb.get('Cached') ?? 0);
   return {
-    totalBytes: need('MemTotal'),
+    totalBytes: total,
     availableBytes: available,
     freeBytes: free,
     swapTotalBytes: kb.get('SwapTotal') ?? 0,

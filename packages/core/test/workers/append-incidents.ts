@@ -1,0 +1,17 @@
+// Test worker: appends incidents to one state dir and acknowledges each on stdout only after
+// appendIncident resolved, so the parent knows which appends must survive a SIGKILL.
+// usage: append-incidents.mjs STATE_DIR COUNT TAG [LOCK_STALE_MS]
+import { DocumentStore } from '@ldm/core';
+
+const [stateDir, countArg, tag, staleArg] = process.argv.slice(2);
+if (!stateDir || !countArg || !tag) {
+  process.stderr.write('usage: append-incidents STATE_DIR COUNT TAG [LOCK_STALE_MS]\n');
+  process.exit(64);
+}
+const store = new DocumentStore({ stateDir, lockStaleMs: Number(staleArg ?? 10_000) });
+const count = Number(countArg);
+for (let n = 0; n < count; n++) {
+  const incident = await store.appendIncident({ source: 'mcp', severity: 'info', summary: `${tag} append ${n}`, subject: tag });
+  process.stdout.write(`ack ${incident.id}\n`);
+}
+process.stdout.write('done\n');
