@@ -131,7 +131,7 @@ export class DocumentStore {
         realpath: false,
         stale,
         // Long enough to outwait a stale lock left by a killed process, then take it over.
-        retries: { retries: Math.ceil((stale * 2) / 100) + 50, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true },
+        retries: { retries: Math.ceil((stale * 2) / 25) + 50, factor: 1.2, minTimeout: 5, maxTimeout: 25, randomize: true },
         onCompromised: (err) => {
           this.logger?.error(`lock on ${file} compromised: ${err.message}`);
           onCompromised(err);
