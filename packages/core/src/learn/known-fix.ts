@@ -22,12 +22,14 @@ export interface MatchQuery {
   subject?: string;
 }
 
-/** Pure: how well a pattern matches a masked incident. Same template = 1; a different subject costs 10 %. */
+/** Pure: how well a pattern matches a masked incident. Same template = 1; a different subject costs 25 %. */
 export function matchConfidence(pattern: Pattern, query: MatchQuery): number {
   const exact = query.fingerprints.includes(pattern.fingerprint);
   const similarity = exact ? 1 : tokenSimilarity(pattern.template, query.template);
   const subjectKnown = !query.subject || !pattern.subject || pattern.subjects.includes(query.subject) || pattern.subject === query.subject;
-  return similarity * (subjectKnown ? 1 : 0.9);
+  // A fix learned on one unit rarely fits another (its commands name the unit), so a different
+  // subject alone keeps a match below the default 0.8 threshold.
+  return similarity * (subjectKnown ? 1 : 0.75);
 }
 
 /**

@@ -1,0 +1,204 @@
+import { describe, expect, test } from '@jest/globals';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DocumentStore, IncidentEngine, decideAutoRemediation, mergePatterns, rankPatterns, type RecordInput, type Pattern } from '@ldm/core';
+
+async function engineAt(start = Date.parse('2026-03-01T10:00:00Z')) {
+  const dir = await mkdtemp(join(tmpdir(), 'ldm-engine-'));
+  let clock = start;
+  const store = new DocumentStore({ stateDir: dir });
+  const engine = new IncidentEngine(store, { now: () => new Date(clock), uptimeSec: async () => 120 });
+  return { dir, store, engine, advance: (ms: number) => (clock += ms) };
+}
+
+interface Scenario {
+  name: string;
+  incident: (v: Variant) => RecordInput;
+  fix: { resolution: string; commands: string[] };
+}
+interface Variant {
+  pid: number;
+  ip: string;
+  host: string;
+  n: number;
+  time: string;
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: 'nginx fails on a bad config, fixed by reverting it',
+    incident: (v) => ({
+      source: 'healthcheck', severity: 'crit', subject: 'nginx.service',
+      summary: `nginx.service: Control process exited, code=exited, status=1/FAILURE`,
+      evidence: [`${v.time} ${v.host} nginx[${v.pid}]: nginx: [emerg] unknown directive "proxy_pas" in /etc/nginx/sites-enabled/app.conf:${v.n}`],
+    }),
+    fix: { resolution: 'reverted the site config from its .bak and restarted', commands: ['cp /etc/nginx/sites-enabled/app.conf.bak /etc/nginx/sites-enabled/app.conf', 'systemctl restart nginx'] },
+  },
+  {
+    name: 'the disk fills from the journal, fixed by a vacuum',
+    incident: (v) => ({
+      source: 'healthcheck', severity: 'crit', subject: '/',
+      summary: `disk / at ${90 + (v.n % 9)}% used; /var/log/journal holds ${v.n}.${v.pid % 10}G`,
+    }),
+    fix: { resolution: 'vacuumed the journal', commands: ['journalctl --vacuum-size=200M'] },
+  },
+  {
+    name: 'a process is OOM-killed, fixed by adding swap',
+    incident: (v) => ({
+      source: 'boot-check', severity: 'crit', subject: 'node',
+      summary: `Out of memory: Killed process ${v.pid} (node) total-vm:${v.n * 1000}kB, anon-rss:${v.n * 300}kB, file-rss:0kB, shmem-rss:0kB, UID:1000 pgtables:${v.n}kB oom_score_adj:0`,
+    }),
+    fix: { resolution: 'added a 2G swapfile', commands: ['fallocate -l 2G /swapfile', 'chmod 600 /swapfile', 'mkswap /swapfile', 'swapon /swapfile'] },
+  },
+  {
+    name: 'sshd gets brute-forced, fixed by fail2ban',
+    incident: (v) => ({
+      source: 'mcp', severity: 'warn', subject: 'sshd.service',
+      summary: `sshd: ${v.n * 7} failed password attempts for invalid user admin from ${v.ip} port ${v.pid} ssh2 in 10 minutes`,
+    }),
+    fix: { resolution: 'installed and enabled fail2ban', commands: ['apt-get install -y fail2ban', 'systemctl enable --now fail2ban'] },
+  },
+];
+
+const FIRST: Variant = { pid: 1234, ip: '203.0.113.7', host: 'web-1', n: 14, time: '2026-03-01T10:00:00+0000' };
+const SECOND: Variant = { pid: 98765, ip: '198.51.100.23', host: 'oci-micro-2', n: 57, time: '2026-04-17T23:41:09+0000' };
+
+describe('replay: the second time, every incident gets the right fix first', () => {
+  test('four failures learned once, replayed with other PIDs, times, IPs and hostnames', async () => {
+    const { engine, advance } = await engineAt();
+    for (const s of SCENARIOS) {
+      const first = await engine.record(s.incident(FIRST));
+      expect(first.suggestion).toBeNull();
+      expect(first.deduped).toBe(false);
+      await engine.resolve({ id: first.incident.id, ...s.fix, worked: true });
+      advance(3_600_000);
+    }
+    advance(30 * 86_400_000);
+    for (const s of SCENARIOS) {
+      const again = await engine.record(s.incident(SECOND));
+      expect({ scenario: s.name, commands: again.suggestion?.commands }).toEqual({ scenario: s.name, commands: s.fix.commands });
+      expect(again.suggestion!.confidence).toBeGreaterThanOrEqual(0.8);
+      expect(again.suggestion!.successes).toBe(1);
+      expect(again.deduped).toBe(false);
+    }
+  });
+
+  test('novel failures get no suggestion', async () => {
+    const { engine } = await engineAt();
+    for (const s of SCENARIOS) {
+      const r = await engine.record(s.incident(FIRST));
+      await engine.resolve({ id: r.incident.id, ...s.fix, worked: true });
+    }
+    const novel: RecordInput[] = [
+      { source: 'healthcheck', severity: 'crit', subject: 'postgresql.service', summary: 'postgresql.service: Main process exited, code=killed, status=9/KILL' },
+      { source: 'mcp', severity: 'warn', subject: 'certbot', summary: 'certbot: Certificate for example.org expires in 3 days and renewal failed: DNS problem' },
+      { source: 'healthcheck', severity: 'warn', subject: 'chronyd.service', summary: 'clock not synchronised: offset 4.2s from 10.0.0.1' },
+      // Same shape as the nginx failure but another unit: nginx's revert-and-restart would be wrong here.
+      { source: 'healthcheck', severity: 'crit', subject: 'php8.2-fpm.service', summary: 'php8.2-fpm.service: Control process exited, code=exited, status=1/FAILURE' },
+    ];
+    for (const n of novel) expect({ summary: n.summary, suggestion: (await engine.record(n)).suggestion }).toEqual({ summary: n.summary, suggestion: null });
+  });
+
+  test('a fix that failed is not preferred over one that worked', async () => {
+    const { engine } = await engineAt();
+    const s = SCENARIOS[0]!;
+    const a = await engine.record(s.incident(FIRST));
+    await engine.resolve({ id: a.incident.id, resolution: 'restarted only', commands: ['systemctl restart nginx'], worked: false });
+    const b = await engine.record(s.incident(SECOND));
+    expect(b.suggestion).toBeNull();
+    await engine.resolve({ id: b.incident.id, ...s.fix, worked: true });
+    const c = await engine.record(s.incident(FIRST));
+    expect(c.suggestion!.commands).toEqual(s.fix.commands);
+  });
+});
+
+describe('dedup', () => {
+  test('an ongoing problem updates one open incident; once cleared, a recurrence is a new incident of the same pattern', async () => {
+    const { engine, store, advance } = await engineAt();
+    const input = SCENARIOS[1]!.incident(FIRST);
+    const a = await engine.record(input);
+    advance(120_000);
+    const b = await engine.record(SCENARIOS[1]!.incident(SECOND));
+    expect(b.deduped).toBe(true);
+    expect(b.incident.id).toBe(a.incident.id);
+    expect(b.incident.count).toBe(2);
+    expect(b.incident.lastSeen).not.toBe(a.incident.lastSeen);
+    expect(await engine.clear('healthcheck', '/')).toEqual([a.incident.id]);
+    const c = await engine.record(input);
+    expect(c.deduped).toBe(false);
+    expect(c.incident.id).not.toBe(a.incident.id);
+    expect(c.incident.patternId).toBe(a.incident.patternId);
+    const { incidents } = await store.read('incidents');
+    expect(incidents.map((i) => i.status)).toEqual(['resolved', 'open']);
+    const { patterns } = await store.read('patterns');
+    expect(patterns).toHaveLength(1);
+    expect(patterns[0]!.count).toBe(2);
+    // A cleared incident teaches no fix.
+    expect(patterns[0]!.resolutions).toEqual([]);
+  });
+
+  test('the same problem from two sources, or on two subjects, stays apart', async () => {
+    const { engine } = await engineAt();
+    const base = SCENARIOS[1]!.incident(FIRST);
+    const a = await engine.record(base);
+    const b = await engine.record({ ...base, source: 'boot-check' });
+    const c = await engine.record({ ...base, subject: '/var' });
+    expect(new Set([a.incident.id, b.incident.id, c.incident.id]).size).toBe(3);
+  });
+
+  test('resolving an unknown id is a clear error', async () => {
+    const { engine } = await engineAt();
+    await expect(engine.resolve({ id: 'inc-nope', resolution: 'x', worked: true })).rejects.toThrow(/no incident with id "inc-nope"/);
+  });
+});
+
+describe('patterns', () => {
+  const pattern = (id: string, over: Partial<Pattern>): Pattern => ({
+    id, fingerprint: id, template: id, subjects: [], sources: [], count: 1, firstSeen: '2026-01-01T00:00:00Z',
+    lastSeen: '2026-03-01T00:00:00Z', sinceBootSec: [], checks: [], resolutions: [], ...over,
+  });
+  const now = new Date('2026-03-01T00:00:00Z');
+
+  test('ranking: frequency with recency decay, boot-relative first when asked', () => {
+    const frequentOld = pattern('old', { count: 50, lastSeen: '2025-12-01T00:00:00Z' });
+    const recent = pattern('recent', { count: 5 });
+    const boot = pattern('boot', { count: 1, sinceBootSec: [30, 45, 90] });
+    expect(rankPatterns([frequentOld, recent, boot], now).map((p) => p.id)).toEqual(['recent', 'boot', 'old']);
+    expect(rankPatterns([frequentOld, recent, boot], now, { bootFirst: true })[0]!.id).toBe('boot');
+  });
+
+  test('auto-remediation: only allowlisted, proven (3 successes) fixes with no failure in the last 5 uses', () => {
+    const rules = { enabled: true, allow: ['systemctl restart'] };
+    const fix = (successes: number, recent: boolean[], commands = ['systemctl restart nginx']) =>
+      pattern('p', { resolutions: [{ action: commands.join(' && '), commands, successes, failures: recent.filter((r) => !r).length, recent }] });
+    expect(decideAutoRemediation(fix(3, [true, true, true]), rules)).toMatchObject({ apply: true });
+    expect(decideAutoRemediation(fix(3, [true, true, true]), { ...rules, enabled: false })).toMatchObject({ apply: false });
+    expect(decideAutoRemediation(fix(2, [true, true]), rules)).toMatchObject({ apply: false, reason: expect.stringMatching(/needs 3/) });
+    expect(decideAutoRemediation(fix(9, [true, false, true, true, true, true]), rules)).toMatchObject({ apply: false, reason: expect.stringMatching(/last 5/) });
+    expect(decideAutoRemediation(fix(9, [true, true, true, true, true, false]), rules)).toMatchObject({ apply: true });
+    expect(decideAutoRemediation(fix(5, [true], ['rm -rf /var/cache/apt']), rules)).toMatchObject({ apply: false, reason: expect.stringMatching(/not in/) });
+    expect(decideAutoRemediation(fix(5, [true], ['systemctl restart nginx; rm -rf /']), rules)).toMatchObject({ apply: false });
+    expect(decideAutoRemediation(fix(5, [true], ['systemctl restarter x']), rules)).toMatchObject({ apply: false });
+  });
+
+  test('export then import on another host merges counts and fix outcomes and keeps local patterns', async () => {
+    const a = await engineAt();
+    const b = await engineAt();
+    for (const { engine } of [a, b]) {
+      const r = await engine.record(SCENARIOS[0]!.incident(FIRST));
+      await engine.resolve({ id: r.incident.id, ...SCENARIOS[0]!.fix, worked: true });
+    }
+    await b.engine.record(SCENARIOS[3]!.incident(FIRST));
+    const exported = await a.engine.exportPatterns();
+    const result = await b.engine.importPatterns(JSON.parse(JSON.stringify(exported)));
+    expect(result).toEqual({ added: 0, merged: 1 });
+    const { patterns } = await b.store.read('patterns');
+    expect(patterns).toHaveLength(2);
+    const nginx = patterns.find((p) => p.subject === 'nginx.service')!;
+    expect(nginx.count).toBe(2);
+    expect(nginx.resolutions[0]!.successes).toBe(2);
+    const into = { version: 1 as const, patterns: [] as Pattern[] };
+    expect(mergePatterns(into, exported)).toEqual({ added: 1, merged: 0 });
+  });
+});
