@@ -29,3 +29,4 @@ export * from './learn/rank-patterns';
 export * from './learn/known-fix';
 export * from './learn/incident-engine';
 export * from './learn/auto-remediation';
+export * from './learn/derive-checks';

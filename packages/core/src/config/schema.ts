@@ -45,6 +45,8 @@ export const ConfigSchema = z.strictObject({
       autoRemediation: z.boolean().default(false),
       autoRemediationAllow: z.array(z.string()).default(['systemctl restart']),
       suggestionMinConfidence: z.number().min(0).max(1).default(0.8),
+      /** patterns.json bound; patterns that carry a learned fix are never dropped for space. */
+      maxPatterns: z.number().int().min(10).max(100_000).default(2000),
     })
     .prefault({}),
   ollama: z

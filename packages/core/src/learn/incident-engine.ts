@@ -1,6 +1,8 @@
 import type { DocumentStore } from '../state/document-store';
 import { newIncidentId } from '../state/document-store';
-import type { Incident, IncidentSource, Pattern, PatternsDoc, Severity } from '../state/schemas';
+import type { Incident, IncidentSource, Pattern, PatternCheck, PatternsDoc, Severity } from '../state/schemas';
+import { deriveChecks, mergeChecks } from './derive-checks';
+import { patternScore } from './rank-patterns';
 import { maskMessage, templateId } from './mask';
 import { findKnownFixes, type KnownFix } from './known-fix';
 
@@ -10,6 +12,8 @@ export interface RecordInput {
   summary: string;
   subject?: string;
   evidence?: string[];
+  /** Checks that reveal this failure, known to the caller (e.g. the threshold a health check uses). */
+  checks?: PatternCheck[];
 }
 
 export interface RecordOutcome {
@@ -34,6 +38,8 @@ export interface EngineOptions {
   /** Seconds since boot, to learn boot-relative timing. */
   uptimeSec?: () => Promise<number | null>;
   minConfidence?: number;
+  /** patterns.json bound: past it, the lowest-ranked patterns without a known fix are dropped. */
+  maxPatterns?: number;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warn: 1, crit: 2 };
@@ -41,6 +47,21 @@ const MAX_EVIDENCE = 20;
 const MAX_BOOT_SAMPLES = 20;
 const MAX_RECENT_OUTCOMES = 10;
 const MAX_SUBJECTS = 20;
+const MAX_CHECKS = 8;
+const DEFAULT_MAX_PATTERNS = 2000;
+
+/** Keeps patterns.json bounded; patterns that carry a learned fix are never dropped for space. Mutates `doc`. */
+export function prunePatterns(doc: PatternsDoc, max: number, now: Date, keepId?: string): number {
+  const excess = doc.patterns.length - max;
+  if (excess <= 0) return 0;
+  const droppable = doc.patterns
+    .filter((p) => p.resolutions.length === 0 && p.id !== keepId)
+    .sort((a, b) => patternScore(a, now) - patternScore(b, now))
+    .slice(0, excess);
+  const drop = new Set(droppable.map((p) => p.id));
+  doc.patterns = doc.patterns.filter((p) => !drop.has(p.id));
+  return drop.size;
+}
 
 export function patternIdFor(fingerprint: string, subject: string | undefined): string {
   return `pat-${templateId(`${fingerprint}|${subject ?? ''}`)}`;
@@ -77,7 +98,8 @@ export class IncidentEngine {
     const now = this.now();
     const at = now.toISOString();
     const { template, fingerprint } = this.fingerprintOf(input.summary);
-    const evidenceFingerprints = (input.evidence ?? []).slice(0, 5).map((line) => this.fingerprintOf(line).fingerprint);
+    const evidencePrints = (input.evidence ?? []).slice(0, 5).map((line) => this.fingerprintOf(line));
+    const evidenceFingerprints = evidencePrints.map((p) => p.fingerprint);
     const fingerprints = [...new Set([fingerprint, ...evidenceFingerprints])];
     const patternId = patternIdFor(fingerprint, input.subject);
 
@@ -138,6 +160,9 @@ export class IncidentEngine {
       pattern.lastSeen = at;
       if (!pattern.sources.includes(input.source)) pattern.sources.push(input.source);
       if (input.subject && !pattern.subjects.includes(input.subject)) pattern.subjects = [...pattern.subjects, input.subject].slice(-MAX_SUBJECTS);
+      mergeChecks(pattern.checks, [...(input.checks ?? []), ...deriveChecks(input.subject, evidencePrints.map((p) => p.template))]);
+      pattern.checks = pattern.checks.slice(0, MAX_CHECKS);
+      prunePatterns(doc, this.options.maxPatterns ?? DEFAULT_MAX_PATTERNS, now, patternId);
       const [suggestion] = findKnownFixes(doc.patterns, { template, fingerprints, subject: input.subject }, this.minConfidence, 1);
       return { pattern: structuredClone(pattern), suggestion: suggestion ?? null };
     });

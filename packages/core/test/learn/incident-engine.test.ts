@@ -2,7 +2,10 @@ import { describe, expect, test } from '@jest/globals';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DocumentStore, IncidentEngine, decideAutoRemediation, mergePatterns, rankPatterns, type RecordInput, type Pattern } from '@ldm/core';
+import {
+  DocumentStore, IncidentEngine, decideAutoRemediation, deriveChecks, mergePatterns, prunePatterns, rankPatterns, templateSignature,
+  type RecordInput, type Pattern,
+} from '@ldm/core';
 
 async function engineAt(start = Date.parse('2026-03-01T10:00:00Z')) {
   const dir = await mkdtemp(join(tmpdir(), 'ldm-engine-'));
@@ -200,5 +203,43 @@ describe('patterns', () => {
     expect(nginx.resolutions[0]!.successes).toBe(2);
     const into = { version: 1 as const, patterns: [] as Pattern[] };
     expect(mergePatterns(into, exported)).toEqual({ added: 1, merged: 0 });
+  });
+});
+
+describe('the checks that reveal a pattern', () => {
+  test('a failed unit gives unit-active, its config test, and the evidence signature to look for', async () => {
+    const { engine } = await engineAt();
+    const r = await engine.record(SCENARIOS[0]!.incident(FIRST));
+    expect(r.pattern.checks).toEqual([
+      { kind: 'unit-active', unit: 'nginx.service' },
+      { kind: 'config-test', argv: ['nginx', '-t'] },
+      { kind: 'journal-absent', signature: expect.stringContaining('unknown directive "proxy_pas" in /etc/nginx/sites-enabled/app.conf'), unit: 'nginx.service' },
+    ]);
+    const again = await engine.record({ ...SCENARIOS[0]!.incident(SECOND), checks: [{ kind: 'threshold', check: 'memory', metric: 'available_pct', op: '>=', value: 10 }] });
+    expect(again.pattern.checks).toHaveLength(4);
+  });
+
+  test('non-unit subjects get no unit checks; templated units map to their daemon', () => {
+    expect(deriveChecks('/', [])).toEqual([]);
+    expect(deriveChecks('php8.2-fpm.service', [])).toContainEqual({ kind: 'config-test', argv: ['php-fpm', '-t'] });
+    expect(deriveChecks('getty@tty1.service', [])).toEqual([{ kind: 'unit-active', unit: 'getty@tty1.service' }]);
+    expect(templateSignature('<*> <*>')).toBeNull();
+  });
+});
+
+describe('patterns.json stays bounded', () => {
+  test('past maxPatterns the lowest-ranked patterns without a fix go; patterns with a fix stay', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ldm-engine-'));
+    const store = new DocumentStore({ stateDir: dir });
+    const engine = new IncidentEngine(store, { maxPatterns: 10 });
+    const fixed = await engine.record({ source: 'mcp', severity: 'warn', subject: 'keep-me', summary: 'the one failure with a fix' });
+    await engine.resolve({ id: fixed.incident.id, resolution: 'fixed it', commands: ['true'], worked: true });
+    const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet', 'kilo', 'lima', 'mike', 'november', 'oscar'];
+    for (const w of words) await engine.record({ source: 'mcp', severity: 'info', subject: w, summary: `subsystem ${w} reports trouble` });
+    const { patterns } = await store.read('patterns');
+    expect(patterns).toHaveLength(10);
+    expect(patterns.some((p) => p.subject === 'keep-me')).toBe(true);
+    expect(patterns.some((p) => p.subject === 'oscar')).toBe(true);
+    expect(prunePatterns({ version: 1, patterns: [] }, 5, new Date())).toBe(0);
   });
 });
