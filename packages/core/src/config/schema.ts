@@ -49,6 +49,23 @@ export const ConfigSchema = z.strictObject({
       maxPatterns: z.number().int().min(10).max(100_000).default(2000),
     })
     .prefault({}),
+  /** The Streamable HTTP transport (ldm-mcp-server --http). */
+  http: z
+    .strictObject({
+      /** Where to listen when systemd passes no socket. Anything but loopback needs the token too. */
+      listen: z.string().default('127.0.0.1:8765'),
+      /** One token, mode 0600; setup_mcp.sh generates it. */
+      tokenFile: z.string().default('/etc/linux-devops-mcp/http-token'),
+      /** Extra Host header values (host:port) to accept, e.g. behind a reverse proxy. */
+      allowedHosts: z.array(z.string()).default([]),
+      /** Extra browser origins (scheme://host[:port]) to accept. */
+      allowedOrigins: z.array(z.string()).default([]),
+      maxBodyBytes: z.number().int().min(1024).max(67_108_864).default(1_048_576),
+      rateLimit: z.strictObject({ perMinute: z.number().min(1).default(600), burst: z.number().int().min(1).default(60) }).prefault({}),
+      maxSessions: z.number().int().min(1).max(1000).default(16),
+      sessionIdleMin: z.number().min(1).default(30),
+    })
+    .prefault({}),
   ollama: z
     .strictObject({
       url: z.url().optional(),

@@ -1,0 +1,165 @@
+import { createServer as createNodeServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { Logger } from '@ldm/core';
+import { bearerMatches } from './bearer-token';
+import { checkOriginAndHost, type OriginPolicy } from './origin-guard';
+import { RateLimiter, type RateLimit } from './rate-limiter';
+import { HttpError, readJsonBody } from './read-body';
+
+export interface HttpServerOptions {
+  /** A fresh MCP server for each session. */
+  createSession: () => Promise<McpServer>;
+  /** null only for the loopback-only test mode (--insecure-no-auth). */
+  token: string | null;
+  origins: OriginPolicy;
+  rateLimit: RateLimit;
+  maxBodyBytes: number;
+  maxSessions: number;
+  sessionIdleMs: number;
+  logger: Logger;
+  onActivity?: () => void;
+  now?: () => number;
+}
+
+interface Session {
+  transport: StreamableHTTPServerTransport;
+  server: McpServer;
+  lastSeen: number;
+}
+
+export const MCP_PATH = '/mcp';
+export const HEALTH_PATH = '/healthz';
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return void res.end();
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/** A JSON-RPC error body, so MCP clients show the message instead of a bare status. */
+const rpcError = (message: string, code = -32000) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
+
+/**
+ * The Streamable HTTP endpoint: every /mcp request passes Host/Origin checks, a per-client rate
+ * limit, bearer authentication and a body cap before it reaches the SDK transport. /healthz
+ * answers without a token and says nothing but "ok".
+ */
+export class McpHttpServer {
+  readonly server: Server;
+  private readonly sessions = new Map<string, Session>();
+  private readonly limiter: RateLimiter;
+  private readonly now: () => number;
+  private readonly sweeper: NodeJS.Timeout;
+  private origins: OriginPolicy;
+
+  constructor(private readonly options: HttpServerOptions) {
+    this.now = options.now ?? Date.now;
+    this.origins = options.origins;
+    this.limiter = new RateLimiter(options.rateLimit);
+    this.server = createNodeServer((req, res) => void this.handle(req, res));
+    // A client that goes away mid-request must not take the process with it.
+    this.server.on('clientError', (err, socket) => {
+      options.logger.debug(`http client error: ${err.message}`);
+      socket.destroy();
+    });
+    this.server.requestTimeout = 120_000;
+    this.server.headersTimeout = 15_000;
+    this.sweeper = setInterval(() => void this.closeIdleSessions(), Math.min(60_000, options.sessionIdleMs));
+    this.sweeper.unref();
+  }
+
+  setOriginPolicy(policy: OriginPolicy): void {
+    this.origins = policy;
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    await Promise.all([...this.sessions.keys()].map((id) => this.closeSession(id)));
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections?.();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      await this.route(req, res);
+    } catch (err) {
+      if (err instanceof HttpError) return sendJson(res, err.status, rpcError(err.message));
+      this.options.logger.error(`http request failed: ${(err as Error).message}`);
+      sendJson(res, 500, rpcError('internal error', -32603));
+    }
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === HEALTH_PATH) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { status: 'method not allowed' }, { allow: 'GET, HEAD' });
+      return sendJson(res, 200, { status: 'ok' });
+    }
+    if (path !== MCP_PATH) return sendJson(res, 404, rpcError(`no such endpoint; MCP is served at ${MCP_PATH}`));
+
+    const verdict = checkOriginAndHost({ host: req.headers.host, origin: req.headers.origin }, this.origins);
+    if (!verdict.ok) {
+      this.options.logger.warn(`http: refused ${req.method} from ${req.socket.remoteAddress}: ${verdict.reason}`);
+      return sendJson(res, 403, rpcError(`forbidden: ${verdict.reason}`));
+    }
+    const wait = this.limiter.take(req.socket.remoteAddress ?? 'unknown', this.now());
+    if (wait > 0) return sendJson(res, 429, rpcError('too many requests'), { 'retry-after': String(wait) });
+    if (this.options.token !== null && !bearerMatches(req.headers.authorization, this.options.token)) {
+      this.options.logger.warn(`http: refused ${req.method} from ${req.socket.remoteAddress}: missing or wrong bearer token`);
+      return sendJson(res, 401, rpcError('unauthorized: send Authorization: Bearer <token>'), { 'www-authenticate': 'Bearer realm="ldm-mcp"' });
+    }
+
+    const body = req.method === 'POST' ? await readJsonBody(req, this.options.maxBodyBytes) : undefined;
+    const sessionId = req.headers['mcp-session-id'];
+    if (typeof sessionId === 'string') {
+      const session = this.sessions.get(sessionId);
+      if (!session) return sendJson(res, 404, rpcError('unknown or expired session; initialize again', -32001));
+      session.lastSeen = this.now();
+      this.options.onActivity?.();
+      return session.transport.handleRequest(req, res, body);
+    }
+    if (req.method !== 'POST' || !isInitializeRequest(body)) {
+      return sendJson(res, 400, rpcError('no Mcp-Session-Id header: the first request of a session must be initialize'));
+    }
+    if (this.sessions.size >= this.options.maxSessions) {
+      return sendJson(res, 503, rpcError(`too many sessions (${this.options.maxSessions}); close one and retry`), { 'retry-after': '30' });
+    }
+    await this.startSession(req, res, body);
+  }
+
+  private async startSession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    const server = await this.options.createSession();
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        this.sessions.set(id, { transport, server, lastSeen: this.now() });
+        this.options.logger.info(`http: session ${id} opened`, { sessions: this.sessions.size });
+      },
+      onsessionclosed: (id) => void this.closeSession(id),
+    });
+    transport.onerror = (err) => this.options.logger.debug(`http transport: ${err.message}`);
+    await server.connect(transport);
+    this.options.onActivity?.();
+    await transport.handleRequest(req, res, body);
+  }
+
+  private async closeSession(id: string): Promise<void> {
+    const session = this.sessions.get(id);
+    if (!session) return;
+    this.sessions.delete(id);
+    await session.server.close().catch(() => {});
+    this.options.logger.info(`http: session ${id} closed`, { sessions: this.sessions.size });
+  }
+
+  private async closeIdleSessions(): Promise<void> {
+    const cutoff = this.now() - this.options.sessionIdleMs;
+    for (const [id, s] of this.sessions) if (s.lastSeen < cutoff) await this.closeSession(id);
+  }
+}

@@ -1,0 +1,171 @@
+import { afterEach, describe, expect, test } from '@jest/globals';
+import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
+import * as z from 'zod';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { silentLogger } from '@ldm/core';
+import { McpHttpServer, type HttpServerOptions } from '../../src/http/http-server';
+import { defaultOriginPolicy } from '../../src/http/origin-guard';
+
+const TOKEN = 't0k3n-'.repeat(8);
+
+function sessionServer(): Promise<McpServer> {
+  const server = new McpServer({ name: 'test', version: '1' });
+  server.registerTool('echo', { inputSchema: { text: z.string() } }, async ({ text }) => ({ content: [{ type: 'text', text }] }));
+  server.registerTool('slow', { inputSchema: { ms: z.number() } }, async ({ ms }) => {
+    await new Promise((r) => setTimeout(r, ms));
+    return { content: [{ type: 'text', text: 'done' }] };
+  });
+  return Promise.resolve(server);
+}
+
+let running: McpHttpServer | null = null;
+afterEach(async () => {
+  await running?.close();
+  running = null;
+});
+
+async function start(over: Partial<HttpServerOptions> = {}) {
+  const http = new McpHttpServer({
+    createSession: sessionServer,
+    token: TOKEN,
+    origins: defaultOriginPolicy('127.0.0.1', 0),
+    rateLimit: { perMinute: 6000, burst: 1000 },
+    maxBodyBytes: 64 * 1024,
+    maxSessions: 4,
+    sessionIdleMs: 60_000,
+    logger: silentLogger,
+    ...over,
+  });
+  await new Promise<void>((r) => http.server.listen(0, '127.0.0.1', r));
+  const { port } = http.server.address() as AddressInfo;
+  http.setOriginPolicy(defaultOriginPolicy('127.0.0.1', port));
+  running = http;
+  return { http, port, url: new URL(`http://127.0.0.1:${port}/mcp`) };
+}
+
+const INIT = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
+
+function post(port: number, body: string, headers: Record<string, string>, path = '/mcp') {
+  return new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode!, body: text, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function connect(url: URL, token = TOKEN) {
+  const client = new Client({ name: 'jest', version: '1' });
+  await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  return client;
+}
+
+describe('the HTTP endpoint', () => {
+  test('a valid token works with the SDK Client', async () => {
+    const { url } = await start();
+    const client = await connect(url);
+    const result = await client.callTool({ name: 'echo', arguments: { text: 'hello' } });
+    expect(result.content).toEqual([{ type: 'text', text: 'hello' }]);
+    await client.ping();
+    await client.close();
+  });
+
+  test('no token or a wrong token gets 401, before any session exists', async () => {
+    const { port, http } = await start();
+    const host = `127.0.0.1:${port}`;
+    for (const auth of [undefined, 'Bearer wrong', `Bearer ${TOKEN}x`, `Basic ${TOKEN}`]) {
+      const r = await post(port, JSON.stringify(INIT), { host, ...(auth ? { authorization: auth } : {}) });
+      expect({ auth, status: r.status }).toEqual({ auth, status: 401 });
+      expect(r.headers['www-authenticate']).toMatch(/^Bearer/);
+    }
+    expect(http.sessionCount).toBe(0);
+    await expect(connect(new URL(`http://${host}/mcp`), 'nope'.repeat(10))).rejects.toThrow();
+  });
+
+  test('a wrong Origin or Host gets 403 even with the token', async () => {
+    const { port } = await start();
+    const auth = `Bearer ${TOKEN}`;
+    expect((await post(port, JSON.stringify(INIT), { host: `127.0.0.1:${port}`, origin: 'http://evil.example', authorization: auth })).status).toBe(403);
+    expect((await post(port, JSON.stringify(INIT), { host: `evil.example:${port}`, authorization: auth })).status).toBe(403);
+    expect((await post(port, JSON.stringify(INIT), { host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}`, authorization: auth })).status).toBe(200);
+  });
+
+  test('an oversized body is rejected with 413 and the server keeps serving', async () => {
+    const { port, url } = await start();
+    const big = JSON.stringify({ ...INIT, params: { ...INIT.params, pad: 'x'.repeat(100 * 1024) } });
+    const r = await post(port, big, { host: `127.0.0.1:${port}`, authorization: `Bearer ${TOKEN}` });
+    expect(r.status).toBe(413);
+    const client = await connect(url);
+    await client.ping();
+    await client.close();
+  });
+
+  test('/healthz answers without a token and says nothing but liveness', async () => {
+    const { port } = await start();
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+    expect((await fetch(`http://127.0.0.1:${port}/other`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
+  });
+
+  test('requests beyond the rate limit get 429 with Retry-After', async () => {
+    const { port } = await start({ rateLimit: { perMinute: 1, burst: 2 } });
+    const replies = [];
+    for (let i = 0; i < 3; i++) replies.push(await post(port, '{}', { host: `127.0.0.1:${port}`, authorization: `Bearer ${TOKEN}` }));
+    expect(replies.slice(0, 2).map((r) => r.status)).not.toContain(429);
+    expect(replies[2]!.status).toBe(429);
+    expect(Number(replies[2]!.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  test('sessions are capped and an unknown session id gets 404', async () => {
+    const { port, url } = await start({ maxSessions: 1 });
+    const a = await connect(url);
+    const r = await post(port, JSON.stringify(INIT), { host: `127.0.0.1:${port}`, authorization: `Bearer ${TOKEN}` });
+    expect(r.status).toBe(503);
+    const unknown = await post(port, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' }), { host: `127.0.0.1:${port}`, authorization: `Bearer ${TOKEN}`, 'mcp-session-id': 'nope' });
+    expect(unknown.status).toBe(404);
+    await a.close();
+  });
+
+  test('the server survives a client that disconnects in the middle of a request', async () => {
+    const { port, url } = await start();
+    const client = await connect(url);
+    // Drive a slow call over a raw socket in the same session, then cut the socket mid-request.
+    const sessionId = (client.transport as StreamableHTTPClientTransport).sessionId!;
+    await new Promise<void>((resolve) => {
+      const req = request({
+        host: '127.0.0.1', port, path: '/mcp', method: 'POST',
+        headers: { host: `127.0.0.1:${port}`, authorization: `Bearer ${TOKEN}`, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18', 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      });
+      req.on('error', () => resolve());
+      req.end(JSON.stringify({ jsonrpc: '2.0', id: 99, method: 'tools/call', params: { name: 'slow', arguments: { ms: 300 } } }));
+      setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 50);
+    });
+    // Half a request, then gone.
+    await new Promise<void>((resolve) => {
+      const req = request({ host: '127.0.0.1', port, path: '/mcp', method: 'POST', headers: { host: `127.0.0.1:${port}`, authorization: `Bearer ${TOKEN}`, 'content-length': '1000', 'content-type': 'application/json' } });
+      req.on('error', () => resolve());
+      req.write('{"jsonrpc": "2.0", "id"');
+      setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 50);
+    });
+    await new Promise((r) => setTimeout(r, 400));
+    const result = await client.callTool({ name: 'echo', arguments: { text: 'still here' } });
+    expect(result.content).toEqual([{ type: 'text', text: 'still here' }]);
+    const other = await connect(url);
+    await other.ping();
+    await other.close();
+    await client.close();
+  });
+});
