@@ -31,6 +31,17 @@ export const ConfigSchema = z.strictObject({
       heartbeatStaleSec: z.number().int().min(10).default(300),
       killStaleSessions: z.boolean().default(false),
       restartCap: z.strictObject({ max: z.number().int().min(0).default(3), windowMin: z.number().min(1).default(15) }).prefault({}),
+      /** Each check gets this long before it counts as failed; the others carry on. */
+      checkTimeoutMs: z.number().int().min(100).max(60_000).default(10_000),
+      /** The MCP HTTP transport, probed only when its unit file is installed. */
+      http: z
+        .strictObject({
+          unit: z.string().regex(/^[\w@.:-]+\.service$/).default('ldm-mcp-http.service'),
+          url: z.url().default('http://127.0.0.1:8765/mcp'),
+          tokenFile: z.string().default('/etc/linux-devops-mcp/http-token'),
+          timeoutMs: z.number().int().min(100).max(60_000).default(5000),
+        })
+        .prefault({}),
     })
     .prefault({}),
   idle: z
@@ -38,6 +49,11 @@ export const ConfigSchema = z.strictObject({
       cpuPercent: percent.default(5),
       minutes: z.number().min(1).default(30),
       shape: z.enum(['auto', 'micro', 'a1', 'other']).default('auto'),
+      /** Bandwidth that Oracle's "network below 20 %" is measured against; unset = by shape (micro 50, A1 1000 per OCPU). */
+      referenceMbps: z.number().positive().optional(),
+      /** Warn when this many whole days in a row were idle by Oracle's definition (7 = reclaimed). */
+      reclaimWarnDays: z.number().int().min(1).max(7).default(4),
+      reclaimCheck: z.boolean().default(true),
     })
     .prefault({}),
   learn: z

@@ -14,6 +14,8 @@ export interface RecordInput {
   evidence?: string[];
   /** Checks that reveal this failure, known to the caller (e.g. the threshold a health check uses). */
   checks?: PatternCheck[];
+  /** The summary and evidence are journal lines, so "this signature is absent from the journal" is a check. */
+  fromJournal?: boolean;
 }
 
 export interface RecordOutcome {
@@ -160,7 +162,7 @@ export class IncidentEngine {
       pattern.lastSeen = at;
       if (!pattern.sources.includes(input.source)) pattern.sources.push(input.source);
       if (input.subject && !pattern.subjects.includes(input.subject)) pattern.subjects = [...pattern.subjects, input.subject].slice(-MAX_SUBJECTS);
-      mergeChecks(pattern.checks, [...(input.checks ?? []), ...deriveChecks(input.subject, evidencePrints.map((p) => p.template))]);
+      mergeChecks(pattern.checks, [...(input.checks ?? []), ...deriveChecks(input.subject, input.fromJournal ? [template, ...evidencePrints.map((p) => p.template)] : [])]);
       pattern.checks = pattern.checks.slice(0, MAX_CHECKS);
       prunePatterns(doc, this.options.maxPatterns ?? DEFAULT_MAX_PATTERNS, now, patternId);
       const [suggestion] = findKnownFixes(doc.patterns, { template, fingerprints, subject: input.subject }, this.minConfidence, 1);

@@ -152,32 +152,31 @@ export class DocumentStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { doc: spec.empty() as DocumentTypes[N], movedAside: null, problem: null };
       throw new Error(`couldn't read ${file}`, { cause: err });
     }
-    const problem = this.problemWith(file, text);
-    if (problem === null) {
-      return { doc: spec.schema.parse(JSON.parse(text)) as DocumentTypes[N], movedAside: null, problem: null };
-    }
+    const validated = this.validate(name, file, text);
+    if (validated.ok) return { doc: validated.doc, movedAside: null, problem: null };
+    const problem = validated.problem;
     if (!mayMoveAside) return { doc: spec.empty() as DocumentTypes[N], movedAside: null, problem };
     const movedAside = await this.moveAside(file);
     this.logger?.error(`${file} is corrupt (${problem}); moved it to ${movedAside} and started from an empty document`);
     return { doc: spec.empty() as DocumentTypes[N], movedAside, problem };
   }
 
-  private problemWith(file: string, text: string): string | null {
+  /** Parses and validates once; the validated value is the document (zod fills defaults). */
+  private validate<N extends DocumentName>(name: N, file: string, text: string): { ok: true; doc: DocumentTypes[N] } | { ok: false; problem: string } {
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (err) {
-      return `not valid JSON: ${(err as Error).message}`;
+      return { ok: false, problem: `not valid JSON: ${(err as Error).message}` };
     }
     const version = (value as { version?: unknown } | null)?.version;
     if (typeof version === 'number' && version > SUPPORTED_VERSION) {
       throw new NewerVersionError(`${file} has version ${version}, newer than this release understands (${SUPPORTED_VERSION}); upgrade the suite`);
     }
-    const name = (Object.keys(DOCUMENTS) as DocumentName[]).find((n) => file.endsWith(DOCUMENTS[n].file))!;
     const checked = DOCUMENTS[name].schema.safeParse(value);
-    if (checked.success) return null;
+    if (checked.success) return { ok: true, doc: checked.data as DocumentTypes[N] };
     const issue = checked.error.issues[0]!;
-    return `invalid at ${issue.path.join('.') || '(top level)'}: ${issue.message}`;
+    return { ok: false, problem: `invalid at ${issue.path.join('.') || '(top level)'}: ${issue.message}` };
   }
 
   private async moveAside(file: string): Promise<string> {

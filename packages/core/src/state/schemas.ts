@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { HealthcheckStateSchema, LastBootSchema, RestartRecordSchema } from '../checks/check-state';
+import { IdleStateSchema } from '../idle/idle-state';
 
 // Documents are loose objects: a newer binary may add fields, and an older one that rewrites
 // the file must carry them through rather than drop them.
@@ -98,6 +100,14 @@ export const StateDocSchema = z.looseObject({
   mode: z.enum(['active', 'standby']).default('active'),
   sessions: z.array(HeartbeatSchema).default([]),
   alerts: z.array(AlertSchema).default([]),
+  /** Written by ldm-healthcheck: last run, results, open findings, check memory (checks/check-state.ts). */
+  healthcheck: HealthcheckStateSchema.optional(),
+  /** Restart and auto-remediation history for healthcheck.restartCap. */
+  restarts: z.array(RestartRecordSchema).default([]),
+  /** Written by ldm-boot-check: the boot report. */
+  lastBoot: LastBootSchema.optional(),
+  /** Written by ldm-idle-watcher: last sample and the 7-day history (idle/idle-state.ts). */
+  idle: IdleStateSchema.optional(),
 });
 
 export type Incident = z.infer<typeof IncidentSchema>;

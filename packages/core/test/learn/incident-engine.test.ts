@@ -209,14 +209,17 @@ describe('patterns', () => {
 describe('the checks that reveal a pattern', () => {
   test('a failed unit gives unit-active, its config test, and the evidence signature to look for', async () => {
     const { engine } = await engineAt();
-    const r = await engine.record(SCENARIOS[0]!.incident(FIRST));
+    const r = await engine.record({ ...SCENARIOS[0]!.incident(FIRST), fromJournal: true });
     expect(r.pattern.checks).toEqual([
       { kind: 'unit-active', unit: 'nginx.service' },
       { kind: 'config-test', argv: ['nginx', '-t'] },
+      { kind: 'journal-absent', signature: expect.stringContaining('Control process exited'), unit: 'nginx.service' },
       { kind: 'journal-absent', signature: expect.stringContaining('unknown directive "proxy_pas" in /etc/nginx/sites-enabled/app.conf'), unit: 'nginx.service' },
     ]);
+    const notJournal = await (await engineAt()).engine.record(SCENARIOS[0]!.incident(FIRST));
+    expect(notJournal.pattern.checks.map((c) => c.kind)).toEqual(['unit-active', 'config-test']);
     const again = await engine.record({ ...SCENARIOS[0]!.incident(SECOND), checks: [{ kind: 'threshold', check: 'memory', metric: 'available_pct', op: '>=', value: 10 }] });
-    expect(again.pattern.checks).toHaveLength(4);
+    expect(again.pattern.checks).toHaveLength(5);
   });
 
   test('non-unit subjects get no unit checks; templated units map to their daemon', () => {
