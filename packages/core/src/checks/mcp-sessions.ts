@@ -9,6 +9,8 @@ export async function readToken(readFile: (path: string) => Promise<string>, fil
   try {
     return (await readFile(file)).trim();
   } catch (err) {
+    // No token file: the server (if it started at all) will answer 401, which the ping reports.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new Error(`couldn't read healthcheck.http.tokenFile ${file}`, { cause: err });
   }
 }
@@ -47,7 +49,7 @@ export const mcpSessionsCheck: HealthCheck = {
 
     const http = ctx.config.healthcheck.http;
     if (await isUnitInstalled(http.unit, ctx.deps.fileExists)) {
-      const token = await readToken(ctx.deps.readFile, http.tokenFile);
+      const token = await readToken(ctx.deps.readFile, http.tokenFile ?? ctx.config.http.tokenFile);
       const ping = await mcpPing({ url: http.url, token, timeoutMs: http.timeoutMs, fetch: ctx.deps.fetch, signal: ctx.signal });
       metrics.http_up = ping.ok ? 1 : 0;
       metrics.http_ms = ping.ms;

@@ -38,7 +38,8 @@ export const ConfigSchema = z.strictObject({
         .strictObject({
           unit: z.string().regex(/^[\w@.:-]+\.service$/).default('ldm-mcp-http.service'),
           url: z.url().default('http://127.0.0.1:8765/mcp'),
-          tokenFile: z.string().default('/etc/linux-devops-mcp/http-token'),
+          /** Defaults to http.tokenFile, the file the server itself reads. */
+          tokenFile: z.string().optional(),
           timeoutMs: z.number().int().min(100).max(60_000).default(5000),
         })
         .prefault({}),
