@@ -60,3 +60,8 @@ export * from './idle/history';
 export * from './idle/reclamation';
 export * from './idle/idle-decision';
 export * from './idle/sample';
+export * from './learn/fingerprint/mask-tokens';
+export * from './learn/fingerprint/syslog-header';
+export * from './learn/fingerprint/fingerprinter-state';
+export * from './learn/fingerprint/fingerprinter';
+export * from './learn/fingerprint/grouping-accuracy';

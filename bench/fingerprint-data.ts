@@ -1,0 +1,85 @@
+// Loads the evaluation corpora for bench/fingerprint.ts: the Loghub Linux_2k set and the
+// hand-labelled journal-like corpus. Paths are inside the repository, so a checkout can run it.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export interface LabelledCorpus {
+  name: string;
+  /** Full log lines, header included. */
+  raw: string[];
+  /** Messages alone, as published parsers are scored (Loghub's Content column). */
+  content: string[];
+  /** Ground-truth event id per line. */
+  truth: string[];
+}
+
+/** The repository root: found upwards from this file, which runs from bench/ or bundled in dist/workers/. */
+export function repoRoot(): string {
+  let dir = dirname(new URL(import.meta.url).pathname);
+  for (;;) {
+    if (existsSync(join(dir, 'bench/data/loghub-linux'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`couldn't find the repository root above ${new URL(import.meta.url).pathname}`);
+    dir = up;
+  }
+}
+
+/** Minimal RFC 4180 CSV reader: quoted fields, doubled quotes, newlines inside quotes. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += ch;
+  }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+export function loadLoghubLinux(): LabelledCorpus {
+  const dir = join(repoRoot(), 'bench/data/loghub-linux');
+  const raw = readFileSync(join(dir, 'Linux_2k.log'), 'utf8').split('\n').filter((l) => l !== '');
+  const [head, ...rows] = parseCsv(readFileSync(join(dir, 'Linux_2k.log_structured_corrected.csv'), 'utf8'));
+  const ci = head!.indexOf('Content');
+  const ei = head!.indexOf('EventId');
+  const data = rows.filter((r) => r.length === head!.length);
+  if (data.length !== raw.length) throw new Error(`Linux_2k: ${raw.length} log lines but ${data.length} labelled rows`);
+  return { name: 'Loghub Linux_2k', raw, content: data.map((r) => r[ci]!), truth: data.map((r) => r[ei]!) };
+}
+
+/** The journal-like corpus: "EVENT_ID<TAB>raw line" per line, labels assigned by hand. */
+export function loadJournalCorpus(): LabelledCorpus {
+  const file = join(repoRoot(), 'packages/core/test/fixtures/logs/journal-like/journal-like.tsv');
+  const raw: string[] = [];
+  const truth: string[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const tab = line.indexOf('\t');
+    truth.push(line.slice(0, tab));
+    raw.push(line.slice(tab + 1));
+  }
+  // The message is what follows "host ident[pid]: " in journalctl -o short-iso output.
+  const content = raw.map((l) => l.replace(/^\S+ \S+ [^ :]+: /, ''));
+  return { name: 'journal-like (hand-labelled)', raw, content, truth };
+}

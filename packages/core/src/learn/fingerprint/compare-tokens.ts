@@ -1,0 +1,94 @@
+// Position-by-position comparison of a cluster's template token with a new line's masked token.
+// Drain only knows "equal" or "not equal"; here a difference is either SOFT (two words in the
+// same slot: the slot is a variable, generalise it) or HARD (the tokens have different shapes, or
+// differ in a categorical key=value, so they come from different events and must not merge).
+
+import { WILDCARD } from './mask-tokens';
+
+export const MATCH = 0;
+export const SOFT = 1;
+export const HARD = 2;
+export type Verdict = typeof MATCH | typeof SOFT | typeof HARD;
+
+const DELIM = new Uint8Array(128);
+for (const ch of '=:,;()[]{}<>"\'|') DELIM[ch.charCodeAt(0)] = 1;
+const isDelimCode = (c: number): boolean => c < 128 && DELIM[c] === 1;
+const isDelimChar = (ch: string): boolean => isDelimCode(ch.charCodeAt(0));
+
+/** Splits a masked token into words and single delimiter characters; "<*>" stays one word. */
+export function segments(t: string): string[] {
+  const out: string[] = [];
+  let word = '';
+  for (let i = 0; i < t.length; i++) {
+    if (t.startsWith(WILDCARD, i)) {
+      word += WILDCARD;
+      i += 2;
+      continue;
+    }
+    const ch = t[i]!;
+    if (isDelimChar(ch)) {
+      out.push(word, ch);
+      word = '';
+    } else word += ch;
+  }
+  out.push(word);
+  return out;
+}
+
+// A delimiter outside "<*>": the token has a shape beyond one word.
+function hasStructure(t: string): boolean {
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 60 && t.charCodeAt(i + 1) === 42 && t.charCodeAt(i + 2) === 62) i += 2;
+    else if (isDelimCode(c)) return true;
+  }
+  return false;
+}
+
+/** compareTokens(tmpl, line).verdict without building the merged token: the search's inner loop. */
+export function compareVerdict(tmpl: string, line: string): Verdict {
+  if (tmpl === line || tmpl === WILDCARD) return MATCH;
+  const tStruct = hasStructure(tmpl);
+  if (tStruct !== hasStructure(line)) return HARD;
+  if (!tStruct) return SOFT;
+  return compareTokens(tmpl, line).verdict;
+}
+
+export interface Comparison {
+  verdict: Verdict;
+  /** The template token that covers both, when the verdict is not HARD. */
+  merged: string;
+}
+
+/** Compares a template token with a line token (both masked). */
+export function compareTokens(tmpl: string, line: string): Comparison {
+  if (tmpl === line || tmpl === WILDCARD) return { verdict: MATCH, merged: tmpl };
+  const tStruct = hasStructure(tmpl);
+  const lStruct = hasStructure(line);
+  if (!tStruct && !lStruct) return { verdict: SOFT, merged: WILDCARD };
+  if (tStruct !== lStruct) return { verdict: HARD, merged: tmpl };
+  const ts = segments(tmpl);
+  const ls = segments(line);
+  if (ts.length !== ls.length) return { verdict: HARD, merged: tmpl };
+  let verdict: Verdict = MATCH;
+  const merged: string[] = new Array(ts.length);
+  for (let i = 0; i < ts.length; i++) {
+    const a = ts[i]!;
+    const b = ls[i]!;
+    if (a === b) {
+      merged[i] = a;
+      continue;
+    }
+    if (i % 2 === 1) return { verdict: HARD, merged: tmpl }; // different delimiters: different shapes
+    if (a === WILDCARD || (b === WILDCARD && a === '')) {
+      // A variable slot takes any value, the empty one included: "()" is "(<*>)" with no host.
+      merged[i] = WILDCARD;
+      continue;
+    }
+    if (a === '' || b === '') return { verdict: HARD, merged: tmpl }; // "(uid=<*>)" vs "LOGIN(uid=<*>)"
+    if (i > 0 && ts[i - 1] === '=') return { verdict: HARD, merged: tmpl }; // kept values are categorical
+    merged[i] = WILDCARD;
+    verdict = SOFT;
+  }
+  return { verdict, merged: merged.join('') };
+}
