@@ -12,7 +12,7 @@ const config: Config = {
     '^@ldm/core/(.*)$': '<rootDir>/packages/core/src/$1',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  testMatch: ['<rootDir>/packages/*/test/**/*.test.ts'],
+  testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 60_000,
   globalSetup: '<rootDir>/jest.global-setup.mjs',

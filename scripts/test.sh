@@ -10,6 +10,9 @@ step() { printf '\n== %s\n' "$*" >&2; }
 step "type check (tsc --noEmit)"
 npx tsc -p tsconfig.json --noEmit
 
+step "shell scripts (shellcheck)"
+bash scripts/lint.sh
+
 step "bundle (esbuild)"
 node build.mjs
 

@@ -1,0 +1,135 @@
+# shellcheck shell=bash disable=SC2034  # the constants are used by the scripts that source this
+# Shared by the operations scripts: constants, messages, dry-run, and a rollback stack so a
+# failed run leaves the host as it found it. Sourced, never executed.
+
+# Fixed by the units (StateDirectory= etc.); only the install prefix is a choice.
+readonly LDM_NAME=linux-devops-mcp
+readonly LDM_DEFAULT_PREFIX=/opt/linux-devops-mcp
+readonly LDM_CONF_DIR=/etc/linux-devops-mcp
+readonly LDM_CONFIG=$LDM_CONF_DIR/config.json
+readonly LDM_MANIFEST=$LDM_CONF_DIR/install.manifest
+readonly LDM_STATE_DIR=/var/lib/linux-devops-mcp
+readonly LDM_LOG_DIR=/var/log/linux-devops-mcp
+readonly LDM_BACKUP_DIR=/var/backups/linux-devops-mcp
+readonly LDM_UNIT_DIR=${LDM_UNIT_DIR:-/etc/systemd/system}
+readonly LDM_LOCK=/run/lock/linux-devops-mcp.lock
+readonly LDM_BINARIES=(mcp-server healthcheck idle-watcher boot-check)
+# Installed and enabled by setup; the order is the start order.
+readonly LDM_UNITS=(ldm-healthcheck.service ldm-healthcheck.timer ldm-idle-watcher.service ldm-idle-watcher.timer ldm-boot-check.service)
+readonly LDM_ENABLE=(ldm-healthcheck.timer ldm-idle-watcher.timer ldm-boot-check.service)
+# sysexits.h, as the binaries use them.
+readonly EX_USAGE=64 EX_DATAERR=65 EX_UNAVAILABLE=69 EX_SOFTWARE=70 EX_CANTCREAT=73 EX_TEMPFAIL=75 EX_NOPERM=77
+
+PROG=${PROG:-$(basename "$0")}
+DRY_RUN=${DRY_RUN:-0}
+CHANGES=0
+
+log()  { printf '%s: %s\n' "$PROG" "$*" >&2; }
+warn() { printf '%s: WARNING: %s\n' "$PROG" "$*" >&2; }
+# die [CODE] MESSAGE: one clear line, then the rollback (EXIT trap) runs.
+die() {
+  local code=1
+  if [[ $# -gt 1 && $1 =~ ^[0-9]+$ ]]; then code=$1; shift; fi
+  printf '%s: error: %s\n' "$PROG" "$*" >&2
+  DIED=1
+  exit "$code"
+}
+usage_error() { printf '%s: %s\nTry %s --help.\n' "$PROG" "$*" "$PROG" >&2; exit "$EX_USAGE"; }
+# Prints the comment block at the top of the calling script (after the shebang) as --help.
+print_help() { sed -n '2,/^[^#]/{/^#/!q;s/^# \{0,1\}//;p}' "$0"; }
+
+need_root() {
+  [[ $(id -u) == 0 ]] || [[ $DRY_RUN == 1 ]] || die "$EX_NOPERM" "must run as root (try: sudo $0 ...)"
+}
+need_cmd() { command -v "$1" >/dev/null 2>&1 || die "$EX_UNAVAILABLE" "'$1' is required but not installed${2:+ ($2)}"; }
+
+# run CMD...: runs it, or with --dry-run prints it. Every change to the host goes through here
+# or through the helpers below, so --dry-run is complete.
+run() {
+  if [[ $DRY_RUN == 1 ]]; then printf '[dry-run] %s\n' "$(printf '%q ' "$@")" >&2; return 0; fi
+  "$@"
+}
+
+# ---- rollback stack: undo_push CMD... records how to reverse a step just taken
+UNDO=()
+undo_push() { [[ $DRY_RUN == 1 ]] || UNDO+=("$(printf '%q ' "$@")"); }
+undo_commit() { UNDO=(); }
+undo_run() {
+  local i
+  [[ ${#UNDO[@]} -gt 0 ]] || return 0
+  log "rolling back ${#UNDO[@]} step(s)"
+  for ((i = ${#UNDO[@]} - 1; i >= 0; i--)); do
+    eval "${UNDO[i]}" || warn "rollback step failed: ${UNDO[i]}"
+  done
+  UNDO=()
+}
+# One scratch directory per run, made here in the main shell (command substitutions are
+# subshells, so per-file tracking would be lost); rollback backups live in it too.
+LDM_TMP=$(mktemp -d "${TMPDIR:-/tmp}/ldm-ops.XXXXXX")
+# A command that fails under set -e without a die() still gets a message naming it.
+DIED=0
+ERR_AT=
+set -o errtrace
+trap 'ERR_AT="line $LINENO: $BASH_COMMAND"' ERR
+on_exit() {
+  local rc=$?
+  set +e
+  if [[ $rc != 0 && $DIED == 0 && -n $ERR_AT && $rc != 130 && $rc != 143 ]]; then
+    printf '%s: error: failed (exit %s) at %s\n' "$PROG" "$rc" "$ERR_AT" >&2
+  fi
+  if [[ $rc != 0 ]]; then undo_run; fi
+  rm -rf -- "$LDM_TMP"
+  exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+tmpfile() { mktemp "$LDM_TMP/tmp.XXXXXX"; }
+
+# Serialises setup, update and cleanup against each other.
+take_lock() {
+  [[ $DRY_RUN == 1 ]] && return 0
+  mkdir -p "$(dirname "$LDM_LOCK")"
+  exec 8>"$LDM_LOCK"
+  flock -n 8 || die "$EX_TEMPFAIL" "another setup/update/cleanup is running (lock $LDM_LOCK)"
+}
+
+sha256_of() { sha256sum -- "$1" | awk '{print $1}'; }
+
+# put_file SRC DEST MODE: installs SRC as DEST unless DEST already has that content and mode.
+# Returns 0 when it changed something, 1 when DEST was already right. Undoable.
+put_file() {
+  local src=$1 dest=$2 mode=$3 backup
+  if [[ -f $dest ]] && cmp -s -- "$src" "$dest" && [[ $(stat -c %a -- "$dest") == "${mode#0}" ]]; then return 1; fi
+  CHANGES=$((CHANGES + 1))
+  if [[ $DRY_RUN == 1 ]]; then printf '[dry-run] install -m %s %s\n' "$mode" "$dest" >&2; return 0; fi
+  # Explicit checks: callers use this in `if`, where bash ignores set -e inside the function.
+  if [[ -e $dest ]]; then
+    backup=$(tmpfile)
+    cp -a -- "$dest" "$backup" || die "$EX_CANTCREAT" "couldn't back up $dest before replacing it"
+    undo_push mv -f -- "$backup" "$dest"
+  else
+    undo_push rm -f -- "$dest" "$dest.ldm-new"
+  fi
+  install -D -m "$mode" -- "$src" "$dest.ldm-new" || die "$EX_CANTCREAT" "couldn't write $dest.ldm-new"
+  mv -f -- "$dest.ldm-new" "$dest" || die "$EX_CANTCREAT" "couldn't move $dest.ldm-new over $dest"
+  return 0
+}
+
+# put_content DEST MODE < content: put_file for generated text.
+put_content() {
+  local tmp
+  tmp=$(tmpfile)
+  cat > "$tmp"
+  put_file "$tmp" "$1" "$2"
+}
+
+# Manifest: key=value lines in $LDM_MANIFEST recording what setup did that cleanup must undo.
+manifest_get() { [[ -r $LDM_MANIFEST ]] && sed -n "s/^$1=//p" "$LDM_MANIFEST" | tail -n1; return 0; }
+
+node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null; }
+
+# The unit's ExecStart paths point at the default prefix; another prefix is substituted in.
+render_unit() { sed "s#$LDM_DEFAULT_PREFIX/#$2/#g" -- "$1"; }
+
+systemd_running() { [[ -d /run/systemd/system ]]; }
