@@ -71,3 +71,8 @@ export * from './policy/resolve-path';
 export * from './policy/path-match';
 export { parseShell, type ParseResult, type SimpleCommand, type Word, type Redirect } from './policy/shell-parse';
 export { parseCommandRule } from './policy/command-rule';
+export * from './exec/tail-buffer';
+export * from './exec/kill-group';
+export * from './exec/start-process';
+export * from './exec/run-process';
+export * from './exec/job-registry';

@@ -1,4 +1,5 @@
-import { runProgram, EXIT } from '@ldm/core';
+import { runProgram, decideCommand, decidePath, resolvePathForPolicy, redactSecrets } from '@ldm/core';
+import { depsFromProgram, serveStdio } from './server/serve-stdio';
 
 await runProgram(
   {
@@ -6,8 +7,14 @@ await runProgram(
     summary: 'MCP server on stdio: tools to operate this host under a policy, with the host history in every session.',
     resident: true,
   },
-  async ({ logger, paths }) => {
-    logger.info('ldm-mcp-server: not implemented yet', { stateDir: paths.stateDir });
-    return EXIT.OK;
-  },
+  (ctx) =>
+    serveStdio(
+      depsFromProgram(ctx, {
+        decideCommand,
+        decidePath,
+        // Relative paths are refused: the server's working directory means nothing to the model.
+        resolvePathForPolicy: (path) => resolvePathForPolicy(path),
+        redactSecrets,
+      }),
+    ),
 );

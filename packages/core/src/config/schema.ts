@@ -88,6 +88,22 @@ export const ConfigSchema = z.strictObject({
       url: z.url().optional(),
     })
     .prefault({}),
+  /** Limits of the MCP server (ldm-mcp-server): output caps, background jobs, audit log. */
+  mcp: z
+    .strictObject({
+      /** stdout and stderr of run_command are each capped to this (the tail is kept). */
+      outputMaxBytes: z.number().int().min(1024).max(16_777_216).default(65_536),
+      defaultTimeoutSec: z.number().int().min(1).max(86_400).default(30),
+      maxTimeoutSec: z.number().int().min(1).max(86_400).default(600),
+      maxJobs: z.number().int().min(1).max(100).default(8),
+      jobBufferBytes: z.number().int().min(1024).max(67_108_864).default(1_048_576),
+      readFileMaxBytes: z.number().int().min(1024).max(67_108_864).default(1_048_576),
+      auditMaxBytes: z.number().int().min(4096).default(10_485_760),
+      auditFiles: z.number().int().min(1).max(50).default(5),
+      /** Seconds a confirm prompt waits for the human before it counts as declined. */
+      confirmTimeoutSec: z.number().int().min(5).max(3600).default(300),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

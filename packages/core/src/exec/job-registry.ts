@@ -1,0 +1,158 @@
+import { startProcess, type ProcessExit, type ProcessHandle, type StartOptions } from './start-process';
+
+export interface JobLimits {
+  /** Jobs held at once, running or finished; the oldest finished job is forgotten first. */
+  maxJobs: number;
+  /** Bytes of stdout and of stderr kept per job (the tail). */
+  bufferBytes: number;
+}
+
+export type JobState = 'running' | 'exited' | 'killed' | 'failed';
+
+export interface JobInfo {
+  id: string;
+  command: string;
+  pid: number | null;
+  state: JobState;
+  startedAt: string;
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+  stdoutBytes: number;
+  stderrBytes: number;
+}
+
+export interface JobOutput {
+  id: string;
+  state: JobState;
+  /** Absolute byte offsets into each stream; pass `next` back to read on. */
+  stdout: string;
+  stderr: string;
+  stdoutFrom: number;
+  stderrFrom: number;
+  next: { stdout: number; stderr: number };
+  /** Bytes that were dropped from the buffer before the requested offset could be read. */
+  skipped: { stdout: number; stderr: number };
+}
+
+interface Job {
+  id: string;
+  command: string;
+  handle: ProcessHandle;
+  killed: boolean;
+  exit: ProcessExit | null;
+}
+
+/** Thrown when a new job would exceed maxJobs and none can be forgotten. */
+export class JobLimitError extends Error {}
+
+/**
+ * Background jobs of one server process: started directly, or adopted from a command that
+ * outlived its timeout. Bounded in count and in buffered output; disposeAll() kills what is left.
+ */
+export class JobRegistry {
+  private readonly jobs = new Map<string, Job>();
+  private seq = 0;
+
+  constructor(readonly limits: JobLimits) {}
+
+  /** Starts a program as a job. */
+  start(command: string, options: Omit<StartOptions, 'maxBufferBytes'>): JobInfo {
+    this.makeRoom();
+    return this.add(command, startProcess({ ...options, maxBufferBytes: this.limits.bufferBytes }));
+  }
+
+  /** Takes over a process that is already running (a run_command that outlived its timeout). */
+  adopt(command: string, handle: ProcessHandle): JobInfo {
+    try {
+      this.makeRoom();
+    } catch (err) {
+      handle.kill();
+      throw err;
+    }
+    return this.add(command, handle);
+  }
+
+  list(): JobInfo[] {
+    return [...this.jobs.values()].map((job) => this.info(job));
+  }
+
+  status(id: string): JobInfo {
+    return this.info(this.get(id));
+  }
+
+  output(id: string, offset: { stdout?: number; stderr?: number } = {}, maxBytes = this.limits.bufferBytes): JobOutput {
+    const job = this.get(id);
+    const out = job.handle.stdout.readFrom(offset.stdout ?? 0);
+    const err = job.handle.stderr.readFrom(offset.stderr ?? 0);
+    const outData = out.data.subarray(0, maxBytes);
+    const errData = err.data.subarray(0, maxBytes);
+    return {
+      id,
+      state: this.info(job).state,
+      stdout: outData.toString('utf8'),
+      stderr: errData.toString('utf8'),
+      stdoutFrom: out.from,
+      stderrFrom: err.from,
+      next: { stdout: out.from + outData.length, stderr: err.from + errData.length },
+      skipped: { stdout: out.skipped, stderr: err.skipped },
+    };
+  }
+
+  /** TERM then KILL to the job's process group. A finished job is left as it is. */
+  kill(id: string): JobInfo {
+    const job = this.get(id);
+    if (!job.exit) {
+      job.killed = true;
+      job.handle.kill();
+    }
+    return this.info(job);
+  }
+
+  /** Kills every running job (server shutdown). */
+  disposeAll(): void {
+    for (const job of this.jobs.values()) if (!job.exit) job.handle.kill();
+  }
+
+  private add(command: string, handle: ProcessHandle): JobInfo {
+    const id = `job-${++this.seq}`;
+    const job: Job = { id, command, handle, killed: false, exit: handle.result() };
+    void handle.exited.then((exit) => {
+      job.exit = exit;
+    });
+    this.jobs.set(id, job);
+    return this.info(job);
+  }
+
+  private get(id: string): Job {
+    const job = this.jobs.get(id);
+    if (!job) throw new Error(`no job with id ${JSON.stringify(id)} (list_jobs shows the current ones)`);
+    return job;
+  }
+
+  private makeRoom(): void {
+    if (this.jobs.size < this.limits.maxJobs) return;
+    const finished = [...this.jobs.values()].find((job) => job.exit);
+    if (!finished) {
+      throw new JobLimitError(`all ${this.limits.maxJobs} job slots hold running jobs; wait for one or stop one with job_kill`);
+    }
+    this.jobs.delete(finished.id);
+  }
+
+  private info(job: Job): JobInfo {
+    const exit = job.exit ?? job.handle.result();
+    const state: JobState = !exit ? 'running' : exit.spawnError ? 'failed' : job.killed ? 'killed' : 'exited';
+    return {
+      id: job.id,
+      command: job.command,
+      pid: job.handle.pid ?? null,
+      state,
+      startedAt: job.handle.startedAt.toISOString(),
+      exitCode: exit?.exitCode ?? null,
+      signal: exit?.signal ?? null,
+      durationMs: exit ? exit.durationMs : Date.now() - job.handle.startedAt.getTime(),
+      stdoutBytes: job.handle.stdout.total,
+      stderrBytes: job.handle.stderr.total,
+    };
+  }
+}

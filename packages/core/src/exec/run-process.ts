@@ -1,0 +1,58 @@
+import { startProcess, type ProcessHandle, type StartOptions } from './start-process';
+
+export interface RunOptions extends StartOptions {
+  /** After this the process group is killed, or handed back still running (see onTimeout). */
+  timeoutMs: number;
+  onTimeout?: 'kill' | 'background';
+  /** Aborting (the client cancelled the request) stops the process group like a timeout. */
+  signal?: AbortSignal;
+}
+
+export interface RunResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  durationMs: number;
+  stdout: string;
+  stderr: string;
+  stdoutTruncated: boolean;
+  stderrTruncated: boolean;
+  timedOut: boolean;
+  spawnError?: string;
+  /** With onTimeout 'background': the still-running process, for a job registry to adopt. */
+  running?: ProcessHandle;
+}
+
+function collect(handle: ProcessHandle, timedOut: boolean): Omit<RunResult, 'exitCode' | 'signal' | 'durationMs'> {
+  return {
+    stdout: handle.stdout.text(),
+    stderr: handle.stderr.text(),
+    stdoutTruncated: handle.stdout.truncated,
+    stderrTruncated: handle.stderr.truncated,
+    timedOut,
+  };
+}
+
+/** Runs a program to completion with a timeout and capped output. Never rejects for the program's own failures. */
+export async function runProcess(options: RunOptions): Promise<RunResult> {
+  if (!Number.isFinite(options.timeoutMs) || options.timeoutMs <= 0) {
+    throw new Error(`Expected the timeoutMs option to be a positive number, got ${options.timeoutMs}`);
+  }
+  const handle = startProcess(options);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), options.timeoutMs);
+  });
+  const onAbort = () => handle.kill();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) handle.kill();
+  const first = await Promise.race([handle.exited, timeout]);
+  clearTimeout(timer);
+  options.signal?.removeEventListener('abort', onAbort);
+  if (first !== 'timeout') return { ...first, ...collect(handle, false) };
+  if (options.onTimeout === 'background') {
+    return { exitCode: null, signal: null, durationMs: Date.now() - handle.startedAt.getTime(), ...collect(handle, true), running: handle };
+  }
+  handle.kill();
+  const end = await handle.exited;
+  return { ...end, ...collect(handle, true) };
+}

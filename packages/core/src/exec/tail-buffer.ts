@@ -1,0 +1,63 @@
+/**
+ * Keeps the last `capacity` bytes of a stream and counts everything that passed through, so a
+ * chatty command cannot exhaust memory and a reader can still ask for "bytes from offset N".
+ */
+export class TailBuffer {
+  private chunks: Buffer[] = [];
+  private held = 0;
+  /** Bytes ever written. */
+  total = 0;
+
+  constructor(readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new Error(`Expected the TailBuffer capacity to be a positive integer, got ${capacity}`);
+    }
+  }
+
+  push(chunk: Buffer): void {
+    this.total += chunk.length;
+    if (chunk.length >= this.capacity) {
+      this.chunks = [chunk.subarray(chunk.length - this.capacity)];
+      this.held = this.capacity;
+      return;
+    }
+    this.chunks.push(chunk);
+    this.held += chunk.length;
+    while (this.held > this.capacity) {
+      const first = this.chunks[0]!;
+      const excess = this.held - this.capacity;
+      if (first.length <= excess) {
+        this.chunks.shift();
+        this.held -= first.length;
+      } else {
+        this.chunks[0] = first.subarray(excess);
+        this.held -= excess;
+      }
+    }
+  }
+
+  /** Bytes dropped from the front because the buffer was full. */
+  get dropped(): number {
+    return this.total - this.held;
+  }
+
+  get truncated(): boolean {
+    return this.dropped > 0;
+  }
+
+  /** The bytes still held from absolute stream offset `offset` on (clamped to what is still held). */
+  readFrom(offset = 0): { data: Buffer; from: number; skipped: number } {
+    const all = Buffer.concat(this.chunks);
+    const from = Math.min(Math.max(offset, this.dropped), this.total);
+    return { data: all.subarray(from - this.dropped), from, skipped: Math.max(0, this.dropped - offset) };
+  }
+
+  /** The held tail as text; a multi-byte character cut at the front is dropped rather than mangled. */
+  text(): string {
+    const data = Buffer.concat(this.chunks);
+    let start = 0;
+    // Skip UTF-8 continuation bytes (10xxxxxx) left over from a cut character.
+    if (this.truncated) while (start < data.length && start < 4 && (data[start]! & 0xc0) === 0x80) start++;
+    return data.subarray(start).toString('utf8');
+  }
+}

@@ -1,0 +1,163 @@
+import { bestResolution, rankPatterns, type Alert, type Incident, type Pattern } from '@ldm/core';
+
+export interface BriefingSnapshot {
+  now: Date;
+  host: { hostname: string; os: string; kernel: string; arch: string };
+  uptimeSec: number | null;
+  /** state.json `lastBoot` and `healthcheck`: written by other binaries, read loosely. */
+  lastBoot: unknown;
+  healthcheck: unknown;
+  alerts: Alert[];
+  incidents: Incident[];
+  patterns: Pattern[];
+  policy: { mode: string; configFile: string; allow: number; deny: number; confirm: number };
+}
+
+export interface BriefingLimits {
+  /** UTF-8 bytes. The spec asks for at most 2 KB in the initialize instructions. */
+  maxBytes: number;
+  maxItemChars: number;
+}
+
+export const DEFAULT_LIMITS: BriefingLimits = { maxBytes: 2048, maxItemChars: 160 };
+
+interface Section {
+  title: string;
+  items: string[];
+  /** How many there are in all, when more exist than items holds. */
+  total: number;
+  /** Sections with a higher number lose items first when the text is too long. */
+  dropOrder: number;
+}
+
+const byteLength = (s: string) => Buffer.byteLength(s, 'utf8');
+
+function clip(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+export function formatDuration(sec: number): string {
+  const d = Math.floor(sec / 86_400);
+  const h = Math.floor((sec % 86_400) / 3600);
+  const m = Math.floor((sec % 3600) / 60);
+  return d ? `${d}d ${h}h` : h ? `${h}h ${m}m` : `${m}m`;
+}
+
+function ago(iso: string | undefined, now: Date): string {
+  const t = iso ? Date.parse(iso) : NaN;
+  return Number.isFinite(t) ? `${formatDuration(Math.max(0, (now.getTime() - t) / 1000))} ago` : 'at an unknown time';
+}
+
+/** Reads a loose object written by another binary: the first of several plausible field names. */
+function pick(obj: unknown, keys: string[]): string | undefined {
+  if (!obj || typeof obj !== 'object') return undefined;
+  for (const key of keys) {
+    const value = (obj as Record<string, unknown>)[key];
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  }
+  return undefined;
+}
+
+function describeRun(label: string, run: unknown, now: Date): string {
+  if (!run || typeof run !== 'object') return `${label}: no record.`;
+  const status = pick(run, ['status', 'result', 'outcome', 'overall', 'ok']) ?? 'unknown';
+  const time = pick(run, ['time', 'at', 'finishedAt', 'checkedAt', 'lastRun', 'startedAt']);
+  const details: string[] = [];
+  const summary = pick(run, ['summary', 'message', 'detail']);
+  if (summary) details.push(summary);
+  const r = run as Record<string, unknown>;
+  // Boot check (state.lastBoot): what it found. Healthcheck (state.healthcheck): which checks are not ok.
+  if (Array.isArray(r.found) && r.found.length) {
+    const first = r.found
+      .map((f) => pick(f, ['summary']))
+      .filter(Boolean)
+      .slice(0, 2);
+    details.push(`${r.found.length} problem(s) found${first.length ? `: ${first.join('; ')}` : ''}`);
+  }
+  if (Array.isArray(r.results)) {
+    const bad = r.results.filter((c) => !['ok', 'skipped'].includes(pick(c, ['status']) ?? 'ok')).map((c) => `${pick(c, ['id']) ?? '?'} ${pick(c, ['status'])}`);
+    if (bad.length) details.push(`not ok: ${bad.slice(0, 4).join(', ')}${bad.length > 4 ? ` (+${bad.length - 4})` : ''}`);
+  }
+  const rebooted = r.rebooted === true ? ' after a reboot' : '';
+  return `${label}: ${status}${rebooted} ${ago(time, now)}${details.length ? ` — ${details.join('; ')}` : ''}.`;
+}
+
+/**
+ * Pure: the compact briefing given as the MCP `instructions` and by get_context. Sections lose
+ * their least important items first (patterns, then incidents, then alerts) until the text fits.
+ */
+export function buildBriefing(snap: BriefingSnapshot, limits: BriefingLimits = DEFAULT_LIMITS): string {
+  const max = limits.maxItemChars;
+  const now = snap.now;
+  const h = snap.host;
+  const header = [
+    `Host ${h.hostname} (${h.os}, kernel ${h.kernel}, ${h.arch}), up ${snap.uptimeSec == null ? 'unknown' : formatDuration(snap.uptimeSec)}; now ${now.toISOString().slice(0, 16)}Z.`,
+    describeRun('Last boot check', snap.lastBoot, now) + ' ' + describeRun('Last healthcheck', snap.healthcheck, now),
+  ];
+  const sevRank = { crit: 0, warn: 1, info: 2 } as Record<string, number>;
+  const alerts = [...snap.alerts].sort((a, b) => (sevRank[a.severity] ?? 3) - (sevRank[b.severity] ?? 3));
+  const open = snap.incidents
+    .filter((i) => i.status === 'open')
+    .sort((a, b) => (sevRank[a.severity] ?? 3) - (sevRank[b.severity] ?? 3) || b.lastSeen.localeCompare(a.lastSeen));
+  const ranked = rankPatterns(snap.patterns, now).filter((p) => p.count > 1 || p.resolutions.length);
+  const sections: Section[] = [
+    {
+      title: 'Active alerts',
+      items: alerts.map((a) => clip(`[${a.severity}] ${a.message} (since ${ago(a.since, now)})`, max)),
+      total: alerts.length,
+      dropOrder: 1,
+    },
+    {
+      title: 'Open incidents',
+      items: open.map((i) => clip(`[${i.severity}] ${i.id}: ${i.summary}${i.count > 1 ? ` (x${i.count})` : ''}, last ${ago(i.lastSeen, now)}`, max)),
+      total: open.length,
+      dropOrder: 2,
+    },
+    {
+      title: 'Recurring patterns',
+      items: ranked.map((p) => {
+        const best = bestResolution(p);
+        const fix = best ? `known fix \`${best.action}\` worked ${best.successes}/${best.successes + best.failures}` : 'no known fix yet';
+        return clip(`${p.id} "${p.template}" x${p.count}, last ${ago(p.lastSeen, now)}; ${fix}`, max);
+      }),
+      total: ranked.length,
+      dropOrder: 3,
+    },
+  ];
+  const p = snap.policy;
+  const footer = [
+    `Policy: ${p.mode} mode (${p.allow} allow, ${p.deny} deny, ${p.confirm} confirm rules in ${p.configFile}); risky actions ask the human, the suite's own units and files are protected.`,
+    'Work like a careful ops engineer: look first (system_status, journal_query, service_status), change one thing at a time, record_incident for problems and resolve_incident with what fixed them.',
+  ];
+  const render = () => {
+    const body = sections.map((s) => {
+      if (s.total === 0) return `${s.title}: none.`;
+      const more = s.total - s.items.length;
+      const head = `${s.title} (${s.total}):`;
+      if (!s.items.length) return `${head} (${more} not shown; see ldm://${s.title === 'Active alerts' ? 'state' : s.title === 'Open incidents' ? 'incidents' : 'patterns'})`;
+      return [head, ...s.items.map((i) => `- ${i}`), ...(more > 0 ? [`- (+${more} more)`] : [])].join('\n');
+    });
+    return [...header, ...body, ...footer].join('\n');
+  };
+  let text = render();
+  // Drop items one at a time from the least important non-empty section.
+  while (byteLength(text) > limits.maxBytes) {
+    const victim = [...sections].sort((a, b) => b.dropOrder - a.dropOrder).find((s) => s.items.length > 0);
+    if (!victim) break;
+    victim.items.pop();
+    text = render();
+  }
+  return truncateBytes(text, limits.maxBytes);
+}
+
+/** Cuts at a character boundary so the result is valid UTF-8 of at most maxBytes. */
+export function truncateBytes(text: string, maxBytes: number): string {
+  if (byteLength(text) <= maxBytes) return text;
+  const ellipsis = '…';
+  let out = Buffer.from(text, 'utf8').subarray(0, maxBytes - byteLength(ellipsis)).toString('utf8');
+  // A cut multi-byte character decodes to U+FFFD: drop it.
+  out = out.replace(/\uFFFD$/, '');
+  while (byteLength(out) + byteLength(ellipsis) > maxBytes) out = out.slice(0, -1);
+  return out + ellipsis;
+}

@@ -1,0 +1,85 @@
+import type { DocumentStore, Logger } from '@ldm/core';
+
+export interface HeartbeatOptions {
+  store: DocumentStore;
+  logger: Logger;
+  pid: number;
+  bootId?: string;
+  transport?: 'stdio' | 'http';
+  now?: () => Date;
+  /** Activity is written at most this often. */
+  throttleMs?: number;
+  /** A beat is written this often even when idle, so the healthcheck can tell alive from hung. */
+  intervalMs?: number;
+}
+
+/**
+ * This session's entry in state.json `sessions`: written at start, refreshed on activity
+ * (throttled) and periodically, removed on exit.
+ */
+export class Heartbeat {
+  private readonly now: () => Date;
+  private readonly startedAt: string;
+  private lastWritten = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private lastRequest: string | null = null;
+
+  constructor(private readonly options: HeartbeatOptions) {
+    this.now = options.now ?? (() => new Date());
+    this.startedAt = this.now().toISOString();
+  }
+
+  async start(): Promise<void> {
+    await this.beat();
+    this.timer = setInterval(() => void this.beat(), this.options.intervalMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  /** Call on every request; writes only when the last write is older than the throttle. */
+  touch(): void {
+    this.lastRequest = this.now().toISOString();
+    if (this.stopped || this.now().getTime() - this.lastWritten < (this.options.throttleMs ?? 10_000)) return;
+    void this.beat();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.writing;
+    await this.options.store
+      .update('state', (doc) => {
+        doc.sessions = doc.sessions.filter((s) => s.pid !== this.options.pid);
+      })
+      .catch((err: unknown) => this.options.logger.warn(`couldn't remove the heartbeat of pid ${this.options.pid}: ${(err as Error).message}`));
+  }
+
+  private beat(): Promise<void> {
+    if (this.stopped) return this.writing;
+    const at = this.now();
+    this.lastWritten = at.getTime();
+    this.writing = this.writing
+      .then(() =>
+        this.options.store.update('state', (doc) => {
+          if (this.stopped) return;
+          const mine = doc.sessions.find((s) => s.pid === this.options.pid);
+          // lastActivity is the liveness stamp the healthcheck reads (a live idle session keeps
+          // beating); lastRequest is when the model last asked for something.
+          const request = this.lastRequest ? { lastRequest: this.lastRequest } : {};
+          if (mine) Object.assign(mine, { lastActivity: at.toISOString(), ...request });
+          else
+            doc.sessions.push({
+              pid: this.options.pid,
+              startedAt: this.startedAt,
+              lastActivity: at.toISOString(),
+              transport: this.options.transport ?? 'stdio',
+              ...request,
+              ...(this.options.bootId ? { bootId: this.options.bootId } : {}),
+            });
+        }),
+      )
+      .catch((err: unknown) => this.options.logger.warn(`couldn't write the heartbeat: ${(err as Error).message}`));
+    return this.writing;
+  }
+}

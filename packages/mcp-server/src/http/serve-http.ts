@@ -1,0 +1,98 @@
+import type { AddressInfo } from 'node:net';
+import { EXIT, ConfigError, readBootId } from '@ldm/core';
+import { Heartbeat } from '../heartbeat/heartbeat';
+import { createServer } from '../server/create-server';
+import type { ServerDeps } from '../server/deps';
+import { McpHttpServer } from './http-server';
+import { parseListenAddress } from './listen-address';
+import { checkHttpStartup } from './startup-rules';
+import { readTokenFile } from './bearer-token';
+import { defaultOriginPolicy } from './origin-guard';
+import { listenFdFromEnv, startWatchdog, systemdNotify, watchdogIntervalMs } from './systemd-integration';
+
+export interface HttpFlags {
+  listen?: string;
+  tokenFile?: string;
+  /** Test-only: no bearer token. Refused on anything but loopback. */
+  insecureNoAuth?: boolean;
+}
+
+const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+
+/**
+ * Serves MCP over Streamable HTTP on /mcp until a signal arrives. Takes the listening socket from
+ * systemd when one was passed (socket activation), else binds --listen (default 127.0.0.1:8765).
+ */
+export async function serveHttp(deps: ServerDeps, flags: HttpFlags, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const cfg = deps.config.http;
+  const fd = listenFdFromEnv(env, process.pid);
+  const address = parseListenAddress(flags.listen ?? cfg.listen);
+  const insecure = Boolean(flags.insecureNoAuth);
+  let token: string | null = null;
+  if (!insecure) {
+    try {
+      token = await readTokenFile(flags.tokenFile ?? cfg.tokenFile);
+    } catch (err) {
+      throw new ConfigError(`ldm-mcp-server --http: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  const refusal = checkHttpStartup(fd === null ? address.host : '127.0.0.1', token !== null, insecure);
+  if (refusal) throw new ConfigError(`ldm-mcp-server --http: ${refusal}`);
+
+  const bootId = await readBootId(deps.proc).catch(() => undefined);
+  const heartbeat = new Heartbeat({ store: deps.store, logger: deps.logger, pid: process.pid, bootId, transport: 'http' });
+  const http = new McpHttpServer({
+    createSession: async () => (await createServer(deps)).server,
+    token,
+    origins: defaultOriginPolicy(address.host, address.port, cfg.allowedHosts, cfg.allowedOrigins),
+    rateLimit: cfg.rateLimit,
+    maxBodyBytes: cfg.maxBodyBytes,
+    maxSessions: cfg.maxSessions,
+    sessionIdleMs: cfg.sessionIdleMin * 60_000,
+    logger: deps.logger,
+    onActivity: () => {
+      heartbeat.touch();
+      deps.onActivity?.();
+    },
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.server.once('error', reject);
+    if (fd !== null) http.server.listen({ fd }, resolve);
+    else http.server.listen(address.port, address.host, resolve);
+  });
+  const bound = http.server.address() as AddressInfo;
+  // A socket handed over by systemd may be on any address: the token rule applies to it as well.
+  const boundRefusal = checkHttpStartup(bound.address, token !== null, insecure);
+  if (boundRefusal) {
+    await http.close();
+    throw new ConfigError(`ldm-mcp-server --http: ${boundRefusal}`);
+  }
+  // A socket from systemd is bound to whatever the .socket unit says: accept Host headers for it.
+  if (fd !== null) http.setOriginPolicy(defaultOriginPolicy(bound.address, bound.port, cfg.allowedHosts, cfg.allowedOrigins));
+  await heartbeat.start();
+  const notify = systemdNotify(env);
+  await notify('READY=1');
+  const interval = watchdogIntervalMs(env, process.pid);
+  const stopWatchdog = interval ? startWatchdog(interval, notify, () => http.server.listening) : () => {};
+  deps.logger.info(`ldm-mcp-server ${deps.version} serving MCP on http://${bound.address}:${bound.port}/mcp`, {
+    socketActivated: fd !== null,
+    auth: token ? 'bearer' : 'NONE (test mode)',
+    watchdogMs: interval ?? 0,
+  });
+
+  const code = await new Promise<number>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      for (const s of SHUTDOWN_SIGNALS) process.off(s, onSignal);
+      deps.logger.info(`ldm-mcp-server: stopping (${signal})`);
+      resolve(EXIT.OK);
+    };
+    for (const s of SHUTDOWN_SIGNALS) process.on(s, onSignal);
+  });
+  stopWatchdog();
+  await notify('STOPPING=1');
+  deps.jobs.disposeAll();
+  await http.close();
+  await heartbeat.stop();
+  return code;
+}

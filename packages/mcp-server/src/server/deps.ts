@@ -1,0 +1,72 @@
+import type {
+  CommandDecision,
+  Config,
+  DocumentStore,
+  IncidentEngine,
+  JobRegistry,
+  Logger,
+  PathDecision,
+  PolicyConfig,
+  PolicyContext,
+  ProcSource,
+} from '@ldm/core';
+import type { AuditLog } from '../audit/audit-log';
+
+/** The policy engine's functions (packages/core/src/policy), injected so tests can see every call. */
+export interface PolicyPort {
+  /** `cwd`: the absolute directory the command will run in, so relative targets are judged where they land. */
+  decideCommand(input: ({ command: string } | { argv: string[] }) & { cwd?: string }, policy: PolicyConfig, ctx: PolicyContext): CommandDecision;
+  decidePath(path: string, op: 'read' | 'write' | 'list', policy: PolicyConfig, ctx: PolicyContext): PathDecision;
+  /** Absolute, symlinks resolved (the parent's, for a file that does not exist yet). */
+  resolvePathForPolicy(path: string): Promise<string>;
+  redactSecrets(text: string): string;
+}
+
+/** Programs the service and journal tools run; tests point them at fakes. */
+export interface Binaries {
+  systemctl: string;
+  journalctl: string;
+  bash: string;
+}
+
+/** Everything the server touches, passed in: createServer has no other inputs and no top-level side effects. */
+export interface ServerDeps {
+  config: Config;
+  paths: { stateDir: string; logDir: string; configFile: string };
+  /** Where the suite is installed; protected from the file tools. */
+  installPrefix: string;
+  store: DocumentStore;
+  engine: IncidentEngine;
+  logger: Logger;
+  policy: PolicyPort;
+  jobs: JobRegistry;
+  audit: AuditLog;
+  bin: Binaries;
+  proc: ProcSource;
+  now: () => Date;
+  version: string;
+  /** Called on every request; the heartbeat throttles its own writes. */
+  onActivity?: () => void;
+}
+
+export const SUITE_UNITS = [
+  'ldm-healthcheck.service',
+  'ldm-healthcheck.timer',
+  'ldm-idle-watcher.service',
+  'ldm-idle-watcher.timer',
+  'ldm-boot-check.service',
+  'ldm-mcp-http.service',
+  'ldm-mcp-http.socket',
+];
+
+export const DEFAULT_INSTALL_PREFIX = '/opt/linux-devops-mcp';
+
+/** The PolicyContext the policy engine needs: the suite's own config, units and directories. */
+export function policyContextOf(deps: Pick<ServerDeps, 'paths' | 'installPrefix'>): PolicyContext {
+  const configDir = deps.paths.configFile.replace(/\/[^/]*$/, '') || '/';
+  return {
+    configFile: deps.paths.configFile,
+    suiteUnits: SUITE_UNITS,
+    protectedPaths: [...new Set([deps.paths.stateDir, deps.paths.logDir, deps.installPrefix, configDir])],
+  };
+}

@@ -1,0 +1,98 @@
+import { join } from 'node:path';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { IncidentEngine, JobRegistry, readBootId, readUptimeSeconds, EXIT, type ProgramContext } from '@ldm/core';
+import { AuditLog } from '../audit/audit-log';
+import { Heartbeat } from '../heartbeat/heartbeat';
+import { createServer } from './create-server';
+import { LineCap } from './line-cap';
+import { DEFAULT_INSTALL_PREFIX, type PolicyPort, type ServerDeps } from './deps';
+
+declare const LDM_VERSION: string | undefined;
+
+/** write_file takes up to 8 Mi characters of content; JSON escaping adds some. */
+const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+const STOP_DEADLINE_MS = 3000;
+
+const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+
+/** Builds the deps from what runProgram gives every binary. */
+export function depsFromProgram(ctx: ProgramContext, policy: PolicyPort): ServerDeps {
+  const { config, paths, store, logger } = ctx;
+  const proc = { procRoot: '/proc' };
+  return {
+    config,
+    paths,
+    installPrefix: ctx.env.LDM_INSTALL_PREFIX ?? DEFAULT_INSTALL_PREFIX,
+    store,
+    engine: new IncidentEngine(store, { uptimeSec: () => readUptimeSeconds(proc), minConfidence: config.learn.suggestionMinConfidence }),
+    logger,
+    policy,
+    jobs: new JobRegistry({ maxJobs: config.mcp.maxJobs, bufferBytes: config.mcp.jobBufferBytes }),
+    audit: new AuditLog({
+      file: join(paths.logDir, 'audit.log'),
+      maxBytes: config.mcp.auditMaxBytes,
+      files: config.mcp.auditFiles,
+      redact: policy.redactSecrets,
+      onError: (err) => logger.error(`couldn't write the audit log: ${err.message}`),
+    }),
+    bin: { systemctl: 'systemctl', journalctl: 'journalctl', bash: '/bin/bash' },
+    proc,
+    now: () => new Date(),
+    version: typeof LDM_VERSION === 'string' ? LDM_VERSION : '0.0.0-dev',
+  };
+}
+
+/**
+ * Serves MCP on stdin/stdout until the client closes stdin or a signal arrives, with this
+ * session's heartbeat in state.json for the whole time. Resolves to the exit code.
+ */
+export async function serveStdio(deps: ServerDeps): Promise<number> {
+  const bootId = await readBootId(deps.proc).catch(() => undefined);
+  const heartbeat = new Heartbeat({ store: deps.store, logger: deps.logger, pid: process.pid, bootId, transport: 'stdio' });
+  const { server, tools } = await createServer(deps);
+  const stdin = process.stdin.pipe(
+    new LineCap(MAX_MESSAGE_BYTES, (bytes) => deps.logger.warn(`dropped a ${bytes}-byte message: larger than ${MAX_MESSAGE_BYTES} bytes`)),
+  );
+  // The SDK closes the whole session when its read buffer passes maxBufferSize (10 MiB by
+  // default); with LineCap in front, an oversized message is dropped and the session lives on.
+  const transport = new StdioServerTransport(stdin, process.stdout, { maxBufferSize: MAX_MESSAGE_BYTES + 4 * 1024 * 1024 });
+  let resolveDone!: (code: number) => void;
+  const done = new Promise<number>((r) => (resolveDone = r));
+  let closing = false;
+  const shutdown = async (why: string, code: number) => {
+    if (closing) return;
+    closing = true;
+    deps.logger.info(`ldm-mcp-server: stopping (${why})`);
+    deps.jobs.disposeAll();
+    // A lock held by a stuck process must not keep a closing session alive: the healthcheck
+    // finds a leftover entry by its dead pid.
+    await Promise.race([heartbeat.stop(), new Promise((r) => setTimeout(r, STOP_DEADLINE_MS).unref())]);
+    await server.close().catch(() => {});
+    resolveDone(code);
+  };
+  const onSignal = (signal: NodeJS.Signals) => void shutdown(signal, EXIT.OK);
+  for (const s of SHUTDOWN_SIGNALS) process.on(s, onSignal);
+  // Broken JSON on stdin is the client's problem: log it and keep serving.
+  server.server.onerror = (err) => deps.logger.debug(`protocol error: ${err.message}`);
+  server.server.onclose = () => void shutdown('client closed the connection', EXIT.OK);
+  stdin.on('end', () => void shutdown('stdin closed', EXIT.OK));
+  // The client went away mid-answer (ssh dropped): EPIPE on stdout ends the session like EOF.
+  process.stdout.on('error', (err) => void shutdown(`stdout: ${err.message}`, EXIT.OK));
+  // The first beat (a locked write with fsync) runs alongside the connect rather than before it:
+  // the client's initialize is not kept waiting on the disk.
+  const firstBeat = heartbeat.start();
+  await server.connect(transport);
+  // Every incoming message counts as activity; the heartbeat throttles its own writes.
+  const onmessage = transport.onmessage;
+  transport.onmessage = (message) => {
+    heartbeat.touch();
+    deps.onActivity?.();
+    onmessage?.(message);
+  };
+  await firstBeat;
+  deps.logger.info(`ldm-mcp-server ${deps.version} serving on stdio`, { tools: tools.length, mode: deps.config.policy.mode, stateDir: deps.paths.stateDir });
+  const code = await done;
+  for (const s of SHUTDOWN_SIGNALS) process.off(s, onSignal);
+  return code;
+}

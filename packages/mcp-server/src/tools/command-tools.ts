@@ -1,0 +1,227 @@
+import * as z from 'zod';
+import { runProcess, JobLimitError } from '@ldm/core';
+import { defineTool, READ_ONLY, refuse } from './tool-def';
+import { decisionSchema, opsContextField } from './common-schemas';
+import type { ToolContext } from './tool-context';
+
+const runInput = z
+  .object({
+    command: z.string().min(1).max(100_000).optional().describe('A shell command line, run with bash -c after the policy has parsed it'),
+    argv: z.array(z.string().max(100_000)).min(1).max(1000).optional().describe('Program and arguments, run without a shell'),
+    cwd: z.string().max(4096).optional().describe('Working directory (default: /)'),
+    timeout_s: z.number().positive().max(86_400).optional().describe('Seconds before the process group is stopped (default from config)'),
+    stdin: z.string().max(1_048_576).optional().describe('Text written to the command\'s stdin'),
+    on_timeout: z
+      .enum(['kill', 'background'])
+      .optional()
+      .describe("kill (default): TERM then KILL the process group. background: keep it running as a job; read it with job_output"),
+    background: z.boolean().optional().describe('Start as a background job right away and return its id'),
+  })
+  .strict();
+
+const runOutput = z.object({
+  exit_code: z.number().nullable().describe('null when a signal ended it, it timed out, or it is still running as a job'),
+  signal: z.string().nullable(),
+  stdout: z.string(),
+  stderr: z.string(),
+  stdout_truncated: z.boolean().describe('Only the tail of stdout is shown'),
+  stderr_truncated: z.boolean(),
+  duration_ms: z.number(),
+  timed_out: z.boolean(),
+  job_id: z.string().nullable().describe('Set when the command runs on as a background job'),
+  decision: decisionSchema,
+  ...opsContextField,
+});
+
+function argvOf(args: { command?: string; argv?: string[] }, bash: string): { argv: string[]; display: string; input: { command: string } | { argv: string[] } } | string {
+  if (args.command !== undefined && args.argv !== undefined) return 'give either command or argv, not both';
+  if (args.command !== undefined) return { argv: [bash, '-c', args.command], display: args.command, input: { command: args.command } };
+  if (args.argv !== undefined) return { argv: args.argv, display: args.argv.join(' '), input: { argv: args.argv } };
+  return 'give command (a shell command line) or argv (a program and its arguments)';
+}
+
+function timeoutMs(ctx: ToolContext, timeout_s: number | undefined): number {
+  const { defaultTimeoutSec, maxTimeoutSec } = ctx.deps.config.mcp;
+  return Math.min(timeout_s ?? defaultTimeoutSec, maxTimeoutSec) * 1000;
+}
+
+export const runCommand = defineTool({
+  name: 'run_command',
+  title: 'Run a command',
+  description:
+    'Runs a command on this host under the command policy and returns exit code, stdout, stderr (each capped, tail kept), ' +
+    'duration and the policy decision. `command` runs via bash -c; `argv` runs without a shell. A timeout stops the whole ' +
+    "process group (TERM, then KILL); with on_timeout 'background' or background: true the command continues as a job " +
+    '(job_status, job_output, job_kill). Denied commands do not run; some need the human\'s approval.',
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  inputSchema: runInput,
+  outputSchema: runOutput,
+  handler: async (args, ctx) => {
+    const spec = argvOf(args, ctx.deps.bin.bash);
+    if (typeof spec === 'string') return refuse(`Invalid arguments: ${spec}.`);
+    const cwd = args.cwd ?? '/';
+    if (!cwd.startsWith('/')) return refuse(`Invalid arguments: cwd must be an absolute path, got ${JSON.stringify(cwd)}.`);
+    const gate = await ctx.gate.command('run_command', spec.input, ctx.signal, cwd);
+    if (!gate.allowed) return refuse(gate.message, gate.audit);
+    const decision = { action: gate.audit.decision ?? 'allow', rule: gate.decision.rule, reason: gate.decision.reason };
+    const { mcp } = ctx.deps.config;
+    const common = { argv: spec.argv, cwd, ...(args.stdin !== undefined ? { stdin: args.stdin } : {}) };
+    if (args.background) {
+      try {
+        const job = ctx.deps.jobs.start(spec.display, common);
+        return {
+          structured: {
+            exit_code: null, signal: null, stdout: '', stderr: '', stdout_truncated: false, stderr_truncated: false,
+            duration_ms: 0, timed_out: false, job_id: job.id, decision, ops_context: null,
+          },
+          audit: { ...gate.audit, exitCode: null },
+          notes: [`Started as background job ${job.id}; read it with job_output {id: "${job.id}"}.`],
+        };
+      } catch (err) {
+        if (err instanceof JobLimitError) return refuse(err.message, gate.audit);
+        throw err;
+      }
+    }
+    const result = await runProcess({
+      ...common,
+      maxBufferBytes: mcp.outputMaxBytes,
+      timeoutMs: timeoutMs(ctx, args.timeout_s),
+      onTimeout: args.on_timeout === 'background' ? 'background' : 'kill',
+      signal: ctx.signal,
+    });
+    if (result.spawnError) return refuse(`${result.spawnError} (cwd ${cwd})`, { ...gate.audit, exitCode: null });
+    let jobId: string | null = null;
+    const notes: string[] = [];
+    if (result.running) {
+      try {
+        jobId = ctx.deps.jobs.adopt(spec.display, result.running).id;
+        notes.push(`Timed out and continues as background job ${jobId}; read it with job_output {id: "${jobId}"}.`);
+      } catch (err) {
+        notes.push(`Timed out and was stopped: ${(err as Error).message}.`);
+      }
+    } else if (result.timedOut) notes.push(`Timed out after ${timeoutMs(ctx, args.timeout_s) / 1000}s; the process group was stopped (TERM, then KILL).`);
+    const ops = await ctx.ops.for([result.stdout, result.stderr]);
+    return {
+      structured: {
+        exit_code: result.exitCode,
+        signal: result.signal,
+        stdout: result.stdout,
+        stderr: result.stderr,
+        stdout_truncated: result.stdoutTruncated,
+        stderr_truncated: result.stderrTruncated,
+        duration_ms: result.durationMs,
+        timed_out: result.timedOut,
+        job_id: jobId,
+        decision,
+        ops_context: ops,
+      },
+      audit: { ...gate.audit, exitCode: result.exitCode },
+      notes,
+    };
+  },
+});
+
+const jobInfo = z.object({
+  id: z.string(),
+  command: z.string(),
+  pid: z.number().nullable(),
+  state: z.enum(['running', 'exited', 'killed', 'failed']),
+  started_at: z.string(),
+  exit_code: z.number().nullable(),
+  signal: z.string().nullable(),
+  duration_ms: z.number(),
+  stdout_bytes: z.number(),
+  stderr_bytes: z.number(),
+});
+
+function toJobInfo(j: ReturnType<ToolContext['deps']['jobs']['status']>): z.infer<typeof jobInfo> {
+  return {
+    id: j.id, command: j.command, pid: j.pid, state: j.state, started_at: j.startedAt, exit_code: j.exitCode,
+    signal: j.signal, duration_ms: j.durationMs, stdout_bytes: j.stdoutBytes, stderr_bytes: j.stderrBytes,
+  };
+}
+
+const jobId = z.object({ id: z.string().max(64).describe('Job id from run_command or list_jobs') }).strict();
+
+function missing(err: unknown) {
+  return refuse((err as Error).message);
+}
+
+export const jobStatus = defineTool({
+  name: 'job_status',
+  title: 'Background job status',
+  description: 'State, exit code and output sizes of one background job.',
+  annotations: { ...READ_ONLY, idempotentHint: false },
+  inputSchema: jobId,
+  outputSchema: jobInfo,
+  handler: async ({ id }, ctx) => {
+    try {
+      return { structured: toJobInfo(ctx.deps.jobs.status(id)) };
+    } catch (err) {
+      return missing(err);
+    }
+  },
+});
+
+export const jobOutput = defineTool({
+  name: 'job_output',
+  title: 'Background job output',
+  description:
+    'Output of a background job from byte offsets on (default 0; pass back `next` to read only what is new). ' +
+    'Only the last part of a long output is kept; `skipped` says how much was dropped.',
+  annotations: { ...READ_ONLY, idempotentHint: false },
+  inputSchema: z
+    .object({
+      id: z.string().max(64),
+      offset: z.number().int().min(0).optional().describe('Byte offset into stdout'),
+      stderr_offset: z.number().int().min(0).optional().describe('Byte offset into stderr'),
+    })
+    .strict(),
+  outputSchema: z.object({
+    id: z.string(),
+    state: z.enum(['running', 'exited', 'killed', 'failed']),
+    stdout: z.string(),
+    stderr: z.string(),
+    next: z.object({ stdout: z.number(), stderr: z.number() }),
+    skipped: z.object({ stdout: z.number(), stderr: z.number() }),
+    ...opsContextField,
+  }),
+  handler: async ({ id, offset, stderr_offset }, ctx) => {
+    let out;
+    try {
+      out = ctx.deps.jobs.output(id, { stdout: offset, stderr: stderr_offset }, ctx.deps.config.mcp.outputMaxBytes);
+    } catch (err) {
+      return missing(err);
+    }
+    const ops = await ctx.ops.for([out.stdout, out.stderr]);
+    return { structured: { id: out.id, state: out.state, stdout: out.stdout, stderr: out.stderr, next: out.next, skipped: out.skipped, ops_context: ops } };
+  },
+});
+
+export const jobKill = defineTool({
+  name: 'job_kill',
+  title: 'Stop a background job',
+  description: 'Stops a background job: TERM to its process group, KILL after a grace period.',
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+  inputSchema: jobId,
+  outputSchema: jobInfo,
+  handler: async ({ id }, ctx) => {
+    try {
+      return { structured: toJobInfo(ctx.deps.jobs.kill(id)), audit: { decision: 'allow', rule: 'own-job' } };
+    } catch (err) {
+      return missing(err);
+    }
+  },
+});
+
+export const listJobs = defineTool({
+  name: 'list_jobs',
+  title: 'List background jobs',
+  description: 'The background jobs of this session, running and finished.',
+  annotations: { ...READ_ONLY, idempotentHint: false },
+  inputSchema: z.object({}).strict(),
+  outputSchema: z.object({ jobs: z.array(jobInfo), max_jobs: z.number() }),
+  handler: async (_args, ctx) => ({ structured: { jobs: ctx.deps.jobs.list().map(toJobInfo), max_jobs: ctx.deps.jobs.limits.maxJobs } }),
+});
+
+export const COMMAND_TOOLS = [runCommand, jobStatus, jobOutput, jobKill, listJobs];

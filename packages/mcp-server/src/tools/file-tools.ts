@@ -1,0 +1,158 @@
+import * as z from 'zod';
+import { lstat, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { defineTool, READ_ONLY, refuse } from './tool-def';
+import { readSlice } from '../files/read-slice';
+import { atomicReplace } from '../files/atomic-replace';
+
+const MAX_LIST = 1000;
+
+function fsError(what: string, path: string, err: unknown) {
+  const code = (err as NodeJS.ErrnoException).code;
+  const hint = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message;
+  return refuse(`Couldn't ${what} ${path}: ${hint}.`);
+}
+
+export const readFileTool = defineTool({
+  name: 'read_file',
+  title: 'Read a file',
+  description:
+    'Reads a text file (capped; binary files are detected and not returned). offset/length read a byte range and return ' +
+    'next_offset to continue; tail_lines returns the last lines (logs). Secrets in the content are redacted.',
+  annotations: READ_ONLY,
+  inputSchema: z
+    .object({
+      path: z.string().min(1).max(4096),
+      offset: z.number().int().min(0).optional(),
+      length: z.number().int().min(1).optional(),
+      tail_lines: z.number().int().min(1).max(100_000).optional(),
+    })
+    .strict(),
+  outputSchema: z.object({
+    path: z.string().describe('The resolved path that was read'),
+    size: z.number(),
+    offset: z.number(),
+    bytes_read: z.number(),
+    content: z.string(),
+    binary: z.boolean(),
+    truncated: z.boolean(),
+    next_offset: z.number().nullable(),
+  }),
+  handler: async (args, ctx) => {
+    if (args.tail_lines !== undefined && args.offset !== undefined) return refuse('Give either offset or tail_lines, not both.');
+    const gate = await ctx.gate.path('read_file', args.path, 'read', ctx.signal);
+    if (!gate.allowed) return refuse(gate.message, gate.audit);
+    const path = gate.decision.path;
+    try {
+      const st = await stat(path);
+      if (st.isDirectory()) return refuse(`${path} is a directory; use list_directory.`, gate.audit);
+      // A FIFO would block the read forever, a device could be endless.
+      if (!st.isFile()) return refuse(`${path} is not a regular file (fifo, socket or device); not read.`, gate.audit);
+      const slice = await readSlice(path, {
+        offset: args.offset,
+        length: args.length,
+        tailLines: args.tail_lines,
+        maxBytes: ctx.deps.config.mcp.readFileMaxBytes,
+      });
+      return {
+        structured: {
+          path,
+          size: slice.size,
+          offset: slice.offset,
+          bytes_read: slice.bytesRead,
+          content: slice.content,
+          binary: slice.binary,
+          truncated: slice.truncated,
+          next_offset: slice.nextOffset,
+        },
+        audit: gate.audit,
+        notes: slice.binary ? [`${path} looks binary; content not shown.`] : [],
+      };
+    } catch (err) {
+      return fsError('read', path, err);
+    }
+  },
+});
+
+export const writeFileTool = defineTool({
+  name: 'write_file',
+  title: 'Write a file',
+  description:
+    'Writes a text file atomically (temp file, fsync, rename), keeping the original mode and owner. mode overwrite ' +
+    '(default) or append. backup (default true) keeps the previous version as PATH.bak. The path policy applies; the ' +
+    "suite's own config, state and install directories cannot be written.",
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  inputSchema: z
+    .object({
+      path: z.string().min(1).max(4096),
+      content: z.string().max(8_388_608),
+      mode: z.enum(['overwrite', 'append']).default('overwrite'),
+      backup: z.boolean().default(true),
+    })
+    .strict(),
+  outputSchema: z.object({
+    path: z.string(),
+    bytes_written: z.number(),
+    created: z.boolean(),
+    backup: z.string().nullable(),
+    mode: z.string().describe('Octal permissions of the written file'),
+    owner_preserved: z.boolean(),
+  }),
+  handler: async (args, ctx) => {
+    const gate = await ctx.gate.path('write_file', args.path, 'write', ctx.signal);
+    if (!gate.allowed) return refuse(gate.message, gate.audit);
+    const path = gate.decision.path;
+    try {
+      const r = await atomicReplace(path, args.content, args.mode, args.backup);
+      return {
+        structured: { path: r.path, bytes_written: r.bytesWritten, created: r.created, backup: r.backup, mode: r.mode, owner_preserved: r.ownerPreserved },
+        audit: gate.audit,
+      };
+    } catch (err) {
+      return refuse((err as Error).message, gate.audit);
+    }
+  },
+});
+
+const entrySchema = z.object({
+  name: z.string(),
+  type: z.enum(['file', 'directory', 'symlink', 'other']),
+  size: z.number(),
+  mode: z.string(),
+  modified: z.string(),
+});
+
+export const listDirectory = defineTool({
+  name: 'list_directory',
+  title: 'List a directory',
+  description: `Entries of a directory with type, size, mode and modification time (at most ${MAX_LIST}).`,
+  annotations: READ_ONLY,
+  inputSchema: z.object({ path: z.string().min(1).max(4096) }).strict(),
+  outputSchema: z.object({ path: z.string(), entries: z.array(entrySchema), total: z.number(), truncated: z.boolean() }),
+  handler: async (args, ctx) => {
+    const gate = await ctx.gate.path('list_directory', args.path, 'list', ctx.signal);
+    if (!gate.allowed) return refuse(gate.message, gate.audit);
+    const path = gate.decision.path;
+    try {
+      const names = (await readdir(path)).sort();
+      const entries = await Promise.all(
+        names.slice(0, MAX_LIST).map(async (name) => {
+          const st = await lstat(join(path, name)).catch(() => null);
+          const type = !st ? 'other' : st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'directory' : st.isFile() ? 'file' : 'other';
+          return {
+            name,
+            type: type as z.infer<typeof entrySchema>['type'],
+            size: st?.size ?? 0,
+            mode: st ? (st.mode & 0o7777).toString(8).padStart(4, '0') : '',
+            modified: st ? st.mtime.toISOString() : '',
+          };
+        }),
+      );
+      return { structured: { path, entries, total: names.length, truncated: names.length > MAX_LIST }, audit: gate.audit };
+    } catch (err) {
+      return fsError('list', path, err);
+    }
+  },
+});
+
+export const FILE_TOOLS = [readFileTool, writeFileTool, listDirectory];

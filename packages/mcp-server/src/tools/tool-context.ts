@@ -1,0 +1,18 @@
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { ServerDeps } from '../server/deps';
+import type { PolicyGate } from '../policy/policy-gate';
+import type { OpsContextSource } from '../ops-context/ops-context-source';
+import type { HostSampler } from '../host/host-sampler';
+
+/** What a tool handler gets besides its arguments. */
+export interface ToolContext {
+  deps: ServerDeps;
+  gate: PolicyGate;
+  ops: OpsContextSource;
+  /** Keeps the previous CPU sample so system_status reports the load since the last call. */
+  sampler: HostSampler;
+  /** Aborted when the client cancels the request. */
+  signal: AbortSignal;
+}
+
+export type { Server };

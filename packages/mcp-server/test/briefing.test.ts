@@ -1,0 +1,111 @@
+import { describe, test, expect } from '@jest/globals';
+import { buildBriefing, truncateBytes, type BriefingSnapshot } from '../src/briefing/build-briefing';
+import { parseOsRelease } from '../src/briefing/gather-snapshot';
+import type { Incident, Pattern } from '@ldm/core';
+
+const now = new Date('2026-11-24T05:00:00Z');
+const iso = (minAgo: number) => new Date(now.getTime() - minAgo * 60_000).toISOString();
+
+function incident(i: number, extra: Partial<Incident> = {}): Incident {
+  return {
+    id: `inc-${i}`, time: iso(i), lastSeen: iso(i), count: 1, source: 'healthcheck', severity: 'warn', summary: `problem number ${i} on the host`,
+    evidence: [], fingerprints: [], status: 'open', ...extra,
+  };
+}
+
+function pattern(i: number, extra: Partial<Pattern> = {}): Pattern {
+  return {
+    id: `pat-${i}`, fingerprint: `f${i}`, template: `nginx failed to bind <*> variant ${i}`, subjects: [], sources: ['mcp'], count: 3 + i,
+    firstSeen: iso(10_000), lastSeen: iso(i), sinceBootSec: [], checks: [],
+    resolutions: [{ action: `systemctl restart nginx-${i}`, commands: [], successes: 4, failures: 1, recent: [] }], ...extra,
+  };
+}
+
+function snapshot(over: Partial<BriefingSnapshot> = {}): BriefingSnapshot {
+  return {
+    now,
+    host: { hostname: 'web1', os: 'Debian GNU/Linux 12 (bookworm)', kernel: '6.1.0-26-amd64', arch: 'x64' },
+    uptimeSec: 3 * 86_400 + 4 * 3600,
+    lastBoot: { status: 'ok', time: iso(4 * 60 + 3 * 1440), summary: 'all units up' },
+    healthcheck: { overall: 'warn', at: iso(5) },
+    alerts: [{ id: 'disk', source: 'healthcheck', severity: 'crit', message: '/ is 97% full', since: iso(30) }],
+    incidents: [incident(1, { severity: 'crit' }), incident(2), incident(3, { status: 'resolved' })],
+    patterns: [pattern(1), pattern(2, { resolutions: [] }), pattern(3, { count: 1, resolutions: [] })],
+    policy: { mode: 'standard', configFile: '/etc/linux-devops-mcp/config.json', allow: 2, deny: 1, confirm: 0 },
+    ...over,
+  };
+}
+
+describe('buildBriefing', () => {
+  test('covers host, OS, uptime, boot check, alerts, open incidents, patterns with fixes, and policy', () => {
+    const text = buildBriefing(snapshot());
+    expect(text).toContain('Host web1 (Debian GNU/Linux 12 (bookworm), kernel 6.1.0-26-amd64, x64), up 3d 4h');
+    expect(text).toContain('Last boot check: ok 3d 4h ago — all units up.');
+    expect(text).toContain('Last healthcheck: warn 5m ago.');
+    expect(text).toContain('[crit] / is 97% full');
+    expect(text).toContain('Open incidents (2):');
+    expect(text).toContain('[crit] inc-1');
+    expect(text).not.toContain('inc-3');
+    expect(text).toContain('known fix `systemctl restart nginx-1` worked 4/5');
+    expect(text).toContain('no known fix yet');
+    // A pattern seen once with no fix is noise in a 2 KB briefing.
+    expect(text).not.toContain('pat-3');
+    expect(text).toContain('Policy: standard mode (2 allow, 1 deny, 0 confirm rules in /etc/linux-devops-mcp/config.json)');
+  });
+
+  test('reads the boot check and healthcheck records their binaries write', () => {
+    const text = buildBriefing(
+      snapshot({
+        lastBoot: { bootId: 'b', rebooted: true, at: iso(20), status: 'warn', found: [{ summary: 'nginx.service failed' }, { summary: 'disk 91%' }, { summary: 'x' }] },
+        healthcheck: { lastRun: iso(3), status: 'crit', results: [{ id: 'disk', status: 'crit' }, { id: 'memory', status: 'ok' }, { id: 'ollama', status: 'failed' }] },
+      }),
+    );
+    expect(text).toContain('Last boot check: warn after a reboot 20m ago — 3 problem(s) found: nginx.service failed; disk 91%.');
+    expect(text).toContain('Last healthcheck: crit 3m ago — not ok: disk crit, ollama failed.');
+  });
+
+  test('with no history it says so instead of leaving sections out', () => {
+    const text = buildBriefing(snapshot({ lastBoot: undefined, healthcheck: undefined, alerts: [], incidents: [], patterns: [], uptimeSec: null }));
+    expect(text).toContain('Last boot check: no record.');
+    expect(text).toContain('Active alerts: none.');
+    expect(text).toContain('Open incidents: none.');
+    expect(text).toContain('up unknown');
+  });
+
+  test('never exceeds 2048 UTF-8 bytes, dropping patterns before incidents before alerts', () => {
+    const many = snapshot({
+      alerts: Array.from({ length: 30 }, (_, i) => ({ id: `a${i}`, source: 'hc', severity: 'warn' as const, message: `ålert ${i} ✓ ünïcode`.repeat(3), since: iso(i) })),
+      incidents: Array.from({ length: 200 }, (_, i) => incident(i)),
+      patterns: Array.from({ length: 200 }, (_, i) => pattern(i)),
+    });
+    const text = buildBriefing(many);
+    expect(Buffer.byteLength(text, 'utf8')).toBeLessThanOrEqual(2048);
+    expect(text).toContain('Policy:');
+    expect(text).toMatch(/Recurring patterns \(200\): \(200 not shown; see ldm:\/\/patterns\)/);
+    expect(text).toMatch(/\(\+\d+ more\)/);
+  });
+
+  test('a small limit still yields valid UTF-8 within the limit', () => {
+    const text = buildBriefing(snapshot({ host: { hostname: 'ħøšŧ'.repeat(200), os: 'x', kernel: 'y', arch: 'z' } }), { maxBytes: 300, maxItemChars: 80 });
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(300);
+    expect(text).not.toContain('\uFFFD');
+  });
+});
+
+describe('truncateBytes', () => {
+  test('cuts at a character boundary and marks the cut', () => {
+    const out = truncateBytes('€€€€', 7);
+    expect(out).toBe('€…');
+    expect(Buffer.byteLength(out)).toBeLessThanOrEqual(7);
+    expect(truncateBytes('short', 100)).toBe('short');
+  });
+});
+
+describe('parseOsRelease', () => {
+  test('reads PRETTY_NAME quoted or not', () => {
+    expect(parseOsRelease('NAME="Debian"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n')).toBe('Debian GNU/Linux 12 (bookworm)');
+    expect(parseOsRelease("PRETTY_NAME='Oracle Linux Server 9.4'")).toBe('Oracle Linux Server 9.4');
+    expect(parseOsRelease('PRETTY_NAME=Alpine')).toBe('Alpine');
+    expect(parseOsRelease('NAME=x')).toBeNull();
+  });
+});

@@ -1,0 +1,277 @@
+import { describe, test, expect, afterEach } from '@jest/globals';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeDeps } from './support/make-deps';
+import { connect, type Connected } from './support/connect';
+import { ALL_TOOLS } from '../src/tools/all-tools';
+
+let open: Connected | null = null;
+afterEach(async () => {
+  await open?.close();
+  open = null;
+});
+
+type Result = { isError?: boolean; structuredContent?: Record<string, unknown>; content: Array<{ type: string; text?: string }> };
+
+async function call(c: Connected, name: string, args: Record<string, unknown> = {}): Promise<Result> {
+  const result = (await c.client.callTool({ name, arguments: args })) as Result;
+  if (!result.isError) {
+    // structuredContent conforms to the tool's own output schema, and the text carries the same content.
+    const def = ALL_TOOLS.find((t) => t.name === name)!;
+    def.outputSchema.parse(result.structuredContent);
+    expect(JSON.parse(result.content[0]!.text!)).toEqual(result.structuredContent);
+  }
+  return result;
+}
+
+describe('in-process server', () => {
+  test('lists every tool with annotations and output schemas', async () => {
+    const env = makeDeps();
+    open = await connect(env.deps);
+    const { tools } = await open.client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(ALL_TOOLS.map((t) => t.name).sort());
+    for (const t of tools) {
+      expect(typeof t.annotations?.readOnlyHint).toBe('boolean');
+      expect(typeof t.annotations?.destructiveHint).toBe('boolean');
+      expect(typeof t.annotations?.idempotentHint).toBe('boolean');
+      expect(typeof t.annotations?.openWorldHint).toBe('boolean');
+      expect(t.outputSchema?.type).toBe('object');
+    }
+  });
+
+  test('run_command returns exit code, output and the decision; denied commands do not run', async () => {
+    const env = makeDeps();
+    open = await connect(env.deps);
+    const ok = await call(open, 'run_command', { command: 'echo hello; echo oops >&2; exit 3' });
+    expect(ok.isError).toBeFalsy();
+    expect(ok.structuredContent).toMatchObject({ exit_code: 3, stdout: 'hello\n', stderr: 'oops\n', timed_out: false, decision: { action: 'allow' } });
+    const marker = join(env.dir, 'marker');
+    const denied = await call(open, 'run_command', { command: `touch ${marker}; rm -rf /tmp/nothing` });
+    expect(denied.isError).toBe(true);
+    expect(denied.content[0]!.text).toMatch(/fake:deny:rm/);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  test('audit log gets one redacted line per call', async () => {
+    const env = makeDeps();
+    open = await connect(env.deps);
+    await call(open, 'run_command', { command: 'echo password=hunter2' });
+    await new Promise((r) => setTimeout(r, 100));
+    const lines = readFileSync(join(env.deps.paths.logDir, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ tool: 'run_command', decision: 'allow', exitCode: 0, isError: false });
+    expect(JSON.stringify(lines[0])).not.toContain('hunter2');
+  });
+
+  test('calls the SDK rejects before any handler (unknown tool, bad arguments) are audited too', async () => {
+    const env = makeDeps();
+    open = await connect(env.deps);
+    await open.client.callTool({ name: 'no_such_tool', arguments: { token: 'ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' } });
+    await open.client.callTool({ name: 'list_incidents', arguments: { limit: 'many' } });
+    await new Promise((r) => setTimeout(r, 100));
+    const lines = readFileSync(join(env.deps.paths.logDir, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.tool, l.decision, l.isError])).toEqual([
+      ['no_such_tool', 'rejected', true],
+      ['list_incidents', 'rejected', true],
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('ghp_');
+  });
+
+  test('the policy sees the suite context: config file, suite units, protected directories', async () => {
+    const env = makeDeps();
+    open = await connect(env.deps);
+    await call(open, 'run_command', { command: 'true' });
+    const ctx = (env.policyCalls[0] as { ctx: { configFile: string; suiteUnits: string[]; protectedPaths: string[] } }).ctx;
+    expect(ctx.configFile).toBe(env.deps.paths.configFile);
+    expect(ctx.suiteUnits).toEqual(expect.arrayContaining(['ldm-healthcheck.service', 'ldm-mcp-http.socket', 'ldm-boot-check.service']));
+    expect(ctx.protectedPaths).toEqual(
+      expect.arrayContaining([env.deps.paths.stateDir, env.deps.paths.logDir, env.deps.installPrefix, join(env.dir, 'etc')]),
+    );
+  });
+
+  test('a policy that throws denies: nothing runs', async () => {
+    const env = makeDeps();
+    env.deps.policy = { ...env.deps.policy, decideCommand: () => { throw new Error('parser exploded'); } };
+    open = await connect(env.deps);
+    const marker = join(env.dir, 'm');
+    const r = await call(open, 'run_command', { command: `touch ${marker}` });
+    expect(r.isError).toBe(true);
+    expect(r.content[0]!.text).toContain('parser exploded');
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  test('confirm: accepted with elicitation runs; declined does not; no elicitation gets a refusal naming the config', async () => {
+    const env = makeDeps();
+    const marker = join(env.dir, 'confirmed');
+    open = await connect(env.deps, { elicit: () => ({ action: 'accept', content: { approve: true } }) });
+    const yes = await call(open, 'run_command', { command: `touch ${marker} # confirm-me` });
+    expect(yes.isError).toBeFalsy();
+    expect(existsSync(marker)).toBe(true);
+    expect(open.elicitations).toHaveLength(1);
+    expect(JSON.stringify(open.elicitations[0])).toContain(marker);
+    await open.close();
+
+    const marker2 = join(env.dir, 'declined');
+    open = await connect(env.deps, { elicit: () => ({ action: 'decline' }) });
+    const no = await call(open, 'run_command', { command: `touch ${marker2} # confirm-me` });
+    expect(no.isError).toBe(true);
+    expect(existsSync(marker2)).toBe(false);
+    await open.close();
+
+    open = await connect(env.deps, { elicit: () => ({ action: 'accept', content: { approve: false } }) });
+    const unticked = await call(open, 'run_command', { command: `touch ${marker2} # confirm-me` });
+    expect(unticked.isError).toBe(true);
+    expect(existsSync(marker2)).toBe(false);
+    await open.close();
+
+    open = await connect(env.deps);
+    const refused = await call(open, 'run_command', { command: `touch ${marker2} # confirm-me` });
+    expect(refused.isError).toBe(true);
+    expect(refused.content[0]!.text).toContain('policy.allow');
+    expect(refused.content[0]!.text).toContain(env.deps.paths.configFile);
+    expect(existsSync(marker2)).toBe(false);
+  });
+
+  test('read-only mode lists only read-only tools and refuses the others', async () => {
+    const env = makeDeps({ config: { policy: { mode: 'read-only' } } });
+    open = await connect(env.deps);
+    const { tools } = await open.client.listTools();
+    expect(tools.length).toBeGreaterThan(5);
+    expect(tools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
+    expect(tools.map((t) => t.name)).not.toContain('run_command');
+    const r = (await open.client.callTool({ name: 'run_command', arguments: { command: 'true' } })) as Result;
+    expect(r.isError).toBe(true);
+  });
+
+  test('system_status, list_processes and network_listeners read /proc', async () => {
+    const env = makeDeps();
+    open = await connect(env.deps);
+    const s = await call(open, 'system_status', {});
+    expect((s.structuredContent!.memory as { total_bytes: number }).total_bytes).toBeGreaterThan(0);
+    expect((s.structuredContent!.top_cpu as unknown[]).length).toBeGreaterThan(0);
+    const p = await call(open, 'list_processes', { sort: 'memory', limit: 3 });
+    expect((p.structuredContent!.processes as unknown[]).length).toBe(3);
+    await call(open, 'network_listeners', {});
+  });
+
+  test('files: write is atomic with a backup, read and list; protected and forbidden paths are refused', async () => {
+    const env = makeDeps();
+    open = await connect(env.deps);
+    const file = join(env.dir, 'f.txt');
+    writeFileSync(file, 'old\n', { mode: 0o640 });
+    const w = await call(open, 'write_file', { path: file, content: 'new\n' });
+    expect(w.structuredContent).toMatchObject({ created: false, backup: `${file}.bak`, mode: '0640' });
+    expect(readFileSync(file, 'utf8')).toBe('new\n');
+    expect(readFileSync(`${file}.bak`, 'utf8')).toBe('old\n');
+    await call(open, 'write_file', { path: file, content: 'more\n', mode: 'append', backup: false });
+    const r = await call(open, 'read_file', { path: file });
+    expect(r.structuredContent).toMatchObject({ content: 'new\nmore\n', truncated: false, binary: false });
+    const t = await call(open, 'read_file', { path: file, tail_lines: 1 });
+    expect(t.structuredContent!.content).toBe('more\n');
+    const l = await call(open, 'list_directory', { path: env.dir });
+    expect((l.structuredContent!.entries as Array<{ name: string }>).map((e) => e.name)).toContain('f.txt');
+    const prot = await call(open, 'write_file', { path: join(env.deps.paths.stateDir, 'state.json'), content: '{}' });
+    expect(prot.isError).toBe(true);
+    const forb = await call(open, 'read_file', { path: join(env.dir, 'forbidden.txt') });
+    expect(forb.isError).toBe(true);
+  });
+
+  test('service and journal tools use argv and validated names; output is redacted and carries ops context', async () => {
+    const env = makeDeps();
+    open = await connect(env.deps);
+    const bad = await call(open, 'service_status', { unit: 'nginx; rm -rf /' });
+    expect(bad.isError).toBe(true);
+    const st = await call(open, 'service_status', { unit: 'nginx' });
+    expect(st.structuredContent).toMatchObject({ unit: 'nginx.service', active_state: 'failed', restarts: 3 });
+    const j = await call(open, 'journal_query', { unit: 'nginx', since: '-1h', grep: '-x', lines: 10 });
+    expect(JSON.stringify(j.structuredContent)).not.toContain('hunter2');
+    const calls = readFileSync(join(env.dir, 'journalctl.calls'), 'utf8');
+    expect(calls).toContain('--grep=-x');
+    expect(calls).toContain('--unit=nginx.service');
+    const badSince = await call(open, 'journal_query', { since: '$(reboot)' });
+    expect(badSince.isError).toBe(true);
+    const stop = await call(open, 'service_action', { unit: 'ldm-healthcheck.timer', action: 'restart' });
+    expect(stop.isError).toBe(true);
+    const f = await call(open, 'list_failed_units', {});
+    expect(f.structuredContent!.units).toEqual([{ unit: 'nginx.service', load: 'loaded', active: 'failed', sub: 'failed', description: 'A high performance web server' }]);
+  });
+
+  test('incidents: record, resolve, then the same problem comes with its known fix in results', async () => {
+    const env = makeDeps();
+    open = await connect(env.deps);
+    const summary = 'nginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address already in use)';
+    const rec = await call(open, 'record_incident', { summary, subject: 'nginx.service', severity: 'crit' });
+    const id = (rec.structuredContent!.incident as { id: string }).id;
+    expect(rec.structuredContent!.known_fix).toBeNull();
+    await call(open, 'resolve_incident', { id, resolution: 'stopped apache holding port 80', commands: ['systemctl stop apache2', 'systemctl restart nginx'], worked: true });
+    const again = await call(open, 'record_incident', { summary: summary.replace('0.0.0.0:80', '10.0.0.1:80'), subject: 'nginx.service', severity: 'crit' });
+    expect(again.structuredContent!.known_fix).toMatchObject({ fix: 'systemctl stop apache2 && systemctl restart nginx', worked: 1 });
+    const found = await call(open, 'find_known_fix', { text: summary });
+    expect((found.structuredContent!.fixes as unknown[]).length).toBe(1);
+    const st = await call(open, 'service_status', { unit: 'nginx' });
+    expect(st.content.map((c) => c.text).join('\n')).toMatch(/known pattern pat-\w+ matches/);
+    const list = await call(open, 'list_incidents', { status: 'all' });
+    expect(list.structuredContent!.total).toBe(2);
+    const pats = await call(open, 'list_patterns', {});
+    expect(pats.structuredContent!.total).toBe(1);
+    const missing = await call(open, 'resolve_incident', { id: 'inc-nope', resolution: 'x', worked: true });
+    expect(missing.isError).toBe(true);
+  });
+
+  test('instructions carry the briefing; get_context returns it fresh; resources and prompts answer', async () => {
+    const env = makeDeps();
+    await env.deps.store.update('state', (doc) => {
+      doc.alerts.push({ id: 'disk-root', source: 'healthcheck', severity: 'crit', message: '/ is 97% full', since: new Date().toISOString() });
+      doc.alerts.push({ id: 'db', source: 'healthcheck', severity: 'warn', message: 'db down: password=s3cr3tpw', since: new Date().toISOString() });
+    });
+    open = await connect(env.deps);
+    const instructions = open.client.getInstructions()!;
+    expect(Buffer.byteLength(instructions)).toBeLessThanOrEqual(2048);
+    expect(instructions).toContain('/ is 97% full');
+    expect(instructions).not.toContain('s3cr3tpw');
+    const ctx = await call(open, 'get_context', {});
+    expect(ctx.structuredContent!.briefing).toContain('/ is 97% full');
+    const res = await open.client.listResources();
+    expect(res.resources.map((r) => r.uri).sort()).toEqual(['ldm://incidents', 'ldm://logs/error', 'ldm://patterns', 'ldm://state']);
+    const state = await open.client.readResource({ uri: 'ldm://state' });
+    expect(JSON.parse((state.contents[0] as { text: string }).text).alerts).toHaveLength(2);
+    expect((state.contents[0] as { text: string }).text).not.toContain('s3cr3tpw');
+    const prompts = await open.client.listPrompts();
+    expect(prompts.prompts.map((p) => p.name).sort()).toEqual(['postmortem', 'triage']);
+    const pm = await open.client.getPrompt({ name: 'postmortem', arguments: { incident_id: 'inc-x' } });
+    expect(JSON.stringify(pm.messages)).toContain('inc-x');
+  });
+
+  test('background jobs: on_timeout background keeps the command running and job_output reads it', async () => {
+    const env = makeDeps();
+    open = await connect(env.deps);
+    const r = await call(open, 'run_command', { command: 'echo start; sleep 0.6; echo end', timeout_s: 0.2, on_timeout: 'background' });
+    expect(r.structuredContent).toMatchObject({ timed_out: true, job_id: 'job-1' });
+    await new Promise((res) => setTimeout(res, 900));
+    const out = await call(open, 'job_output', { id: 'job-1' });
+    expect(out.structuredContent).toMatchObject({ state: 'exited', stdout: 'start\nend\n' });
+    const again = await call(open, 'job_output', { id: 'job-1', offset: (out.structuredContent!.next as { stdout: number }).stdout });
+    expect(again.structuredContent!.stdout).toBe('');
+    const bg = await call(open, 'run_command', { command: 'sleep 30', background: true });
+    const id = bg.structuredContent!.job_id as string;
+    await call(open, 'job_kill', { id });
+    await new Promise((res) => setTimeout(res, 300));
+    expect((await call(open, 'job_status', { id })).structuredContent!.state).toBe('killed');
+    expect(((await call(open, 'list_jobs', {})).structuredContent!.jobs as unknown[]).length).toBe(2);
+  });
+
+  test('a handler that throws becomes an isError result with its cause, and the server keeps serving', async () => {
+    const env = makeDeps();
+    open = await connect(env.deps);
+    env.deps.engine.findKnownFixes = async () => {
+      throw new Error("couldn't read patterns.json", { cause: new Error('disk on fire') });
+    };
+    const r = await call(open, 'find_known_fix', { text: 'x' });
+    expect(r.isError).toBe(true);
+    expect(r.content[0]!.text).toContain('disk on fire');
+    const wrongType = (await open.client.callTool({ name: 'list_incidents', arguments: { limit: 'many' } })) as Result;
+    expect(wrongType.isError).toBe(true);
+    await expect(open.client.callTool({ name: 'no_such_tool', arguments: {} })).resolves.toMatchObject({ isError: true });
+    await expect(open.client.ping()).resolves.toEqual({});
+  });
+});
