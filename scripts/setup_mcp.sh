@@ -128,6 +128,12 @@ else
   log "keeping the existing config $LDM_CONFIG"
 fi
 
+# ---- the HTTP transport's bearer token: generated once, readable by root alone
+if [[ ! -e $LDM_HTTP_TOKEN ]]; then
+  log "generating the HTTP bearer token $LDM_HTTP_TOKEN"
+  od -An -tx1 -N32 /dev/urandom | tr -d ' \n' | put_content "$LDM_HTTP_TOKEN" 0600 || true
+fi
+
 # ---- manifest: what cleanup must undo (no timestamps, so a re-run leaves it byte-identical)
 put_content "$LDM_MANIFEST" 0640 <<MANIFEST || true
 # Written by setup_mcp.sh; read by update_mcp.sh and cleanup_mcp.sh. Do not edit.
@@ -150,7 +156,7 @@ for u in "${LDM_ENABLE[@]}"; do
   fi
 done
 if [[ $START == 1 ]]; then
-  for u in ldm-healthcheck.timer ldm-idle-watcher.timer; do
+  for u in ldm-healthcheck.timer ldm-idle-watcher.timer ldm-mcp-http.socket; do
     if ! systemctl is-active --quiet "$u" 2>/dev/null; then
       run systemctl start "$u" || die "couldn't start $u (journalctl -u $u)"
       undo_push systemctl stop "$u"
@@ -195,6 +201,12 @@ Claude Desktop (claude_desktop_config.json):
       }
     }
   }
+
+Remote clients that speak Streamable HTTP: tunnel the loopback-only endpoint and send the token
+(readable by root only, in $LDM_HTTP_TOKEN):
+
+  ssh -N -L 8765:127.0.0.1:8765 root@$HOST
+  URL http://127.0.0.1:8765/mcp   header  Authorization: Bearer <token>
 
 Status at a glance: $PREFIX/current/scripts/healthcheck_all.sh
 Logs:               journalctl -u 'ldm-*'

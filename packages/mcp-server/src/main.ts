@@ -1,20 +1,26 @@
 import { runProgram, decideCommand, decidePath, resolvePathForPolicy, redactSecrets } from '@ldm/core';
 import { depsFromProgram, serveStdio } from './server/serve-stdio';
+import { serveHttp } from './http/serve-http';
+import { HTTP_OPTIONS, httpFlagsFrom } from './http/http-flags';
 
 await runProgram(
   {
     name: 'ldm-mcp-server',
-    summary: 'MCP server on stdio: tools to operate this host under a policy, with the host history in every session.',
+    summary:
+      'MCP server: tools to operate this host under a policy, with the host history in every session. ' +
+      'Speaks stdio by default; --http serves Streamable HTTP on /mcp with a bearer token.',
     resident: true,
+    options: HTTP_OPTIONS,
   },
-  (ctx) =>
-    serveStdio(
-      depsFromProgram(ctx, {
-        decideCommand,
-        decidePath,
-        // Relative paths are refused: the server's working directory means nothing to the model.
-        resolvePathForPolicy: (path) => resolvePathForPolicy(path),
-        redactSecrets,
-      }),
-    ),
+  (ctx) => {
+    const http = httpFlagsFrom(ctx.args);
+    const deps = depsFromProgram(ctx, {
+      decideCommand,
+      decidePath,
+      // Relative paths are refused: the server's working directory means nothing to the model.
+      resolvePathForPolicy: (path) => resolvePathForPolicy(path),
+      redactSecrets,
+    });
+    return http ? serveHttp(deps, http, ctx.env) : serveStdio(deps);
+  },
 );

@@ -128,8 +128,12 @@ export class McpHttpServer {
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
       return sendJson(res, 400, rpcError('no Mcp-Session-Id header: the first request of a session must be initialize'));
     }
-    if (this.sessions.size >= this.options.maxSessions) {
-      return sendJson(res, 503, rpcError(`too many sessions (${this.options.maxSessions}); close one and retry`), { 'retry-after': '30' });
+    // At the cap, the least recently used session makes room: clients often never send DELETE, and
+    // a client that has the token is trusted not to hog the slots on purpose.
+    while (this.sessions.size >= this.options.maxSessions) {
+      const [lru] = [...this.sessions.entries()].sort((a, b) => a[1].lastSeen - b[1].lastSeen)[0]!;
+      this.options.logger.notice(`http: session limit ${this.options.maxSessions} reached; closing the least recently used session ${lru}`);
+      await this.closeSession(lru);
     }
     await this.startSession(req, res, body);
   }

@@ -5,11 +5,11 @@ export interface ListenAddress {
   port: number;
 }
 
-/** Parses "HOST:PORT", "[v6]:PORT" or ":PORT" (loopback). The error names the bad value. */
+/** Parses "HOST:PORT", "[v6]:PORT" or ":PORT" (loopback); port 0 picks a free port. The error names the bad value. */
 export function parseListenAddress(value: string): ListenAddress {
   const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(value.trim());
   const port = Number(m?.[3]);
-  if (!m || !(port >= 1 && port <= 65535)) {
+  if (!m || !(port >= 0 && port <= 65535)) {
     throw new Error(`--listen expects HOST:PORT (e.g. 127.0.0.1:8765), got ${JSON.stringify(value)}`);
   }
   const host = m[1] ?? (m[2] || '127.0.0.1');

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { EXIT, ConfigError, readBootId } from '@ldm/core';
+import { EXIT, ConfigError, UsageError, readBootId } from '@ldm/core';
 import { Heartbeat } from '../heartbeat/heartbeat';
 import { createServer } from '../server/create-server';
 import type { ServerDeps } from '../server/deps';
@@ -26,7 +26,13 @@ const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 export async function serveHttp(deps: ServerDeps, flags: HttpFlags, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const cfg = deps.config.http;
   const fd = listenFdFromEnv(env, process.pid);
-  const address = parseListenAddress(flags.listen ?? cfg.listen);
+  let address;
+  try {
+    address = parseListenAddress(flags.listen ?? cfg.listen);
+  } catch (err) {
+    if (flags.listen !== undefined) throw new UsageError((err as Error).message);
+    throw new ConfigError(`http.listen in the config: ${(err as Error).message}`);
+  }
   const insecure = Boolean(flags.insecureNoAuth);
   let token: string | null = null;
   if (!insecure) {
@@ -68,8 +74,8 @@ export async function serveHttp(deps: ServerDeps, flags: HttpFlags, env: NodeJS.
     await http.close();
     throw new ConfigError(`ldm-mcp-server --http: ${boundRefusal}`);
   }
-  // A socket from systemd is bound to whatever the .socket unit says: accept Host headers for it.
-  if (fd !== null) http.setOriginPolicy(defaultOriginPolicy(bound.address, bound.port, cfg.allowedHosts, cfg.allowedOrigins));
+  // The real port (a socket from systemd, or port 0) decides which Host headers are ours.
+  http.setOriginPolicy(defaultOriginPolicy(fd !== null ? bound.address : address.host, bound.port, cfg.allowedHosts, cfg.allowedOrigins));
   await heartbeat.start();
   const notify = systemdNotify(env);
   await notify('READY=1');

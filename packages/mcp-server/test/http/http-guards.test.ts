@@ -17,9 +17,10 @@ describe('listen address', () => {
     [':9000', { host: '127.0.0.1', port: 9000 }],
     ['[::1]:8765', { host: '::1', port: 8765 }],
     ['0.0.0.0:80', { host: '0.0.0.0', port: 80 }],
+    ['127.0.0.1:0', { host: '127.0.0.1', port: 0 }],
   ])('%s', (value, expected) => expect(parseListenAddress(value)).toEqual(expected));
 
-  test.each(['8765', '127.0.0.1', '127.0.0.1:0', '127.0.0.1:70000', '[nothex]:1', 'a:b:c'])('%s is refused by name', (value) => {
+  test.each(['8765', '127.0.0.1', '127.0.0.1:-1', '127.0.0.1:70000', '[nothex]:1', 'a:b:c'])('%s is refused by name', (value) => {
     expect(() => parseListenAddress(value)).toThrow(JSON.stringify(value));
   });
 

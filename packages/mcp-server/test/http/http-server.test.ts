@@ -123,14 +123,19 @@ describe('the HTTP endpoint', () => {
     expect(Number(replies[2]!.headers['retry-after'])).toBeGreaterThan(0);
   });
 
-  test('sessions are capped and an unknown session id gets 404', async () => {
-    const { port, url } = await start({ maxSessions: 1 });
+  test('at the session cap the least recently used session is closed; its id then gets 404', async () => {
+    const { port, url, http } = await start({ maxSessions: 2 });
     const a = await connect(url);
-    const r = await post(port, JSON.stringify(INIT), { host: `127.0.0.1:${port}`, authorization: `Bearer ${TOKEN}` });
-    expect(r.status).toBe(503);
+    const b = await connect(url);
+    await b.ping();
+    const c = await connect(url);
+    expect(http.sessionCount).toBe(2);
+    await expect(a.ping()).rejects.toThrow();
+    await b.ping();
+    await c.ping();
     const unknown = await post(port, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' }), { host: `127.0.0.1:${port}`, authorization: `Bearer ${TOKEN}`, 'mcp-session-id': 'nope' });
     expect(unknown.status).toBe(404);
-    await a.close();
+    await Promise.all([b.close(), c.close()]);
   });
 
   test('the server survives a client that disconnects in the middle of a request', async () => {
