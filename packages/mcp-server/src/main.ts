@@ -1,6 +1,5 @@
 import { runProgram, decideCommand, decidePath, resolvePathForPolicy, redactSecrets } from '@ldm/core';
 import { depsFromProgram, serveStdio } from './server/serve-stdio';
-import { serveHttp } from './http/serve-http';
 import { HTTP_OPTIONS, httpFlagsFrom } from './http/http-flags';
 
 await runProgram(
@@ -12,7 +11,7 @@ await runProgram(
     resident: true,
     options: HTTP_OPTIONS,
   },
-  (ctx) => {
+  async (ctx) => {
     const http = httpFlagsFrom(ctx.args);
     const deps = depsFromProgram(ctx, {
       decideCommand,
@@ -21,6 +20,9 @@ await runProgram(
       resolvePathForPolicy: (path) => resolvePathForPolicy(path),
       redactSecrets,
     });
-    return http ? serveHttp(deps, http, ctx.env) : serveStdio(deps);
+    if (!http) return serveStdio(deps);
+    // Loaded only for --http: the SDK's HTTP transport pulls in fetch/undici at import time.
+    const { serveHttp } = await import('./http/serve-http');
+    return serveHttp(deps, http, ctx.env);
   },
 );

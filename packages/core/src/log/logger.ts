@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import winston from 'winston';
+import type winstonType from 'winston';
 
 export type LogLevel = 'error' | 'warn' | 'notice' | 'info' | 'debug';
 
@@ -29,12 +28,14 @@ export interface LoggerOptions {
 }
 
 // sd-daemon(3) priorities, so `journalctl -p err` filters what we write to stderr.
-const SD_PRIORITY: Record<string, number> = { error: 3, warning: 4, notice: 5, info: 6, debug: 7 };
+const PRIORITY: Record<LogLevel, number> = { error: 3, warn: 4, notice: 5, info: 6, debug: 7 };
+const SD_PRIORITY: Record<string, number> = { error: 3, warning: 4, warn: 4, notice: 5, info: 6, debug: 7 };
 const WINSTON_LEVEL: Record<LogLevel, string> = { error: 'error', warn: 'warning', notice: 'notice', info: 'info', debug: 'debug' };
+const RESERVED = new Set(['level', 'message', 'timestamp', 'program']);
 
 function formatMeta(meta: Record<string, unknown>): string {
   const parts = Object.entries(meta)
-    .filter(([key]) => !['level', 'message', 'timestamp', 'program'].includes(key) && typeof key === 'string')
+    .filter(([key, value]) => !RESERVED.has(key) && value !== undefined)
     .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
   return parts.length ? ` ${parts.join(' ')}` : '';
 }
@@ -45,71 +46,85 @@ export function formatJournalLine(level: string, message: string, meta: Record<s
   return `<${priority}>${(message + formatMeta(meta)).replace(/\r?\n/g, ' \u23ce ')}\n`;
 }
 
+function redactMeta(meta: Record<string, unknown>, redact: (text: string) => string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(meta)) {
+    out[key] = typeof value === 'string' ? redact(value) : value === undefined ? value : JSON.parse(redact(JSON.stringify(value)));
+  }
+  return out;
+}
+
+/**
+ * Journal lines go straight to stderr. error.log (warn and above, size-capped and rotated) is a
+ * winston File transport, loaded on the first warning: most runs never warn, and loading winston
+ * costs every binary about 30 ms and 3 MB at start.
+ */
 export function createLogger(options: LoggerOptions): Logger {
   const redact = options.redact ?? ((text: string) => text);
-  const scrub = winston.format((info) => {
-    info.message = redact(String(info.message));
-    for (const key of Object.keys(info)) {
-      if (key === 'level' || key === 'message') continue;
-      const value = info[key];
-      info[key] = typeof value === 'string' ? redact(value) : value === undefined ? value : JSON.parse(redact(JSON.stringify(value)));
-    }
-    return info;
-  });
   const stderr = options.stderr ?? process.stderr;
-  const journalStream = new Writable({
-    write(chunk: { level: string; message: string } & Record<string, unknown>, _enc, done) {
-      stderr.write(formatJournalLine(chunk.level, chunk.message, chunk));
-      done();
-    },
-    objectMode: true,
-  });
-  const transports: winston.transport[] = [new winston.transports.Stream({ stream: journalStream })];
-  if (options.logDir) {
-    try {
-      mkdirSync(options.logDir, { recursive: true, mode: 0o750 });
-      transports.push(
-        new winston.transports.File({
-          filename: join(options.logDir, 'error.log'),
-          level: 'warning',
-          maxsize: options.errorLogMaxBytes ?? 1_048_576,
-          maxFiles: options.errorLogFiles ?? 5,
-          tailable: true,
-          format: winston.format.combine(
-            winston.format.timestamp(),
-            winston.format.printf((info) => `${info.timestamp} ${info.level} ${options.program}: ${info.message}${formatMeta(info)}`),
-          ),
-        }),
-      );
-    } catch (err) {
-      stderr.write(formatJournalLine('warning', `${options.program}: no error.log, couldn't create ${options.logDir}: ${(err as Error).message}`));
+  const threshold = PRIORITY[options.level ?? 'info'];
+  let fileLogger: Promise<winstonType.Logger | null> | null = null;
+  let fileDisabled = !options.logDir;
+
+  const openFile = (): Promise<winstonType.Logger | null> =>
+    (fileLogger ??= (async () => {
+      try {
+        mkdirSync(options.logDir!, { recursive: true, mode: 0o750 });
+      } catch (err) {
+        fileDisabled = true;
+        stderr.write(formatJournalLine('warning', `${options.program}: no error.log, couldn't create ${options.logDir}: ${(err as Error).message}`));
+        return null;
+      }
+      const { default: winston } = await import('winston');
+      return winston.createLogger({
+        levels: winston.config.syslog.levels,
+        level: 'warning',
+        exitOnError: false,
+        transports: [
+          new winston.transports.File({
+            filename: join(options.logDir!, 'error.log'),
+            maxsize: options.errorLogMaxBytes ?? 1_048_576,
+            maxFiles: options.errorLogFiles ?? 5,
+            tailable: true,
+            format: winston.format.combine(
+              winston.format.timestamp(),
+              winston.format.printf((info) => `${info.timestamp} ${info.level} ${options.program}: ${info.message}${formatMeta(info)}`),
+            ),
+          }),
+        ],
+      });
+    })());
+
+  const at = (level: LogLevel) => (message: string, meta: Record<string, unknown> = {}) => {
+    if (PRIORITY[level] > threshold) return;
+    const text = redact(message);
+    const clean = redactMeta(meta, redact);
+    stderr.write(formatJournalLine(level, text, clean));
+    if (PRIORITY[level] <= PRIORITY.warn && !fileDisabled) {
+      void openFile().then((file) => file?.log(WINSTON_LEVEL[level], text, clean));
     }
-  }
-  const inner = winston.createLogger({
-    levels: winston.config.syslog.levels,
-    level: WINSTON_LEVEL[options.level ?? 'info'],
-    format: scrub(),
-    transports,
-    exitOnError: false,
-  });
-  const at = (level: LogLevel) => (message: string, meta?: Record<string, unknown>) => {
-    inner.log(WINSTON_LEVEL[level], message, meta ?? {});
   };
+
   return {
     error: at('error'),
     warn: at('warn'),
     notice: at('notice'),
     info: at('info'),
     debug: at('debug'),
-    close: () =>
-      new Promise<void>((resolve) => {
-        const files = transports.filter((t) => t instanceof winston.transports.File);
-        if (!files.length) return resolve();
-        let pending = files.length;
-        for (const t of files) t.once('finish', () => --pending === 0 && resolve());
-        inner.end();
-        setTimeout(resolve, 2000).unref();
-      }),
+    close: async () => {
+      const file = await fileLogger;
+      if (!file) return;
+      await new Promise<void>((resolve) => {
+        const transport = file.transports[0];
+        const timer = setTimeout(resolve, 2000);
+        timer.unref();
+        transport?.once('finish', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        file.end();
+      });
+    },
   };
 }
 
