@@ -83,16 +83,18 @@ export interface Problem {
 const MAX_SUMMARY = 300;
 
 /**
- * Pure: journal lines grouped into distinct problems (same masked text, same subject), most
- * frequent first, at most `limit`. One problem becomes one incident whatever its line count.
+ * Pure: journal lines grouped into distinct problems (same group of the log parser, same
+ * subject), most frequent first, at most `limit`. One problem becomes one incident whatever its
+ * line count. `fingerprints` holds one group id per entry (IncidentEngine.fingerprintsOf); without
+ * it, lines group by their masked text alone.
  */
-export function groupProblems(entries: JournalEntry[], limit = 30): Problem[] {
+export function groupProblems(entries: JournalEntry[], limit = 30, fingerprints?: readonly string[]): Problem[] {
   const seen = new Set<string>();
   const groups = new Map<string, Problem>();
-  for (const e of entries) {
+  for (const [k, e] of entries.entries()) {
     if (seen.has(e.cursor)) continue;
     seen.add(e.cursor);
-    const fingerprint = templateId(maskMessage(e.message));
+    const fingerprint = fingerprints?.[k] ?? templateId(maskMessage(e.message));
     const key = `${fingerprint}|${e.subject}`;
     const severe = e.priority <= 2 || (e.kernel && SEVERE_KERNEL.test(e.message));
     const line = `${e.identifier}: ${e.message}`.slice(0, MAX_SUMMARY);

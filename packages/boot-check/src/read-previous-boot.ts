@@ -12,8 +12,11 @@ export interface PreviousBoot {
 
 const FIELDS = '--output-fields=MESSAGE,PRIORITY,SYSLOG_IDENTIFIER,_SYSTEMD_UNIT,UNIT,_TRANSPORT,_COMM';
 
-/** The previous boot's errors (-p err), its kernel trouble (-k) and how it ended, from journalctl. */
-export async function readPreviousBoot(runCommand: RunCommand, maxProblems = 30): Promise<PreviousBoot> {
+/**
+ * The previous boot's errors (-p err), its kernel trouble (-k) and how it ended, from journalctl.
+ * `fingerprintsOf` groups the messages (the incident engine's log parser); without it, masking alone.
+ */
+export async function readPreviousBoot(runCommand: RunCommand, maxProblems = 30, fingerprintsOf?: (messages: string[]) => Promise<string[]>): Promise<PreviousBoot> {
   const run = (args: string[]) => runCommand(['journalctl', '-b', '-1', '--no-pager', ...args], { timeoutMs: 60_000 });
   let tail;
   try {
@@ -36,7 +39,7 @@ export async function readPreviousBoot(runCommand: RunCommand, maxProblems = 30)
     available: true,
     note: `${entries.length} error and kernel lines in the previous boot`,
     cleanShutdown: wasCleanShutdown(tail.stdout.split('\n')),
-    problems: groupProblems(entries, maxProblems),
+    problems: groupProblems(entries, maxProblems, fingerprintsOf ? await fingerprintsOf(entries.map((e) => e.message)) : undefined),
     lines: entries.length,
   };
 }

@@ -72,7 +72,7 @@ export async function runBootCheck(options: BootCheckOptions): Promise<BootCheck
   const concluded = new Set<string>();
   let previousBoot: PreviousBoot | null = null;
   if (rebooted) {
-    previousBoot = await readPreviousBoot(deps.runCommand).catch((err: Error) => {
+    previousBoot = await readPreviousBoot(deps.runCommand, 30, async (messages) => (await engine.fingerprintsOf(messages)).map((r) => r.fingerprint)).catch((err: Error) => {
       logger.warn(`couldn't read the previous boot's journal: ${err.message}`);
       return null;
     });

@@ -3,8 +3,10 @@ import { newIncidentId } from '../state/document-store';
 import type { Incident, IncidentSource, Pattern, PatternCheck, PatternsDoc, Severity } from '../state/schemas';
 import { deriveChecks, mergeChecks } from './derive-checks';
 import { patternScore } from './rank-patterns';
-import { maskMessage, templateId } from './mask';
-import { findKnownFixes, type KnownFix } from './known-fix';
+import { templateId } from './mask';
+import { findKnownFixes, type KnownFix, type MatchQuery } from './known-fix';
+import type { Fingerprinter } from './fingerprint/fingerprinter';
+import { ENGINE_MAX_TEMPLATES, FingerprinterCache, knownFixQuery, learnableText, legacyFingerprint, loadFingerprinter, statelessFingerprint } from './pattern-fingerprinter';
 
 export interface RecordInput {
   source: IncidentSource;
@@ -42,6 +44,8 @@ export interface EngineOptions {
   minConfidence?: number;
   /** patterns.json bound: past it, the lowest-ranked patterns without a known fix are dropped. */
   maxPatterns?: number;
+  /** Templates the log parser keeps in patterns.json (its maxClusters); default 500. */
+  maxTemplates?: number;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warn: 1, crit: 2 };
@@ -77,10 +81,17 @@ export function resolutionAction(resolution: string, commands: string[]): string
 /**
  * Incidents in, patterns out: records with dedup, learns fixes on resolve, and attaches the best
  * known fix when a failure recurs. Every binary goes through this one engine.
+ *
+ * Texts are grouped by the online log parser (fingerprint/), whose state lives in patterns.json
+ * and is learned under that file's lock, so concurrent processes all learn into one state. Groups
+ * can merge later (a slot turns out to be variable), so stored fingerprints are always compared
+ * through the parser's resolve(). Lock order: patterns.json, then incidents.json inside it; no
+ * other code holds incidents.json while waiting for patterns.json, so this can't deadlock.
  */
 export class IncidentEngine {
   private readonly now: () => Date;
   private readonly minConfidence: number;
+  private readonly fingerprints: FingerprinterCache;
 
   constructor(
     private readonly store: DocumentStore,
@@ -88,87 +99,124 @@ export class IncidentEngine {
   ) {
     this.now = options.now ?? (() => new Date());
     this.minConfidence = options.minConfidence ?? 0.8;
+    this.fingerprints = new FingerprinterCache(options.maxTemplates ?? ENGINE_MAX_TEMPLATES);
   }
 
-  /** Masks a text into its template and fingerprint. */
+  /**
+   * The group a text belongs to, from the parser state last read from patterns.json, without
+   * learning; a text no group knows yet gets the template and id of masking alone. Synchronous,
+   * for callers that need a key at once; fingerprintsOf reads the stored state first.
+   */
   fingerprintOf(text: string): { template: string; fingerprint: string } {
-    const template = maskMessage(text);
-    return { template, fingerprint: templateId(template) };
+    const message = learnableText(text);
+    const fp = this.fingerprints.peek();
+    const found = fp?.match(message);
+    if (fp && found) return current(fp, found.fingerprint, found.template);
+    return statelessFingerprint(message);
+  }
+
+  /**
+   * Groups of many log lines (one per text, in order) as the stored parser sees them, learning
+   * from them in memory only, so lines no stored group knows still group among themselves. Nothing
+   * is saved: what becomes an incident is learned by record().
+   */
+  async fingerprintsOf(texts: readonly string[]): Promise<Array<{ template: string; fingerprint: string }>> {
+    const fp = loadFingerprinter(await this.store.read('patterns'), this.options.maxTemplates ?? ENGINE_MAX_TEMPLATES);
+    const ids = texts.map((t) => fp.learn(learnableText(t)).fingerprint);
+    return ids.map((id) => current(fp, id, ''));
   }
 
   async record(input: RecordInput): Promise<RecordOutcome> {
     const now = this.now();
     const at = now.toISOString();
-    const { template, fingerprint } = this.fingerprintOf(input.summary);
-    const evidencePrints = (input.evidence ?? []).slice(0, 5).map((line) => this.fingerprintOf(line));
-    const evidenceFingerprints = evidencePrints.map((p) => p.fingerprint);
-    const fingerprints = [...new Set([fingerprint, ...evidenceFingerprints])];
-    const patternId = patternIdFor(fingerprint, input.subject);
+    const summaryText = learnableText(input.summary);
+    const evidenceTexts = (input.evidence ?? []).slice(0, 5).map(learnableText);
+    // Read before the locks: only used when this is a new occurrence, and never worth holding them for.
+    const uptime = (await this.options.uptimeSec?.().catch(() => null)) ?? null;
+    try {
+      return await this.store.update('patterns', async (doc) => {
+        const fp = this.fingerprints.get(doc);
+        const learned = fp.learn(summaryText);
+        const evidenceLearned = evidenceTexts.map((t) => fp.learn(t));
+        // Resolved after all learning: an evidence line may have merged the summary's group.
+        const { fingerprint, template } = current(fp, learned.fingerprint, learned.template);
+        const evidencePrints = evidenceLearned.map((r) => current(fp, r.fingerprint, r.template));
+        const fingerprints = [...new Set([fingerprint, ...evidencePrints.map((p) => p.fingerprint)])];
+        const sameGroup = (a: string | undefined): boolean => a !== undefined && fp.resolve(a) === fingerprint;
+        const subject = input.subject || undefined;
+        const ownId = patternIdFor(fingerprint, subject);
+        let pattern = doc.patterns.find((p) => p.id === ownId) ?? bestOf(doc.patterns.filter((p) => (p.subject || undefined) === subject && sameGroup(p.fingerprint)));
+        const patternId = pattern?.id ?? ownId;
 
-    const { incident, deduped } = await this.store.update('incidents', (doc) => {
-      const open = doc.incidents.find(
-        (i) => i.status === 'open' && i.patternId === patternId && i.source === input.source && i.fingerprints[0] === fingerprint,
-      );
-      if (open) {
-        open.count += 1;
-        open.lastSeen = at;
-        if (SEVERITY_RANK[input.severity] > SEVERITY_RANK[open.severity]) open.severity = input.severity;
-        open.summary = input.summary;
-        open.evidence = [...new Set([...open.evidence, ...(input.evidence ?? [])])].slice(-MAX_EVIDENCE);
-        return { incident: structuredClone(open), deduped: true };
-      }
-      const created: Incident = {
-        id: newIncidentId(now),
-        time: at,
-        lastSeen: at,
-        count: 1,
-        source: input.source,
-        severity: input.severity,
-        ...(input.subject ? { subject: input.subject } : {}),
-        summary: input.summary,
-        evidence: (input.evidence ?? []).slice(-MAX_EVIDENCE),
-        fingerprints,
-        patternId,
-        status: 'open',
-      };
-      doc.incidents.push(created);
-      return { incident: structuredClone(created), deduped: false };
-    });
+        const { incident, deduped } = await this.store.update('incidents', (idoc) => {
+          const open = idoc.incidents.find(
+            (i) => i.status === 'open' && i.source === input.source && (i.subject || undefined) === subject && (i.patternId === patternId || sameGroup(i.fingerprints[0])),
+          );
+          if (open) {
+            open.count += 1;
+            open.lastSeen = at;
+            if (SEVERITY_RANK[input.severity] > SEVERITY_RANK[open.severity]) open.severity = input.severity;
+            open.summary = input.summary;
+            open.evidence = [...new Set([...open.evidence, ...(input.evidence ?? [])])].slice(-MAX_EVIDENCE);
+            return { incident: structuredClone(open), deduped: true };
+          }
+          const created: Incident = {
+            id: newIncidentId(now),
+            time: at,
+            lastSeen: at,
+            count: 1,
+            source: input.source,
+            severity: input.severity,
+            ...(subject ? { subject } : {}),
+            summary: input.summary,
+            evidence: (input.evidence ?? []).slice(-MAX_EVIDENCE),
+            fingerprints,
+            patternId,
+            status: 'open',
+          };
+          idoc.incidents.push(created);
+          return { incident: structuredClone(created), deduped: false };
+        });
 
-    const uptime = deduped ? null : await this.options.uptimeSec?.().catch(() => null);
-    const { pattern, suggestion } = await this.store.update('patterns', (doc) => {
-      let pattern = doc.patterns.find((p) => p.id === patternId);
-      if (!pattern) {
-        pattern = {
-          id: patternId,
-          fingerprint,
-          template,
-          ...(input.subject ? { subject: input.subject } : {}),
-          subjects: input.subject ? [input.subject] : [],
-          sources: [input.source],
-          count: 0,
-          firstSeen: at,
-          lastSeen: at,
-          sinceBootSec: [],
-          checks: [],
-          resolutions: [],
-        };
-        doc.patterns.push(pattern);
-      }
-      if (!deduped) {
-        pattern.count += 1;
-        if (uptime != null) pattern.sinceBootSec = [...pattern.sinceBootSec, Math.round(uptime)].slice(-MAX_BOOT_SAMPLES);
-      }
-      pattern.lastSeen = at;
-      if (!pattern.sources.includes(input.source)) pattern.sources.push(input.source);
-      if (input.subject && !pattern.subjects.includes(input.subject)) pattern.subjects = [...pattern.subjects, input.subject].slice(-MAX_SUBJECTS);
-      mergeChecks(pattern.checks, [...(input.checks ?? []), ...deriveChecks(input.subject, input.fromJournal ? [template, ...evidencePrints.map((p) => p.template)] : [])]);
-      pattern.checks = pattern.checks.slice(0, MAX_CHECKS);
-      prunePatterns(doc, this.options.maxPatterns ?? DEFAULT_MAX_PATTERNS, now, patternId);
-      const [suggestion] = findKnownFixes(doc.patterns, { template, fingerprints, subject: input.subject }, this.minConfidence, 1);
-      return { pattern: structuredClone(pattern), suggestion: suggestion ?? null };
-    });
-    return { incident, deduped, pattern, suggestion };
+        if (!pattern) {
+          pattern = {
+            id: patternId,
+            fingerprint,
+            template,
+            ...(subject ? { subject } : {}),
+            subjects: subject ? [subject] : [],
+            sources: [input.source],
+            count: 0,
+            firstSeen: at,
+            lastSeen: at,
+            sinceBootSec: [],
+            checks: [],
+            resolutions: [],
+          };
+          doc.patterns.push(pattern);
+        }
+        if (!deduped) {
+          pattern.count += 1;
+          if (uptime != null) pattern.sinceBootSec = [...pattern.sinceBootSec, Math.round(uptime)].slice(-MAX_BOOT_SAMPLES);
+        }
+        pattern.lastSeen = at;
+        // The group's template as it is now: lines since the pattern was created may have generalised it.
+        pattern.template = template;
+        if (!pattern.sources.includes(input.source)) pattern.sources.push(input.source);
+        if (subject && !pattern.subjects.includes(subject)) pattern.subjects = [...pattern.subjects, subject].slice(-MAX_SUBJECTS);
+        mergeChecks(pattern.checks, [...(input.checks ?? []), ...deriveChecks(subject, input.fromJournal ? [template, ...evidencePrints.map((p) => p.template)] : [])]);
+        pattern.checks = pattern.checks.slice(0, MAX_CHECKS);
+        prunePatterns(doc, this.options.maxPatterns ?? DEFAULT_MAX_PATTERNS, now, patternId);
+        this.fingerprints.store(doc, fp);
+        const query = queryFor(fp, template, [...fingerprints, legacyFingerprint(summaryText)], subject);
+        const [suggestion] = findKnownFixes(doc.patterns, query, this.minConfidence, 1);
+        return { incident, deduped, pattern: structuredClone(pattern), suggestion: suggestion ?? null };
+      });
+    } catch (err) {
+      // The parser in memory learned lines that were not saved.
+      this.fingerprints.invalidate();
+      throw err;
+    }
   }
 
   /** Closes an incident with what was done; the fix and its outcome are learned into its pattern. */
@@ -208,11 +256,13 @@ export class IncidentEngine {
    */
   async clear(source: IncidentSource, subject: string | undefined, summaryFingerprint?: string): Promise<string[]> {
     const at = this.now().toISOString();
+    const fp = summaryFingerprint ? this.fingerprints.get(await this.store.read('patterns')) : null;
+    const group = fp && summaryFingerprint ? fp.resolve(summaryFingerprint) : undefined;
     return this.store.update('incidents', (doc) => {
       const closed: string[] = [];
       for (const i of doc.incidents) {
         if (i.status !== 'open' || i.source !== source || (i.subject ?? undefined) !== subject) continue;
-        if (summaryFingerprint && i.fingerprints[0] !== summaryFingerprint) continue;
+        if (fp && group !== undefined && (i.fingerprints[0] === undefined || fp.resolve(i.fingerprints[0]) !== group)) continue;
         i.status = 'resolved';
         i.resolvedAt = at;
         i.resolution = { time: at, text: 'cleared: the check no longer sees the problem', commands: [], worked: true, by: source, cleared: true };
@@ -222,10 +272,13 @@ export class IncidentEngine {
     });
   }
 
+  /**
+   * Known fixes for a text (a log line, an error message), best first: matched against the stored
+   * parser without learning, then by template similarity; below the confidence threshold nothing.
+   */
   async findKnownFixes(text: string, subject?: string, limit = 5): Promise<KnownFix[]> {
-    const { template, fingerprint } = this.fingerprintOf(text);
     const doc = await this.store.read('patterns');
-    return findKnownFixes(doc.patterns, { template, fingerprints: [fingerprint], subject }, this.minConfidence, limit);
+    return findKnownFixes(doc.patterns, knownFixQuery(this.fingerprints.get(doc), text, subject || undefined), this.minConfidence, limit);
   }
 
   /** Patterns for sharing with other hosts. */
@@ -235,18 +288,63 @@ export class IncidentEngine {
 
   /** Merges patterns learned elsewhere: counts and fix outcomes add up, nothing local is lost. */
   async importPatterns(incoming: PatternsDoc): Promise<{ added: number; merged: number }> {
-    return this.store.update('patterns', (doc) => mergePatterns(doc, incoming));
+    try {
+      return await this.store.update('patterns', (doc) => mergePatterns(doc, incoming, this.options.maxTemplates ?? ENGINE_MAX_TEMPLATES));
+    } finally {
+      this.fingerprints.invalidate();
+    }
   }
 }
 
-/** Pure (mutates `into`): merge of two pattern sets by pattern id and resolution action. */
-export function mergePatterns(into: PatternsDoc, incoming: PatternsDoc): { added: number; merged: number } {
+// The id a group has now, and its current template.
+function current(fp: Fingerprinter, id: string, fallback: string): { fingerprint: string; template: string } {
+  const fingerprint = fp.resolve(id);
+  return { fingerprint, template: fp.template(fingerprint) ?? fallback };
+}
+
+function queryFor(fp: Fingerprinter, template: string, fingerprints: string[], subject: string | undefined): MatchQuery {
+  return {
+    template,
+    fingerprints,
+    ...(subject ? { subject } : {}),
+    resolve: (f) => fp.resolve(f),
+    templateOf: (f) => fp.template(f),
+  };
+}
+
+// Of patterns that now share a group and subject (their groups merged), the one that carries a fix, else the most seen.
+function bestOf(patterns: Pattern[]): Pattern | undefined {
+  return patterns.reduce<Pattern | undefined>((best, p) => {
+    if (best === undefined) return p;
+    const key = (x: Pattern): number => (x.resolutions.length > 0 ? 1e12 : 0) + x.count;
+    return key(p) > key(best) ? p : best;
+  }, undefined);
+}
+
+/**
+ * Pure (mutates `into`): merge of two pattern sets by pattern id and resolution action.
+ *
+ * Parser ids are local: the same event can have another id on another host (its first line was
+ * another). So each incoming pattern's current template is learned into the local parser (masking
+ * is idempotent on templates, so it joins or founds the group its lines would), and the pattern is
+ * merged with the local one of the same id or of the same group and subject, taking the local id
+ * for its fingerprint. The incoming parser state itself is not merged: its counts and recency are
+ * the other host's, and templates are what carries over.
+ */
+export function mergePatterns(into: PatternsDoc, incoming: PatternsDoc, maxTemplates = ENGINE_MAX_TEMPLATES): { added: number; merged: number } {
   let added = 0;
   let merged = 0;
+  const fp = loadFingerprinter(into, maxTemplates);
+  const theirFp = incoming.fingerprinter ? loadFingerprinter(incoming, maxTemplates) : null;
   for (const theirs of incoming.patterns) {
-    const ours = into.patterns.find((p) => p.id === theirs.id);
+    const theirTemplate = theirFp?.template(theirs.fingerprint) ?? theirs.template;
+    const group = fp.resolve(fp.learn(theirTemplate).fingerprint);
+    const subject = theirs.subject || undefined;
+    const ours =
+      into.patterns.find((p) => p.id === theirs.id) ??
+      bestOf(into.patterns.filter((p) => (p.subject || undefined) === subject && fp.resolve(p.fingerprint) === group));
     if (!ours) {
-      into.patterns.push(structuredClone(theirs));
+      into.patterns.push({ ...structuredClone(theirs), fingerprint: group, template: fp.template(group) ?? theirTemplate });
       added++;
       continue;
     }
@@ -272,5 +370,6 @@ export function mergePatterns(into: PatternsDoc, incoming: PatternsDoc): { added
       mine.recent = [...mine.recent, ...r.recent].slice(0, MAX_RECENT_OUTCOMES);
     }
   }
+  into.fingerprinter = fp.toJSON();
   return { added, merged };
 }

@@ -1,6 +1,7 @@
 import type { Pattern } from '../state/schemas';
 import { bestResolution, successRate } from './rank-patterns';
 import { tokenSimilarity } from './mask';
+import { compareVerdict, HARD, SOFT } from './fingerprint/compare-tokens';
 
 export interface KnownFix {
   patternId: string;
@@ -20,16 +21,45 @@ export interface MatchQuery {
   template: string;
   fingerprints: string[];
   subject?: string;
+  /**
+   * The group a fingerprint belongs to now (Fingerprinter.resolve): a pattern stored with the id
+   * of a group merged since still matches. Without it, fingerprints compare as they are.
+   */
+  resolve?: (fingerprint: string) => string;
+  /** The current template of a pattern's group, when known: it may have generalised since the pattern was stored. */
+  templateOf?: (fingerprint: string) => string | undefined;
 }
 
-/** Pure: how well a pattern matches a masked incident. Same template = 1; a different subject costs 25 %. */
+/** Pure: how well a pattern matches a masked incident. Same group = 1; a different subject costs 25 %. */
 export function matchConfidence(pattern: Pattern, query: MatchQuery): number {
-  const exact = query.fingerprints.includes(pattern.fingerprint);
-  const similarity = exact ? 1 : tokenSimilarity(pattern.template, query.template);
+  const resolve = query.resolve;
+  const exact = resolve === undefined
+    ? query.fingerprints.includes(pattern.fingerprint)
+    : query.fingerprints.some((f) => resolve(f) === resolve(pattern.fingerprint));
+  const similarity = exact ? 1 : templateSimilarity(query.templateOf?.(pattern.fingerprint) ?? pattern.template, query.template);
   const subjectKnown = !query.subject || !pattern.subject || pattern.subjects.includes(query.subject) || pattern.subject === query.subject;
   // A fix learned on one unit rarely fits another (its commands name the unit), so a different
   // subject alone keeps a match below the default 0.8 threshold.
   return similarity * (subjectKnown ? 1 : 0.75);
+}
+
+/**
+ * Pure: how alike a pattern's template and a query's template are, 0..1. Of equal length, they
+ * are compared slot by slot as the log parser does: a slot that differs in shape or in a kept
+ * key=value (`code=exited` vs `code=killed`) makes them different events (0), whatever the rest;
+ * <*> agrees with anything. Otherwise the share of tokens in common.
+ */
+export function templateSimilarity(pattern: string, query: string): number {
+  const a = pattern.split(' ');
+  const b = query.split(' ');
+  if (a.length !== b.length) return tokenSimilarity(pattern, query);
+  let differ = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = compareVerdict(a[i]!, b[i]!);
+    if (v === HARD) return 0;
+    if (v === SOFT) differ++;
+  }
+  return a.length === 0 ? 0 : (a.length - differ) / a.length;
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { HealthcheckStateSchema, LastBootSchema, RestartRecordSchema } from '../checks/check-state';
 import { IdleStateSchema } from '../idle/idle-state';
+import { FingerprinterStateSchema } from '../learn/fingerprint/fingerprinter-state';
 
 // Documents are loose objects: a newer binary may add fields, and an older one that rewrites
 // the file must carry them through rather than drop them.
@@ -77,6 +78,8 @@ export const PatternSchema = z.looseObject({
 export const PatternsDocSchema = z.looseObject({
   version: z.literal(1),
   patterns: z.array(PatternSchema),
+  /** The incident engine's log parser (learn/pattern-fingerprinter.ts), learned under this file's lock. */
+  fingerprinter: FingerprinterStateSchema.optional(),
 });
 
 export const HeartbeatSchema = z.looseObject({

@@ -1,11 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  DocumentStore, IncidentEngine, decideAutoRemediation, deriveChecks, mergePatterns, prunePatterns, rankPatterns, templateSignature,
-  type RecordInput, type Pattern,
+  DocumentStore, Fingerprinter, IncidentEngine, decideAutoRemediation, deriveChecks, learnableText, loadFingerprinter, maskMessage, mergePatterns, prunePatterns,
+  rankPatterns, templateId, templateSignature, type RecordInput, type Pattern,
 } from '@ldm/core';
+import { spawnWorker } from '../support/spawn-worker';
 
 async function engineAt(start = Date.parse('2026-03-01T10:00:00Z')) {
   const dir = await mkdtemp(join(tmpdir(), 'ldm-engine-'));
@@ -244,5 +245,171 @@ describe('patterns.json stays bounded', () => {
     expect(patterns.some((p) => p.subject === 'keep-me')).toBe(true);
     expect(patterns.some((p) => p.subject === 'oscar')).toBe(true);
     expect(prunePatterns({ version: 1, patterns: [] }, 5, new Date())).toBe(0);
+  });
+});
+
+describe('on the learning parser', () => {
+  const authFailure = (user: string, ip: string): RecordInput => ({
+    source: 'mcp', severity: 'warn', subject: 'sshd.service',
+    summary: `2026-03-01T10:00:00+0000 web-1 sshd[${ip.length * 97}]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${ip} user=${user}`,
+  });
+
+  test('the replayed failures match their pattern by fingerprint, not by resemblance', async () => {
+    const { engine } = await engineAt();
+    const first = new Map<string, string>();
+    for (const s of SCENARIOS) {
+      const r = await engine.record(s.incident(FIRST));
+      first.set(s.name, r.incident.fingerprints[0]!);
+      await engine.resolve({ id: r.incident.id, ...s.fix, worked: true });
+    }
+    for (const s of SCENARIOS) {
+      const again = await engine.record(s.incident(SECOND));
+      expect(again.incident.fingerprints[0]).toBe(first.get(s.name));
+      expect(again.suggestion!.confidence).toBe(1);
+    }
+  });
+
+  test('a group that generalises after a pattern was created still maps to that pattern and its fix', async () => {
+    const { engine, store } = await engineAt();
+    // A few recurring users are categories (docs/fingerprint.md): alice's failure is its own group.
+    const alice = await engine.record(authFailure('alice', '203.0.113.9'));
+    await engine.resolve({ id: alice.incident.id, resolution: 'locked the account', commands: ['passwd -l alice'], worked: true });
+    for (const u of ['bob', 'bob', 'bob', 'carol', 'dave']) await engine.record(authFailure(u, '198.51.100.4'));
+    const before = (await store.read('patterns')).patterns.length;
+    expect(before).toBe(4);
+    // A fifth user: the slot holds identifiers, the groups merge into bob's (the most seen).
+    const eve = await engine.record(authFailure('eve', '192.0.2.1'));
+    expect(eve.incident.fingerprints[0]).not.toBe(alice.incident.fingerprints[0]);
+    expect(eve.pattern.template).toMatch(/ user=<\*>$/);
+    // alice's pattern is found through the alias, with full confidence.
+    expect(eve.suggestion).toMatchObject({ patternId: alice.pattern.id, commands: ['passwd -l alice'], confidence: 1 });
+    const fixes = await engine.findKnownFixes('pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=10.1.1.1 user=zed', 'sshd.service');
+    expect(fixes[0]).toMatchObject({ patternId: alice.pattern.id, confidence: 1 });
+  });
+
+  test('persistence: a new engine on the same state dir gives the same fingerprints', async () => {
+    const { dir, engine } = await engineAt();
+    const a = await engine.record(SCENARIOS[0]!.incident(FIRST));
+    await engine.resolve({ id: a.incident.id, ...SCENARIOS[0]!.fix, worked: true });
+    const restarted = new IncidentEngine(new DocumentStore({ stateDir: dir }));
+    const b = await restarted.record(SCENARIOS[0]!.incident(SECOND));
+    expect(b.incident.fingerprints).toEqual(a.incident.fingerprints);
+    expect(b.pattern.id).toBe(a.pattern.id);
+    expect(b.suggestion!.commands).toEqual(SCENARIOS[0]!.fix.commands);
+    const [line] = await restarted.fingerprintsOf([SCENARIOS[0]!.incident(SECOND).evidence![0]!]);
+    expect(line!.fingerprint).toBe(a.incident.fingerprints[1]);
+    expect(restarted.fingerprintOf(SCENARIOS[0]!.incident(SECOND).summary).fingerprint).toBe(a.incident.fingerprints[0]);
+  });
+
+  test('a weak match gives no suggestion, and findKnownFixes learns nothing', async () => {
+    const { engine, store } = await engineAt();
+    const r = await engine.record(SCENARIOS[0]!.incident(FIRST));
+    await engine.resolve({ id: r.incident.id, ...SCENARIOS[0]!.fix, worked: true });
+    const before = JSON.stringify((await store.read('patterns')).fingerprinter);
+    expect(await engine.findKnownFixes('nginx.service: Control process exited, code=killed, status=9/KILL', 'nginx.service')).toEqual([]);
+    expect(await engine.findKnownFixes('something else entirely happened', 'nginx.service')).toEqual([]);
+    expect(JSON.stringify((await store.read('patterns')).fingerprinter)).toBe(before);
+    const hit = await engine.findKnownFixes('nginx.service: Control process exited, code=exited, status=1/FAILURE', 'nginx.service');
+    expect(hit[0]).toMatchObject({ patternId: r.pattern.id, confidence: 1 });
+  });
+
+  test('secrets are redacted before they are learned', async () => {
+    const { store, engine } = await engineAt();
+    await engine.record({ source: 'mcp', severity: 'warn', subject: 'app', summary: 'app: login to db failed with password=hunter2hunter2 for api' });
+    const saved = JSON.stringify(await store.read('patterns'));
+    expect(saved).not.toContain('hunter2');
+  });
+
+  test('two engines recording at once in one process lose no learning', async () => {
+    const { dir } = await engineAt();
+    const engines = [0, 1].map(() => new IncidentEngine(new DocumentStore({ stateDir: dir })));
+    const words = 'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec'.split(' ');
+    const text = (tag: string, n: number): string => `${tag}: ${words.slice(0, n + 2).join(' ')} failed after ${n} retries`;
+    await Promise.all(engines.map(async (e, w) => {
+      for (let n = 0; n < 15; n++) await e.record({ source: 'mcp', severity: 'warn', subject: `e${w}`, summary: text(`e${'ab'[w]}`, n) });
+    }));
+    const doc = await new DocumentStore({ stateDir: dir }).read('patterns');
+    expect(doc.patterns).toHaveLength(30);
+    const templates = new Set(doc.fingerprinter!.clusters.map((c) => c.template));
+    for (const tag of ['ea', 'eb']) for (let n = 0; n < 15; n++) expect(templates).toContain(text(tag, n).replace(/\d+ retries/, '<*> retries'));
+    const { incidents } = await new DocumentStore({ stateDir: dir }).read('incidents');
+    expect(incidents).toHaveLength(30);
+  });
+
+  test('two processes recording at once lose no learning', async () => {
+    const { dir } = await engineAt();
+    const workers = ['pa', 'pb'].map((tag) => spawnWorker('record-incidents', [dir, '20', tag]));
+    expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0]);
+    const doc = await new DocumentStore({ stateDir: dir }).read('patterns');
+    expect(doc.patterns).toHaveLength(40);
+    const fp = Fingerprinter.fromJSON(doc.fingerprinter);
+    expect(fp.size).toBe(40);
+    // Each pattern's fingerprint is a live group of the stored parser.
+    for (const p of doc.patterns) expect(fp.template(p.fingerprint)).toBe(p.template);
+  }, 60_000);
+
+  test('patterns.json stays under 400 kB after 100,000 lines with 500 patterns', async () => {
+    const { dir, store } = await engineAt();
+    const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet'];
+    const letters = (k: number): string => { let s = ''; do { s += String.fromCharCode(97 + (k % 26)); k = Math.floor(k / 26); } while (k > 0); return s; };
+    await store.update('patterns', (doc) => {
+      // The engine's own load/save path, fed 100,000 varied lines (7,919 shapes: eviction runs all the time).
+      const fp = loadFingerprinter(doc);
+      for (let i = 0; i < 100_000; i++) {
+        const shape = letters(i % 7919);
+        fp.learn(learnableText(`${shape} ${words[i % 10]} ${words[Math.floor(i / 10) % 10]} happened for id ${i} at 10.0.${i % 256}.${(i * 7) % 256} in ${shape}-x`));
+      }
+      doc.fingerprinter = fp.toJSON();
+      expect(doc.fingerprinter.clusters.length).toBeGreaterThan(400);
+      for (let k = 0; k < doc.fingerprinter.clusters.length; k++) {
+        doc.patterns.push({ id: `pat-${k}`, fingerprint: doc.fingerprinter.clusters[k]!.id, template: doc.fingerprinter.clusters[k]!.template, subjects: [], sources: ['mcp'], count: 1, firstSeen: '2026-03-01T10:00:00Z', lastSeen: '2026-03-01T10:00:00Z', sinceBootSec: [], checks: [], resolutions: [] });
+      }
+    });
+    // And the engine keeps working on it, within its bound.
+    const engine = new IncidentEngine(store, { maxPatterns: 500 });
+    for (let i = 0; i < 20; i++) await engine.record({ source: 'mcp', severity: 'warn', subject: 'x', summary: `${letters(i + 9000)} broke at 10.0.0.${i}` });
+    const doc = await store.read('patterns');
+    expect(doc.fingerprinter!.clusters.length).toBeLessThanOrEqual(500);
+    expect(doc.patterns.length).toBeLessThanOrEqual(500);
+    const size = (await stat(join(dir, 'patterns.json'))).size;
+    expect(size).toBeLessThan(400_000);
+  }, 60_000);
+});
+
+describe('import from another host', () => {
+  test('the same event under another local id merges by group, and its fix applies here', async () => {
+    const a = await engineAt();
+    const b = await engineAt();
+    const input = (user: string): RecordInput => ({ source: 'mcp', severity: 'warn', subject: 'cron.service', summary: `pam_unix(cron:session): session closed for user ${user} after job` });
+    // Host a first saw cyrus's line, host b first saw news's: their ids for the event differ.
+    const ra = await a.engine.record(input('cyrus'));
+    await a.engine.record(input('mail'));
+    await a.engine.resolve({ id: ra.incident.id, resolution: 'restarted cron', commands: ['systemctl restart cron'], worked: true });
+    const rb = await b.engine.record(input('news'));
+    expect(rb.incident.fingerprints[0]).not.toBe(ra.incident.fingerprints[0]);
+    expect(await b.engine.importPatterns(JSON.parse(JSON.stringify(await a.engine.exportPatterns())))).toEqual({ added: 0, merged: 1 });
+    const { patterns } = await b.store.read('patterns');
+    expect(patterns).toHaveLength(1);
+    expect(patterns[0]!.count).toBe(2);
+    const fixes = await b.engine.findKnownFixes('pam_unix(cron:session): session closed for user games after job', 'cron.service');
+    expect(fixes[0]).toMatchObject({ commands: ['systemctl restart cron'], confidence: 1 });
+  });
+});
+
+describe('patterns.json written before the learning parser', () => {
+  test('a pattern keyed by the old masked-text fingerprint still gives its fix', async () => {
+    const { store, engine } = await engineAt();
+    const summary = 'nginx.service: Control process exited, code=exited, status=1/FAILURE';
+    const legacy = maskMessage(summary);
+    await store.update('patterns', (doc) => {
+      doc.patterns.push({
+        id: 'pat-old', fingerprint: templateId(legacy), template: legacy, subject: 'nginx.service', subjects: ['nginx.service'], sources: ['healthcheck'],
+        count: 3, firstSeen: '2026-01-01T00:00:00Z', lastSeen: '2026-02-01T00:00:00Z', sinceBootSec: [], checks: [],
+        resolutions: [{ action: 'systemctl restart nginx', commands: ['systemctl restart nginx'], successes: 2, failures: 0, recent: [true, true] }],
+      });
+    });
+    expect((await engine.findKnownFixes(summary, 'nginx.service'))[0]).toMatchObject({ patternId: 'pat-old', confidence: 1 });
+    const r = await engine.record({ source: 'healthcheck', severity: 'crit', subject: 'nginx.service', summary: summary.replace('status=1', 'status=2') });
+    expect(r.suggestion).toMatchObject({ patternId: 'pat-old', confidence: 1 });
   });
 });

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { EXIT, ConfigError, UsageError, readBootId } from '@ldm/core';
 import { Heartbeat } from '../heartbeat/heartbeat';
+import { HostSampler } from '../host/host-sampler';
 import { createServer } from '../server/create-server';
 import type { ServerDeps } from '../server/deps';
 import { McpHttpServer } from './http-server';
@@ -47,8 +48,9 @@ export async function serveHttp(deps: ServerDeps, flags: HttpFlags, env: NodeJS.
 
   const bootId = await readBootId(deps.proc).catch(() => undefined);
   const heartbeat = new Heartbeat({ store: deps.store, logger: deps.logger, pid: process.pid, bootId, transport: 'http' });
+  const shared: ServerDeps = { ...deps, hostSampler: deps.hostSampler ?? new HostSampler(deps.proc) };
   const http = new McpHttpServer({
-    createSession: async () => (await createServer(deps)).server,
+    createSession: async () => (await createServer(shared)).server,
     token,
     origins: defaultOriginPolicy(address.host, address.port, cfg.allowedHosts, cfg.allowedOrigins),
     rateLimit: cfg.rateLimit,

@@ -39,7 +39,7 @@ export async function createServer(deps: ServerDeps, tools: ToolDef[] = ALL_TOOL
   const offered = toolsForMode(deps.config.policy.mode, tools);
   const gate = new PolicyGate(deps, server.server);
   const ops = new OpsContextSource(deps);
-  const sampler = new HostSampler(deps.proc);
+  const sampler = deps.hostSampler ?? new HostSampler(deps.proc);
   const redact = deps.policy.redactSecrets;
   const audited = auditRejectedCalls(server, deps);
   for (const def of offered) {

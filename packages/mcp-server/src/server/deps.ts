@@ -11,6 +11,7 @@ import type {
   ProcSource,
 } from '@ldm/core';
 import type { AuditLog } from '../audit/audit-log';
+import type { HostSampler } from '../host/host-sampler';
 
 /** The policy engine's functions (packages/core/src/policy), injected so tests can see every call. */
 export interface PolicyPort {
@@ -47,6 +48,8 @@ export interface ServerDeps {
   version: string;
   /** Called on every request; the heartbeat throttles its own writes. */
   onActivity?: () => void;
+  /** Shared by all sessions of one process (HTTP), so CPU use is measured since any session's last look. */
+  hostSampler?: HostSampler;
 }
 
 export const SUITE_UNITS = [

@@ -17,6 +17,13 @@ export const FingerprinterOptionsSchema = z.object({
   kvSimilarity: z.number().gt(0).max(1).default(0.5),
   /** Keys whose values are masked even when they are plain words (user=root). */
   variableKeys: z.array(z.string().min(1)).default([...DEFAULT_VARIABLE_KEYS]),
+  /**
+   * A plain-word value of a variable key (`user=root`) stays in the template while its slot has
+   * seen at most this many distinct values: a category that tells events apart. One more and
+   * the slot is an identifier: it becomes <*> and the groups merge (aliases keep their ids).
+   * 0 masks such values at once, like the stateless maskVariables.
+   */
+  maxCategoryValues: z.number().int().min(0).max(64).default(4),
   /** Exact messages remembered for a fast path; cleared when full. Not persisted. */
   cacheSize: z.number().int().min(0).max(10_000_000).default(20_000),
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FingerprintResult } from '../types';
-import { compareTokens, compareVerdict, HARD, SOFT } from './compare-tokens';
+import { compareTokens, compareVerdict, HARD, MATCH, SOFT } from './compare-tokens';
 import {
   FingerprinterOptionsSchema,
   FingerprinterStateSchema,
@@ -9,7 +9,7 @@ import {
   type FingerprinterOptionsInput,
   type FingerprinterState,
 } from './fingerprinter-state';
-import { maskTokens, WILDCARD, type MaskOptions } from './mask-tokens';
+import { categoryMask, maskTokens, WILDCARD, type MaskOptions } from './mask-tokens';
 
 // An online log parser in the spirit of Drain (He et al., ICWS 2017): lines are routed by token
 // count and first token to a short list of clusters, and join the most similar one above a
@@ -27,6 +27,8 @@ interface Cluster {
   tokens: string[];
   /** kv clusters: the keys of the line that created it. */
   readonly keys: ReadonlySet<string> | null;
+  /** seq clusters whose template keeps a categorical value (user=root): the template with those masked. */
+  family: string | null;
   count: number;
   lastSeen: number;
   result: FingerprintResult;
@@ -97,6 +99,8 @@ export class Fingerprinter {
   private readonly cache = new Map<string, Cluster>();
   /** seq clusters by their template without its first token, to find first-token variants (see mergeHeads). */
   private readonly byRest = new Map<string, Cluster[]>();
+  /** seq clusters with categorical values by their family (see mergeCategories). */
+  private readonly byFamily = new Map<string, Cluster[]>();
   /** Ids of clusters merged into another: old id -> id of the cluster that took them. */
   private readonly aliases = new Map<string, string>();
   private tick = 0;
@@ -108,6 +112,7 @@ export class Fingerprinter {
     this.maskOptions = {
       variableKeys: new Set(this.options.variableKeys.map((k) => k.toLowerCase())),
       maxTokenLength: this.options.maxTokenLength,
+      keepWordValues: this.options.maxCategoryValues > 0,
     };
   }
 
@@ -142,7 +147,7 @@ export class Fingerprinter {
     }
     const routed = this.route(message);
     let cluster = this.search(routed);
-    if (cluster === null) cluster = this.mergeHeads(this.create(routed));
+    if (cluster === null) cluster = this.mergeCategories(this.mergeHeads(this.create(routed)));
     else {
       if (routed.kind === 'seq') this.generalise(cluster, routed.tokens);
       cluster.count++;
@@ -307,6 +312,7 @@ export class Fingerprinter {
       bucket: r.bucket,
       tokens: r.tokens,
       keys: r.keys,
+      family: null,
       count: 1,
       lastSeen: this.tick,
       result: Object.freeze({ fingerprint: id, template }),
@@ -327,6 +333,7 @@ export class Fingerprinter {
       bucket: r.bucket,
       tokens: r.tokens,
       keys: r.keys,
+      family: null,
       count: s.count,
       lastSeen: s.lastSeen,
       result: Object.freeze({ fingerprint: s.id, template: r.tokens.join(' ') }),
@@ -344,7 +351,26 @@ export class Fingerprinter {
       const same = this.byRest.get(rest);
       if (same === undefined) this.byRest.set(rest, [c]);
       else same.push(c);
+      c.family = this.familyOf(c.tokens);
+      if (c.family !== null) {
+        const kin = this.byFamily.get(c.family);
+        if (kin === undefined) this.byFamily.set(c.family, [c]);
+        else kin.push(c);
+      }
     }
+  }
+
+  // The template with its categorical values masked, or null when it keeps none.
+  private familyOf(tokens: readonly string[]): string | null {
+    if (this.options.maxCategoryValues === 0) return null;
+    let masked: string[] | null = null;
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (!t.includes('=')) continue;
+      const m = categoryMask(t, this.maskOptions.variableKeys);
+      if (m !== null) (masked ??= tokens.slice())[i] = m;
+    }
+    return masked === null ? null : `${tokens.length}\u0000${masked.join(' ')}`;
   }
 
   private unlink(c: Cluster): void {
@@ -357,6 +383,7 @@ export class Fingerprinter {
     };
     drop(this.buckets, c.bucket);
     if (c.kind === 'seq') drop(this.byRest, restOf(c.tokens));
+    if (c.family !== null) drop(this.byFamily, c.family);
     this.byId.delete(c.id);
   }
 
@@ -381,6 +408,41 @@ export class Fingerprinter {
     const survivor = merged ?? group.reduce((a, b) => (b.count > a.count ? b : a));
     const tokens = survivor.tokens.slice();
     tokens[0] = WILDCARD;
+    return this.absorb(survivor, group, tokens, bucketOf(n, WILDCARD));
+  }
+
+  /**
+   * Categorical vs identifier values. A plain-word value of a variable key is kept in the
+   * template (`user=root`, `user=guest` are two groups), since a key whose value takes a few
+   * recurring values names the kind of event (Loghub Linux_2k labels root, guest and test logins
+   * as three events). When a new cluster makes more than maxCategoryValues clusters equal but
+   * for such values, the slot holds identifiers (users of a brute force, hosts): the values that
+   * differ become <*> and the clusters merge into the most seen, the others becoming its aliases.
+   * From then on the merged template takes any value in that slot.
+   */
+  private mergeCategories(c: Cluster): Cluster {
+    if (c.family === null) return c;
+    const kin = this.byFamily.get(c.family) ?? [];
+    // Already generalised (a strict similarityThreshold can keep a line out of it): join it.
+    const open = kin.find((x) => x !== c && this.covers(x.tokens, c.tokens));
+    if (open === undefined && kin.length <= this.options.maxCategoryValues) return c;
+    const survivor = open ?? kin.reduce((a, b) => (b.count > a.count ? b : a));
+    const group = open === undefined ? kin : [open, c];
+    const tokens = survivor.tokens.slice();
+    for (let i = 0; i < tokens.length; i++) {
+      if (group.some((x) => x.tokens[i] !== tokens[i])) tokens[i] = categoryMask(tokens[i]!, this.maskOptions.variableKeys) ?? tokens[i]!;
+    }
+    return this.absorb(survivor, group, tokens, survivor.bucket);
+  }
+
+  // True when every token of `line` is an instance of the template token at its place.
+  private covers(tmpl: readonly string[], line: readonly string[]): boolean {
+    for (let i = 0; i < tmpl.length; i++) if (compareVerdict(tmpl[i]!, line[i]!) !== MATCH) return false;
+    return true;
+  }
+
+  // Merges `group` into `survivor`, which takes `tokens` as its template: the others become aliases.
+  private absorb(survivor: Cluster, group: readonly Cluster[], tokens: string[], bucket: string): Cluster {
     for (const x of group) {
       if (x === survivor) continue;
       this.unlink(x);
@@ -391,7 +453,7 @@ export class Fingerprinter {
     }
     this.unlink(survivor);
     survivor.tokens = tokens;
-    survivor.bucket = bucketOf(n, WILDCARD);
+    survivor.bucket = bucket;
     survivor.result = Object.freeze({ fingerprint: survivor.id, template: tokens.join(' ') });
     this.add(survivor);
     return survivor;
@@ -432,10 +494,12 @@ export class Fingerprinter {
       if (kept.length === 0) this.buckets.delete(key);
       else if (kept.length !== list.length) this.buckets.set(key, kept);
     }
-    for (const [key, list] of this.byRest) {
-      const kept = list.filter((x) => x.alive);
-      if (kept.length === 0) this.byRest.delete(key);
-      else if (kept.length !== list.length) this.byRest.set(key, kept);
+    for (const map of [this.byRest, this.byFamily]) {
+      for (const [key, list] of map) {
+        const kept = list.filter((x) => x.alive);
+        if (kept.length === 0) map.delete(key);
+        else if (kept.length !== list.length) map.set(key, kept);
+      }
     }
     this.pruneAliases();
   }

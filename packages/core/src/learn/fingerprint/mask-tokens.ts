@@ -21,6 +21,12 @@ export interface MaskOptions {
   variableKeys: ReadonlySet<string>;
   /** Tokens longer than this are data (base64, hashes, long paths): masked whole. */
   maxTokenLength: number;
+  /**
+   * Keep an unquoted plain-word value of a variable key (`user=root`) instead of masking it, for
+   * a caller that decides from the values it sees whether they are categories or identifiers
+   * (the Fingerprinter: see categoryMask). Values with a digit are masked whatever this says.
+   */
+  keepWordValues?: boolean;
 }
 
 export const DEFAULT_MASK_OPTIONS: MaskOptions = {
@@ -210,7 +216,8 @@ function maskComplex(t: string, end: number, opts: MaskOptions): string {
           if (d === 41 || d === 93 || d === 125 || d === 44 || d === 59 || d === 34 || d === 39) break;
           j++;
         }
-        if (j > i + 1) out = appendWildcard(out);
+        if (j > i + 1 && opts.keepWordValues === true && isPlainWord(t, i + 1, j)) out += t.slice(i + 1, j);
+        else if (j > i + 1) out = appendWildcard(out);
         i = j - 1;
         segStart = j;
         key = null;
@@ -223,6 +230,44 @@ function maskComplex(t: string, end: number, opts: MaskOptions): string {
     segStart = i + 1;
   }
   return out;
+}
+
+/** Longest value that can still be a category (`user=root`); a longer word is an identifier. */
+export const MAX_CATEGORY_LENGTH = 32;
+
+// A value that may be a category: starts with a letter; letters, '_', '-', '.' only; no digit.
+export function isPlainWord(t: string, from: number, to: number): boolean {
+  if (to - from > MAX_CATEGORY_LENGTH || !isLetter(t.charCodeAt(from))) return false;
+  for (let k = from + 1; k < to; k++) {
+    const c = t.charCodeAt(k);
+    if (!(isLetter(c) || c === 95 || c === 45 || c === 46)) return false;
+  }
+  return true;
+}
+
+/**
+ * The token with each plain-word value of a variable key (`user=root`, kept by keepWordValues)
+ * replaced by <*>, or null when it holds none: the form the value takes once it turns out to be
+ * an identifier. Only masked tokens are passed here, so any other value is already <*> or a
+ * kept categorical value of a key that isn't variable.
+ */
+export function categoryMask(t: string, variableKeys: ReadonlySet<string>): string | null {
+  let eq = t.indexOf('=');
+  if (eq === -1) return null;
+  let out: string | null = null;
+  let last = 0;
+  while (eq !== -1) {
+    let k = eq;
+    while (k > 0 && !isDelim(t.charCodeAt(k - 1))) k--;
+    let v = eq + 1;
+    while (v < t.length && !isDelim(t.charCodeAt(v))) v++;
+    if (v > eq + 1 && k < eq && isPlainWord(t, eq + 1, v) && variableKeys.has(t.slice(k, eq).toLowerCase())) {
+      out = (out ?? '') + t.slice(last, eq + 1) + WILDCARD;
+      last = v;
+    }
+    eq = t.indexOf('=', eq + 1);
+  }
+  return out === null ? null : out + t.slice(last);
 }
 
 /** Masks one whitespace-free token. */

@@ -16,11 +16,9 @@ describe('grouping accuracy', () => {
   test('Loghub Linux_2k, Content column and raw lines', () => {
     const c = loadLoghubLinux();
     expect(c.raw).toHaveLength(2000);
-    expect(ga(c.content, c.truth)).toBeGreaterThanOrEqual(0.8);
-    expect(ga(c.raw.map((l) => splitSyslogHeader(l).message), c.truth)).toBeGreaterThanOrEqual(0.8);
-    // With user=root/guest/test counted as one event (as masking user= makes it), nearly all lines group right.
-    const merged = c.truth.map((t) => (t === 'E17' || t === 'E19' ? 'E18' : t));
-    expect(ga(c.content, merged)).toBeGreaterThanOrEqual(0.98);
+    // 0.995 when set: user=root/guest/test stay three events (categorical values, docs/fingerprint.md).
+    expect(ga(c.content, c.truth)).toBeGreaterThanOrEqual(0.98);
+    expect(ga(c.raw.map((l) => splitSyslogHeader(l).message), c.truth)).toBeGreaterThanOrEqual(0.98);
   });
 
   test('hand-labelled journal-like corpus', () => {

@@ -22,6 +22,53 @@ describe('Fingerprinter', () => {
     expect(fp.learn('session closed for user cyrus').fingerprint).toBe(first.fingerprint);
   });
 
+  describe('categorical vs identifier values of variable keys', () => {
+    const line = (user: string, host: string): string =>
+      `authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=${host} user=${user}`;
+
+    test('a few recurring plain-word values are categories: each its own group', () => {
+      const fp = new Fingerprinter();
+      const ids = ['root', 'guest', 'test', 'root', 'guest', 'root'].map((u, k) => fp.learn(line(u, `10.0.0.${k}`)).fingerprint);
+      expect(new Set(ids).size).toBe(3);
+      expect(fp.template(ids[0]!)).toBe('authentication failure; logname= uid=<*> euid=<*> tty=NODEVssh ruser= rhost=<*> user=root');
+      expect(ids[3]).toBe(ids[0]);
+    });
+
+    test('more distinct values than maxCategoryValues make the slot an identifier: one group, old ids resolve to it', () => {
+      const fp = new Fingerprinter({ maxCategoryValues: 4 });
+      const users = ['alice', 'bob', 'carol', 'dave'];
+      const early = users.map((u) => fp.learn(line(u, 'gw.example.org')).fingerprint);
+      expect(new Set(early).size).toBe(4);
+      const fifth = fp.learn(line('eve', 'gw.example.org'));
+      expect(fifth.template).toBe('authentication failure; logname= uid=<*> euid=<*> tty=NODEVssh ruser= rhost=gw.example.org user=<*>');
+      for (const id of early) expect(fp.resolve(id)).toBe(fifth.fingerprint);
+      // From then on any user joins it, and so do the first four.
+      expect(fp.learn(line('mallory', 'gw.example.org')).fingerprint).toBe(fifth.fingerprint);
+      expect(fp.learn(line('alice', 'gw.example.org')).fingerprint).toBe(fifth.fingerprint);
+      expect(fp.size).toBe(1);
+      // The slot that never varied keeps its value; one that did is now <*> for everyone.
+      const other = fp.learn(line('root', 'other.example.org'));
+      expect(other.fingerprint).not.toBe(fifth.fingerprint);
+    });
+
+    test('values that look like identifiers are masked at once; maxCategoryValues 0 masks words too', () => {
+      const fp = new Fingerprinter();
+      expect(fp.learn('pam_unix: check pass; user=u1042').template).toBe('pam_unix: check pass; user=<*>');
+      const strict = new Fingerprinter({ maxCategoryValues: 0 });
+      expect(strict.learn(line('root', '1.2.3.4')).template).toMatch(/ user=<\*>$/);
+      expect(strict.learn(line('guest', '1.2.3.5')).fingerprint).toBe(strict.learn(line('root', '1.2.3.6')).fingerprint);
+    });
+
+    test('categories survive a save and restore', () => {
+      const fp = new Fingerprinter();
+      const root = fp.learn(line('root', '1.1.1.1')).fingerprint;
+      const guest = fp.learn(line('guest', '1.1.1.2')).fingerprint;
+      const back = Fingerprinter.fromJSON(JSON.parse(JSON.stringify(fp.toJSON())));
+      expect(back.match(line('root', '2.2.2.2'))?.fingerprint).toBe(root);
+      expect(back.match(line('guest', '2.2.2.3'))?.fingerprint).toBe(guest);
+    });
+  });
+
   test('unrelated lines sharing a prefix stay apart', () => {
     const fp = new Fingerprinter();
     const ids = new Set(

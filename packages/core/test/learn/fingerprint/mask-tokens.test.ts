@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { maskToken, maskTokens, maskVariables } from '../../../src/learn/fingerprint/mask-tokens';
+import { categoryMask, DEFAULT_VARIABLE_KEYS, maskToken, maskTokens, maskVariables } from '../../../src/learn/fingerprint/mask-tokens';
 
 describe('maskVariables', () => {
   test.each([
@@ -63,5 +63,22 @@ describe('maskVariables', () => {
   test('variableKeys decides which plain-word values are masked', () => {
     const opts = { variableKeys: new Set(['host']), maxTokenLength: 64 };
     expect(maskVariables('user=root host=db', opts)).toBe('user=root host=<*>');
+  });
+
+  test('keepWordValues keeps plain-word values of variable keys for the parser to judge; identifiers are masked anyway', () => {
+    const opts = { variableKeys: new Set(DEFAULT_VARIABLE_KEYS), maxTokenLength: 64, keepWordValues: true };
+    expect(maskVariables('rhost=gw.example.org user=root', opts)).toBe('rhost=gw.example.org user=root');
+    expect(maskVariables('user=u1042 acct="alice" (uid=0) user=a-very-long-user-name-that-is-no-category-at-all', opts))
+      .toBe('user=<*> acct="<*>" (uid=<*>) user=<*>');
+    expect(maskVariables('user=root')).toBe('user=<*>');
+  });
+
+  test('categoryMask masks exactly the kept plain-word values of variable keys', () => {
+    const keys = new Set(DEFAULT_VARIABLE_KEYS);
+    expect(categoryMask('user=root', keys)).toBe('user=<*>');
+    expect(categoryMask('(user=root,host=db)', keys)).toBe('(user=<*>,host=<*>)');
+    expect(categoryMask('code=exited,', keys)).toBeNull();
+    expect(categoryMask('user=<*>', keys)).toBeNull();
+    expect(categoryMask('ruser=', keys)).toBeNull();
   });
 });
