@@ -48,8 +48,8 @@ trap 'say "timed out after ${LDM_SYSTEST_TIMEOUT:-480} s"; exit 124' TERM
 ( sleep "${LDM_SYSTEST_TIMEOUT:-480}" & s=$!; trap 'kill $s 2>/dev/null; exit 0' TERM; wait $s && kill -TERM $$ ) 2>/dev/null &
 WATCHDOG=$!
 
-UNITS=(ldm-healthcheck.service ldm-healthcheck.timer ldm-idle-watcher.service ldm-idle-watcher.timer ldm-boot-check.service)
-SERVICES=(ldm-healthcheck.service ldm-idle-watcher.service ldm-boot-check.service)
+UNITS=(ldm-healthcheck.service ldm-healthcheck.timer ldm-idle-watcher.service ldm-idle-watcher.timer ldm-boot-check.service ldm-mcp-http.service ldm-mcp-http.socket)
+SERVICES=(ldm-healthcheck.service ldm-idle-watcher.service ldm-boot-check.service ldm-mcp-http.service)
 # What the binaries say while they are stubs; the checks that need the real thing look for it.
 STUB_RE="not implemented yet|Unknown option '--once'|Unknown option '--json'"
 
@@ -104,7 +104,7 @@ step "the units are loaded, verify clean, enabled; the timers are listed"
 X 'set -e; cd /etc/systemd/system
    out=$(systemd-analyze verify '"${UNITS[*]}"' 2>&1); if [ -n "$out" ]; then echo "$out"; exit 1; fi
    for u in '"${UNITS[*]}"'; do [ "$(systemctl show -p LoadState --value $u)" = loaded ] || { echo "$u not loaded"; exit 1; }; done
-   for u in ldm-healthcheck.timer ldm-idle-watcher.timer ldm-boot-check.service; do systemctl is-enabled -q $u || { echo "$u not enabled"; exit 1; }; done
+   for u in ldm-healthcheck.timer ldm-idle-watcher.timer ldm-boot-check.service ldm-mcp-http.socket; do systemctl is-enabled -q $u || { echo "$u not enabled"; exit 1; }; done
    for t in ldm-healthcheck.timer ldm-idle-watcher.timer; do systemctl is-active -q $t || { echo "$t not active"; exit 1; }; done
    systemctl list-timers "ldm-*" --no-pager | tee /dev/stderr | grep -q ldm-healthcheck.timer
    systemctl list-timers "ldm-*" --no-pager | grep -q ldm-idle-watcher.timer' || fail "units"
@@ -159,6 +159,25 @@ if XO 'test -e /etc/systemd/system/ldm-mcp-http.service'; then
   X 'set -e; systemctl start ldm-mcp-http.service; p1=$(systemctl show -p MainPID --value ldm-mcp-http.service); kill -9 $p1
      for i in $(seq 100); do p2=$(systemctl show -p MainPID --value ldm-mcp-http.service); [ "$p2" != 0 ] && [ "$p2" != "$p1" ] && break; sleep 0.1; done
      [ "$p2" != "$p1" ] && [ "$p2" != 0 ] && echo "MainPID $p1 -> $p2"' || fail "ldm-mcp-http.service was not restarted"
+  ok "ldm-mcp-http.service came back after kill -9"
+  # What the idle watcher does on standby: stop the service. The socket must bring it back on the
+  # next connection, and that connection must be answered (an MCP initialize with the token).
+  X 'set -e; systemctl stop ldm-mcp-http.service; [ "$(systemctl is-active ldm-mcp-http.service)" != active ]
+     systemctl is-active --quiet ldm-mcp-http.socket
+     node -e "
+       const token = require(\"fs\").readFileSync(\"/etc/linux-devops-mcp/http-token\", \"utf8\").trim();
+       const init = { jsonrpc: \"2.0\", id: 1, method: \"initialize\", params: { protocolVersion: \"2025-06-18\", capabilities: {}, clientInfo: { name: \"system-test\", version: \"1\" } } };
+       const headers = { \"content-type\": \"application/json\", accept: \"application/json, text/event-stream\" };
+       (async () => {
+         const anon = await fetch(\"http://127.0.0.1:8765/mcp\", { method: \"POST\", headers, body: JSON.stringify(init) });
+         if (anon.status !== 401) throw new Error(\"without a token: HTTP \" + anon.status);
+         const res = await fetch(\"http://127.0.0.1:8765/mcp\", { method: \"POST\", headers: { ...headers, authorization: \"Bearer \" + token }, body: JSON.stringify(init) });
+         const text = await res.text();
+         if (res.status !== 200 || !text.includes(\"ldm-mcp-server\")) throw new Error(\"with the token: HTTP \" + res.status + \" \" + text.slice(0, 200));
+         console.log(\"initialize over the socket-activated service: HTTP 200\");
+       })().catch((e) => { console.error(e.message); process.exit(1); });"
+     systemctl is-active --quiet ldm-mcp-http.service' || fail "the socket did not bring ldm-mcp-http.service back"
+  ok "after a stop, the next connection started ldm-mcp-http.service again (socket activation) and 401/200 hold"
 else
   say "  SKIP: there is no ldm-mcp-http.service yet (the HTTP transport is a later issue)"
 fi
