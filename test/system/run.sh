@@ -178,6 +178,17 @@ if XO 'test -e /etc/systemd/system/ldm-mcp-http.service'; then
        })().catch((e) => { console.error(e.message); process.exit(1); });"
      systemctl is-active --quiet ldm-mcp-http.service' || fail "the socket did not bring ldm-mcp-http.service back"
   ok "after a stop, the next connection started ldm-mcp-http.service again (socket activation) and 401/200 hold"
+  # The watchdog: with WatchdogSec=3s (test drop-in) the server must ping through systemd-notify
+  # (NotifyAccess=all) every 1.5 s, or systemd kills it after 3 s. Eight seconds on, same process.
+  X 'set -e; mkdir -p /etc/systemd/system/ldm-mcp-http.service.d
+     printf "[Service]\nWatchdogSec=3s\n" > /etc/systemd/system/ldm-mcp-http.service.d/watchdog-test.conf
+     systemctl daemon-reload; systemctl restart ldm-mcp-http.service
+     p1=$(systemctl show -p MainPID --value ldm-mcp-http.service); sleep 8
+     p2=$(systemctl show -p MainPID --value ldm-mcp-http.service)
+     if journalctl -u ldm-mcp-http.service --no-pager | grep -q "Watchdog timeout"; then echo "watchdog timeout in the journal"; exit 1; fi
+     [ "$p1" = "$p2" ] && [ "$(systemctl is-active ldm-mcp-http.service)" = active ] || { echo "MainPID $p1 -> $p2"; exit 1; }
+     rm -r /etc/systemd/system/ldm-mcp-http.service.d; systemctl daemon-reload; systemctl restart ldm-mcp-http.service' || fail "the watchdog killed ldm-mcp-http.service"
+  ok "with WatchdogSec=3s the service kept its MainPID for 8 s: WATCHDOG=1 reaches systemd"
 else
   say "  SKIP: there is no ldm-mcp-http.service yet (the HTTP transport is a later issue)"
 fi
