@@ -77,3 +77,4 @@ export * from './learn/fingerprint/fingerprinter-state';
 export * from './learn/fingerprint/fingerprinter';
 export * from './learn/fingerprint/grouping-accuracy';
 export * from './learn/derive-checks';
+export * from './exec/command-env';

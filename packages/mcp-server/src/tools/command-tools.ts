@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { runProcess, JobLimitError } from '@ldm/core';
+import { runProcess, JobLimitError, bashArgv, commandEnvironment } from '@ldm/core';
 import { defineTool, READ_ONLY, refuse } from './tool-def';
 import { decisionSchema, opsContextField } from './common-schemas';
 import type { ToolContext } from './tool-context';
@@ -35,7 +35,7 @@ const runOutput = z.object({
 
 function argvOf(args: { command?: string; argv?: string[] }, bash: string): { argv: string[]; display: string; input: { command: string } | { argv: string[] } } | string {
   if (args.command !== undefined && args.argv !== undefined) return 'give either command or argv, not both';
-  if (args.command !== undefined) return { argv: [bash, '-c', args.command], display: args.command, input: { command: args.command } };
+  if (args.command !== undefined) return { argv: bashArgv(bash, args.command), display: args.command, input: { command: args.command } };
   if (args.argv !== undefined) return { argv: args.argv, display: args.argv.join(' '), input: { argv: args.argv } };
   return 'give command (a shell command line) or argv (a program and its arguments)';
 }
@@ -65,7 +65,7 @@ export const runCommand = defineTool({
     if (!gate.allowed) return refuse(gate.message, gate.audit);
     const decision = { action: gate.audit.decision ?? 'allow', rule: gate.decision.rule, reason: gate.decision.reason };
     const { mcp } = ctx.deps.config;
-    const common = { argv: spec.argv, cwd, ...(args.stdin !== undefined ? { stdin: args.stdin } : {}) };
+    const common = { argv: spec.argv, cwd, env: commandEnvironment(process.env), ...(args.stdin !== undefined ? { stdin: args.stdin } : {}) };
     if (args.background) {
       try {
         const job = ctx.deps.jobs.start(spec.display, common);
