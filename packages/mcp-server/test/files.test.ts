@@ -46,6 +46,14 @@ describe('readSlice', () => {
 });
 
 describe('atomicReplace', () => {
+  test('a directory that is no longer its own realpath (a symlink appeared) gets nothing written', async () => {
+    const dir = tmp();
+    const elsewhere = tmp();
+    symlinkSync(elsewhere, join(dir, 'swapped'));
+    await expect(atomicReplace(join(dir, 'swapped', 'conf'), 'x', 'overwrite', true)).rejects.toThrow(/a symlink appeared after the policy decision/);
+    expect(readdirSync(elsewhere)).toEqual([]);
+  });
+
   test('overwrite keeps mode, makes a .bak, leaves no temp file', async () => {
     const dir = tmp();
     const f = join(dir, 'conf');

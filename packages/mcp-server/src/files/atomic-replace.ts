@@ -1,4 +1,4 @@
-import { chmod, chown, copyFile, lstat, open, rename, rm, stat } from 'node:fs/promises';
+import { chmod, chown, copyFile, lstat, open, realpath, rename, rm, stat } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -20,6 +20,7 @@ export interface ReplaceResult {
  */
 export async function atomicReplace(path: string, content: string, mode: 'overwrite' | 'append', backup: boolean): Promise<ReplaceResult> {
   const dir = dirname(path);
+  await assertCanonicalDir(dir);
   const before = await lstat(path).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return null;
     throw new Error(`couldn't stat ${path}`, { cause: err });
@@ -58,6 +59,9 @@ export async function atomicReplace(path: string, content: string, mode: 'overwr
         await rename(tmpBak, backupPath);
       }
     }
+    // The policy decided on this exact directory; if a parent was swapped for a symlink since,
+    // the temp file may already sit elsewhere: do not move it into place.
+    await assertCanonicalDir(dir);
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
@@ -76,4 +80,15 @@ export async function atomicReplace(path: string, content: string, mode: 'overwr
     mode: (after.mode & 0o7777).toString(8).padStart(4, '0'),
     ownerPreserved,
   };
+}
+
+/**
+ * `path` reached the writer already resolved by the policy, so its directory must be its own
+ * realpath. Anything else means a symlink appeared on the way since the decision.
+ */
+async function assertCanonicalDir(dir: string): Promise<void> {
+  const real = await realpath(dir).catch((err: NodeJS.ErrnoException) => {
+    throw new Error(`couldn't resolve ${dir}: ${err.message}`, { cause: err });
+  });
+  if (real !== dir) throw new Error(`${dir} now resolves to ${real}: a symlink appeared after the policy decision; nothing was written`);
 }
