@@ -32,7 +32,7 @@ const common = {
 
 const entries = Object.fromEntries(BINARIES.map((b) => [`ldm-${b}`, join(root, `packages/${b}/src/main.ts`)]));
 // The log fingerprinting command (`npm run fingerprint -- FILE...`); not installed as a service.
-entries['ldm-fingerprint'] = join(root, 'packages/core/src/learn/fingerprint/main.ts');
+entries['ldm-fingerprint'] = join(root, 'packages/core/bin/ldm-fingerprint.ts');
 // Helper programs that tests and benchmarks spawn as separate OS processes.
 for (const dir of ['packages/core/test/workers', 'bench/workers']) {
   const abs = join(root, dir);

@@ -1,9 +1,10 @@
-// Entry of dist/ldm-fingerprint.mjs (`npm run fingerprint -- FILE...`): wiring only.
+// Entry of dist/ldm-fingerprint.mjs (`npm run fingerprint -- FILE...`): wiring only. A command,
+// not library code, so it lives outside src/: only here may the core package write to stdout.
 // It imports the fingerprint modules directly rather than @ldm/core, so start-up stays small.
 import { createReadStream } from 'node:fs';
 import { access, readFile, writeFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../../state/atomic-write';
-import { runFingerprintCli } from './fingerprint-cli';
+import { writeFileAtomic } from '../src/state/atomic-write';
+import { runFingerprintCli } from '../src/learn/fingerprint/fingerprint-cli';
 
 const writeOut = (chunk: string): Promise<void> =>
   new Promise((resolve, reject) => {
