@@ -83,3 +83,13 @@ export function loadJournalCorpus(): LabelledCorpus {
   const content = raw.map((l) => l.replace(/^\S+ \S+ [^ :]+: /, ''));
   return { name: 'journal-like (hand-labelled)', raw, content, truth };
 }
+
+/** 0 -> "a", 27 -> "bb": a word without digits, so masking keeps it (synthetic distinct events). */
+export function letters(k: number): string {
+  let s = '';
+  do {
+    s += String.fromCharCode(97 + (k % 26));
+    k = Math.floor(k / 26);
+  } while (k > 0);
+  return s;
+}

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DocumentStore, IncidentEngine, learnableText, loadFingerprinter, maskMessage, templateId, type Pattern, type RecordInput } from '@ldm/core';
-import { loadLoghubLinux } from '../fingerprint-data';
+import { letters, loadLoghubLinux } from '../fingerprint-data';
 import { LegacyIncidentEngine } from '../legacy-incident-engine';
 
 const PATTERNS = 500;
@@ -28,15 +28,7 @@ const pattern = (id: string, fingerprint: string, template: string, k: number): 
 // (a distinct first word and distinct words after it, so neither Drain nor mergeHeads joins them).
 function corpus(): string[] {
   const lines = loadLoghubLinux().raw;
-  const word = (k: number): string => {
-    let s = '';
-    do {
-      s += String.fromCharCode(97 + (k % 26));
-      k = Math.floor(k / 26);
-    } while (k > 0);
-    return s;
-  };
-  for (let k = 0; k < 2 * PATTERNS; k++) lines.push(`Nov 24 05:00:00 host app[${k}]: ${word(k)}x ${word(k + 1000)} happened in ${word(k + 2000)} zone, code ${k}`);
+  for (let k = 0; k < 2 * PATTERNS; k++) lines.push(`Nov 24 05:00:00 host app[${k}]: ${letters(k)}x ${letters(k + 1000)} happened in ${letters(k + 2000)} zone, code ${k}`);
   return lines;
 }
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Fingerprinter, groupingScore, maskMessage, maskVariables, splitSyslogHeader, type FingerprinterOptionsInput, type GroupingScore } from '@ldm/core';
 import { DrainBaseline } from '../drain-baseline';
-import { loadJournalCorpus, loadLoghubLinux, repoRoot, type LabelledCorpus } from '../fingerprint-data';
+import { letters, loadJournalCorpus, loadLoghubLinux, repoRoot, type LabelledCorpus } from '../fingerprint-data';
 
 const root = repoRoot();
 const f3 = (x: number): string => x.toFixed(3);
@@ -127,16 +127,6 @@ function speed(): void {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-// 0 -> "a", 27 -> "bb": a word without digits, so masking keeps it.
-function letters(k: number): string {
-  let s = '';
-  do {
-    s += String.fromCharCode(97 + (k % 26));
-    k = Math.floor(k / 26);
-  } while (k > 0);
-  return s;
 }
 
 function stateSize(): void {
