@@ -1,10 +1,14 @@
-// Bundles each binary into one ESM file under dist/ with esbuild. No type checking here:
-// that is `npm run typecheck`, kept out of the build so a 1 GB host can build.
+// Bundles each binary with esbuild into dist/: ldm-<name>.mjs plus the chunks it loads on demand
+// (dist/chunks/), so a start loads only what starting needs. No type checking here: that is
+// `npm run typecheck`, kept out of the build so a 1 GB host can build.
 import { build } from 'esbuild';
-import { readFileSync, readdirSync, existsSync, chmodSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, existsSync, chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('.', import.meta.url).pathname;
+const dist = join(root, 'dist');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 export const BINARIES = ['mcp-server', 'healthcheck', 'idle-watcher', 'boot-check'];
 
@@ -23,17 +27,52 @@ const common = {
   target: 'node20',
   banner: { js: banner },
   define: { LDM_VERSION: JSON.stringify(version) },
-  alias: { '@ldm/core': join(root, 'packages/core/src/index.ts') },
+  alias: {
+    '@ldm/core': join(root, 'packages/core/src/index.ts'),
+    'graceful-fs': join(root, 'packages/core/shims/graceful-fs.cjs'),
+  },
   minifySyntax: true,
   minifyWhitespace: true,
   legalComments: 'none',
   logLevel: 'warning',
+  outExtension: { '.js': '.mjs' },
+  // For profiling: node --cpu-prof then map the frames back to the sources.
+  sourcemap: process.env.LDM_SOURCEMAP === '1',
 };
 
-const entries = Object.fromEntries(BINARIES.map((b) => [`ldm-${b}`, join(root, `packages/${b}/src/main.ts`)]));
-// The log fingerprinting command (`npm run fingerprint -- FILE...`); not installed as a service.
-entries['ldm-fingerprint'] = join(root, 'packages/core/bin/ldm-fingerprint.ts');
-// Helper programs that tests and benchmarks spawn as separate OS processes.
+/** tools/list as the SDK renders it from the tool definitions, computed by running them once. */
+async function renderToolList() {
+  const tmp = mkdtempSync(join(tmpdir(), 'ldm-build-'));
+  try {
+    await build({ ...common, entryPoints: { 'render-tool-list': join(root, 'packages/mcp-server/bin/render-tool-list.ts') }, outdir: tmp });
+    return JSON.parse(execFileSync(process.execPath, [join(tmp, 'render-tool-list.mjs')], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+rmSync(dist, { recursive: true, force: true });
+const toolList = await renderToolList();
+
+// One build per binary: its lazily loaded parts become chunks of its own, so no binary's start
+// loads a chunk because another binary shares part of it.
+await Promise.all(
+  BINARIES.map((b) =>
+    build({
+      ...common,
+      ...(b === 'mcp-server' ? { define: { ...common.define, LDM_TOOL_LIST: JSON.stringify(toolList) } } : {}),
+      entryPoints: { [`ldm-${b}`]: join(root, `packages/${b}/src/main.ts`) },
+      outdir: dist,
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
+    }),
+  ),
+);
+for (const b of BINARIES) chmodSync(join(dist, `ldm-${b}.mjs`), 0o755);
+
+// The log fingerprinting command (`npm run fingerprint -- FILE...`), and helper programs that
+// tests and benchmarks spawn as separate OS processes: single files, not installed.
+const entries = { 'ldm-fingerprint': join(root, 'packages/core/bin/ldm-fingerprint.ts') };
 for (const dir of ['packages/core/test/workers', 'bench/workers']) {
   const abs = join(root, dir);
   if (!existsSync(abs)) continue;
@@ -43,6 +82,4 @@ for (const extra of (process.env.LDM_EXTRA_ENTRIES ?? '').split(',').filter(Bool
   const [name, file] = extra.split('=');
   entries[name] = join(root, file);
 }
-
-await build({ ...common, entryPoints: entries, outdir: join(root, 'dist'), outExtension: { '.js': '.mjs' } });
-for (const b of BINARIES) chmodSync(join(root, 'dist', `ldm-${b}.mjs`), 0o755);
+await build({ ...common, entryPoints: entries, outdir: dist });

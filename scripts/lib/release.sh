@@ -63,14 +63,18 @@ build_from_source() {
   DIST_DIR=$src/dist
 }
 
-# check_dist DIR: the four bundles are there and each starts (--version).
+# check_dist DIR: the four bundles are there, each starts (--version), and every chunk they
+# or their chunks load, at start or later, is in DIR/chunks.
 check_dist() {
-  local dir=$1 b out
+  local dir=$1 b out chunk
   for b in "${LDM_BINARIES[@]}"; do
     [[ -f $dir/ldm-$b.mjs ]] || die "$EX_DATAERR" "$dir/ldm-$b.mjs is missing (run 'node build.mjs' in the checkout, or pass the right --dist)"
     out=$("$NODE_BIN" "$dir/ldm-$b.mjs" --version 2>&1) || die "$EX_DATAERR" "$dir/ldm-$b.mjs --version failed: $out"
     [[ $out == "ldm-$b "* ]] || die "$EX_DATAERR" "$dir/ldm-$b.mjs --version printed '$out', expected 'ldm-$b <version>'"
   done
+  while IFS= read -r chunk; do
+    [[ -f $dir/chunks/$chunk ]] || die "$EX_DATAERR" "$dir/chunks/$chunk is missing: the bundles load it (copy the whole dist directory)"
+  done < <(cat "$dir"/ldm-*.mjs "$dir"/chunks/*.mjs 2>/dev/null | grep -o '"\./\(chunks/\)\?[A-Za-z0-9_-]*\.mjs"' | sed 's/^"\.\/\(chunks\/\)\?//; s/"$//' | sort -u)
 }
 
 # stage_release DIST SRC_ROOT: a complete release in a temp dir. Sets STAGE and RELEASE_ID
@@ -80,6 +84,10 @@ stage_release() {
   STAGE=$(mktemp -d "$LDM_TMP/stage.XXXXXX")
   mkdir -p "$STAGE/scripts/lib" "$STAGE/units" "$STAGE/docs"
   for b in "${LDM_BINARIES[@]}"; do install -m 0755 "$dist/ldm-$b.mjs" "$STAGE/"; done
+  if [[ -d $dist/chunks ]]; then
+    mkdir -p "$STAGE/chunks"
+    install -m 0644 "$dist"/chunks/*.mjs "$STAGE/chunks/"
+  fi
   install -m 0755 "$root"/scripts/*_mcp.sh "$root"/scripts/healthcheck_all.sh "$root"/scripts/ollama_check.sh "$STAGE/scripts/"
   install -m 0644 "$root"/scripts/lib/common.sh "$root"/scripts/lib/release.sh "$STAGE/scripts/lib/"
   install -m 0644 "$root"/units/ldm-* "$STAGE/units/"

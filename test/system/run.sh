@@ -67,7 +67,7 @@ for f in scripts units docs packages bench build.mjs package.json package-lock.j
   [[ -e $REPO/$f ]] && cp -a "$REPO/$f" "$SBX_MERGED/root/src/"
 done
 ln -s /src/node_modules "$SBX_MERGED/root/src/node_modules"
-cp -a "$REPO"/dist/ldm-*.mjs "$SBX_MERGED/root/dist1/"
+cp -a "$REPO"/dist/ldm-*.mjs "$REPO"/dist/chunks "$SBX_MERGED/root/dist1/"
 sbx_boot || fail "the container did not boot"
 BOOTED_AT=$(date +%s)
 # Everything outside the paths the OS itself changes, to prove later that purge leaves no trace.
@@ -287,6 +287,8 @@ for b in mcp-server healthcheck idle-watcher boot-check; do
   { cat "$SBX_MERGED/root/src/dist/ldm-$b.mjs"; echo "// system test rebuild"; } > "$SBX_MERGED/root/dist2/ldm-$b.mjs"
   cp "$SBX_MERGED/root/src/dist/ldm-$b.mjs" "$SBX_MERGED/root/dist3/ldm-$b.mjs"
 done
+cp -a "$SBX_MERGED/root/src/dist/chunks" "$SBX_MERGED/root/dist2/"
+cp -a "$SBX_MERGED/root/src/dist/chunks" "$SBX_MERGED/root/dist3/"
 # A broken build: the health check answers --version but crashes on a real run.
 ver=$(node "$SBX_MERGED/root/src/dist/ldm-healthcheck.mjs" --version)
 printf '#!/usr/bin/env node\nif (process.argv.includes("--version")) { console.log("%s"); process.exit(0); }\nconsole.error("<3>broken build"); process.exit(70);\n' "$ver" > "$SBX_MERGED/root/dist3/ldm-healthcheck.mjs"

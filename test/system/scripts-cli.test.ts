@@ -1,6 +1,6 @@
 import { describe, test, expect } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { chownSync, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -64,6 +64,22 @@ describe('setup_mcp.sh argument checks', () => {
       expect(r.stderr).toContain(`${empty}/ldm-mcp-server.mjs is missing`);
     } finally {
       rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('setup_mcp.sh checks every chunk the bundles load', () => {
+  test('a --dist missing a chunk that is only loaded later (the tool definitions) is refused, naming it', async () => {
+    const copy = mkdtempSync(join(tmpdir(), 'ldm-partial-dist-'));
+    try {
+      cpSync(join(ROOT, 'dist'), copy, { recursive: true });
+      const lazy = readdirSync(join(copy, 'chunks')).find((f) => f.startsWith('all-tools-'))!;
+      rmSync(join(copy, 'chunks', lazy));
+      const r = await run(script('setup_mcp.sh'), ['--dry-run', '--dist', copy, '--prefix', join(copy, 'opt')]);
+      expect(r.code).toBe(65);
+      expect(r.stderr).toContain(`${copy}/chunks/${lazy} is missing`);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
     }
   });
 });

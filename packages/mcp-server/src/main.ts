@@ -1,5 +1,6 @@
-import { runProgram, decideCommand, decidePath, resolvePathForPolicy, redactSecrets } from '@ldm/core';
+import { runProgram, redactSecrets } from '@ldm/core';
 import { depsFromProgram, serveStdio } from './server/serve-stdio';
+import { onDemandPolicy } from './server/on-demand-services';
 import { HTTP_OPTIONS, httpFlagsFrom } from './http/http-flags';
 
 await runProgram(
@@ -13,13 +14,7 @@ await runProgram(
   },
   async (ctx) => {
     const http = httpFlagsFrom(ctx.args);
-    const deps = depsFromProgram(ctx, {
-      decideCommand,
-      decidePath,
-      // Relative paths are refused: the server's working directory means nothing to the model.
-      resolvePathForPolicy: (path) => resolvePathForPolicy(path),
-      redactSecrets,
-    });
+    const deps = depsFromProgram(ctx, onDemandPolicy(redactSecrets));
     if (!http) return serveStdio(deps);
     // Loaded only for --http: the SDK's HTTP transport pulls in fetch/undici at import time.
     const { serveHttp } = await import('./http/serve-http');

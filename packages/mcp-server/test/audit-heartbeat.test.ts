@@ -55,6 +55,23 @@ describe('heartbeat', () => {
     expect((await store.read('state')).sessions).toEqual([]);
   });
 
+  test('before start, touches write nothing and the request time is kept for the first beat; stop writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ldm-hb-'));
+    const store = new DocumentStore({ stateDir: dir, logger: silentLogger });
+    const t = Date.parse('2026-11-24T05:00:00Z');
+    const hb = new Heartbeat({ store, logger: silentLogger, pid: 77, now: () => new Date(t), intervalMs: 3_600_000 });
+    hb.touch();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(join(dir, 'state.json'))).toBe(false);
+    await hb.start();
+    expect((await store.read('state')).sessions).toEqual([expect.objectContaining({ pid: 77, lastRequest: '2026-11-24T05:00:00.000Z' })]);
+    await hb.stop();
+
+    const never = new Heartbeat({ store: new DocumentStore({ stateDir: join(dir, 'other'), logger: silentLogger }), logger: silentLogger, pid: 78 });
+    await never.stop();
+    expect(existsSync(join(dir, 'other', 'state.json'))).toBe(false);
+  });
+
   test('other sessions are left alone', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ldm-hb-'));
     const store = new DocumentStore({ stateDir: dir, logger: silentLogger });

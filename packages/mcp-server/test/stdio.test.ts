@@ -40,7 +40,7 @@ const readState = (env: BundleEnv): { sessions: Array<{ pid: number }> } => {
   }
 };
 
-/** The first heartbeat is written alongside the connect, so it may land just after initialize. */
+/** The first heartbeat is written once the client has initialized, so it may land just after the handshake. */
 async function waitForSession(env: BundleEnv, pid: number, present = true): Promise<void> {
   for (let i = 0; i < 100 && readState(env).sessions.some((s) => s.pid === pid) !== present; i++) await new Promise((r) => setTimeout(r, 50));
 }

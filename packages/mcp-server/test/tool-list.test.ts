@@ -1,6 +1,12 @@
 import { describe, test, expect, afterAll } from '@jest/globals';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { makeDeps } from './support/make-deps';
 import { connect, type Connected } from './support/connect';
+import { bundleEnv, ROOT } from './support/bundle';
 import { ALL_TOOLS, toolsForMode } from '../src/tools/all-tools';
 
 let open: Connected | null = null;
@@ -38,5 +44,58 @@ describe('the tool list', () => {
     expect(ro).toEqual(ALL_TOOLS.filter((t) => t.annotations.readOnlyHint).map((t) => t.name));
     for (const name of ['run_command', 'write_file', 'service_action', 'job_kill', 'record_incident', 'resolve_incident']) expect(ro).not.toContain(name);
     expect(toolsForMode('standard')).toEqual(ALL_TOOLS);
+  });
+});
+
+describe('the tool list baked into the bundle', () => {
+  async function listFromBundle(config: unknown) {
+    const env = bundleEnv(config);
+    const transport = new StdioClientTransport({ command: process.execPath, args: env.args, stderr: 'pipe', env: { PATH: process.env.PATH ?? '' } });
+    const client = new Client({ name: 'tool-list', version: '1' });
+    await client.connect(transport);
+    try {
+      return (await client.listTools()).tools;
+    } finally {
+      await client.close();
+    }
+  }
+
+  async function listInProcess(config: unknown) {
+    const c = await connect(makeDeps({ config }).deps);
+    try {
+      return (await c.client.listTools()).tools;
+    } finally {
+      await c.close();
+    }
+  }
+
+  test.each([['standard'], ['read-only']])('is exactly what the SDK renders from the zod schemas (%s mode)', async (mode) => {
+    const config = { policy: { mode } };
+    const [built, live] = await Promise.all([listFromBundle(config), listInProcess(config)]);
+    expect(built).toEqual(live);
+    expect(built.length).toBe(toolsForMode(mode).length);
+  });
+
+  test('tools/list needs no tool definitions; a tools/call that cannot load them fails alone and the session goes on', async () => {
+    // A copy of the build without the chunk holding the tool definitions (zod schemas, handlers).
+    const dist = mkdtempSync(join(tmpdir(), 'ldm-dist-'));
+    cpSync(join(ROOT, 'dist'), dist, { recursive: true });
+    const chunks = readdirSync(join(dist, 'chunks')).filter((f) => f.startsWith('all-tools-'));
+    expect(chunks).toHaveLength(1);
+    rmSync(join(dist, 'chunks', chunks[0]!));
+    const env = bundleEnv({});
+    const args = [join(dist, 'ldm-mcp-server.mjs'), ...env.args.slice(1)];
+    const transport = new StdioClientTransport({ command: process.execPath, args, stderr: 'pipe', env: { PATH: process.env.PATH ?? '' } });
+    const client = new Client({ name: 'tool-list', version: '1' });
+    await client.connect(transport);
+    try {
+      expect((await client.listTools()).tools).toEqual(await listInProcess({}));
+      const r = (await client.callTool({ name: 'get_context', arguments: {} })) as { isError?: boolean; content: Array<{ text?: string }> };
+      expect(r.isError).toBe(true);
+      expect(r.content[0]!.text).toMatch(/tools could not be loaded .*nothing was run/);
+      await expect(client.ping()).resolves.toBeDefined();
+    } finally {
+      await client.close();
+    }
   });
 });

@@ -28,7 +28,8 @@ function describeIssues(file: string, error: z.ZodError): string {
 
 /** Pure: validates an already-parsed value. */
 export function parseConfig(value: unknown, file: string): Config {
-  const result = ConfigSchema.safeParse(value);
+  // Parsed once per process: zod's generated fast path would cost more to compile than it saves.
+  const result = ConfigSchema.safeParse(value, { jitless: true });
   if (!result.success) throw new ConfigError(describeIssues(file, result.error));
   return result.data;
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { nodeChildProcess } from '../node/on-demand';
 import { TailBuffer } from './tail-buffer';
 import { killProcessGroup } from './kill-group';
 
@@ -53,7 +53,7 @@ export function startProcess(options: StartOptions): ProcessHandle {
   const stderr = new TailBuffer(options.maxBufferBytes);
   const grace = options.killGraceMs ?? 2000;
   let outcome: ProcessExit | null = null;
-  const child = spawn(options.argv[0], options.argv.slice(1), {
+  const child = nodeChildProcess().spawn(options.argv[0], options.argv.slice(1), {
     cwd: options.cwd,
     env: options.env ?? process.env,
     detached: true,

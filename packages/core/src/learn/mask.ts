@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex12 } from '../node/on-demand';
 
 // A deterministic template for short incident texts (summaries, single error lines).
 // The online log parser (fingerprint/) groups streams of log lines; this is its cheap, stateless
@@ -24,7 +24,7 @@ export function maskMessage(text: string): string {
 
 /** A stable 12-hex id for a template. */
 export function templateId(template: string): string {
-  return createHash('sha256').update(template).digest('hex').slice(0, 12);
+  return sha256Hex12(template);
 }
 
 export function tokenSimilarity(a: string, b: string): number {

@@ -1,14 +1,16 @@
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 
 /**
  * Replaces `file` with `data` so that a reader or a crash sees either the old or the new
  * content, never a mix: temp file in the same directory, fsync, rename, fsync the directory.
  */
+let tmpSeq = 0;
+
 export async function writeFileAtomic(file: string, data: string | Buffer, mode = 0o640): Promise<void> {
   const dir = dirname(file);
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // Unique per process (pid) and per write (sequence); 'wx' refuses a name that already exists.
+  const tmp = join(dir, `.${basename(file)}.${process.pid}.${(++tmpSeq).toString(36)}${Date.now().toString(36)}.tmp`);
   const handle = await open(tmp, 'wx', mode);
   try {
     await handle.writeFile(data);

@@ -1,11 +1,10 @@
 import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import lockfile from 'proper-lockfile';
 import { writeFileAtomic } from './atomic-write';
 import { DOCUMENTS, type DocumentName, type DocumentTypes, type Incident, type IncidentsDoc } from './schemas';
 import { boundIncidents } from './bound-incidents';
 import type { Logger } from '../log/logger';
+import { randomHex } from '../node/on-demand';
 
 export interface StoreOptions {
   stateDir: string;
@@ -33,9 +32,17 @@ const SUPPORTED_VERSION = 1;
 
 type Loaded<N extends DocumentName> = { doc: DocumentTypes[N]; movedAside: string | null; problem: string | null };
 
+// Loaded with the first lock: proper-lockfile and signal-exit cost ~3 ms to load, and a start
+// that only reads (the MCP server until its first heartbeat) never locks.
+let lockfileModule: Promise<typeof import('proper-lockfile')> | undefined;
+function loadLockfile(): Promise<typeof import('proper-lockfile')> {
+  lockfileModule ??= import('proper-lockfile').then((m) => (m as { default?: typeof import('proper-lockfile') }).default ?? m);
+  return lockfileModule;
+}
+
 export function newIncidentId(now: Date): string {
   const stamp = now.toISOString().replace(/[-:TZ.]/g, '').slice(0, 14);
-  return `inc-${stamp}-${randomBytes(3).toString('hex')}`;
+  return `inc-${stamp}-${randomHex(3)}`;
 }
 
 /**
@@ -127,7 +134,7 @@ export class DocumentStore {
   private async lock(file: string, onCompromised: (err: Error) => void): Promise<() => Promise<void>> {
     const stale = this.lockStaleMs;
     try {
-      return await lockfile.lock(file, {
+      return await (await loadLockfile()).lock(file, {
         realpath: false,
         stale,
         // Long enough to outwait a stale lock left by a killed process, then take it over.

@@ -23,6 +23,7 @@ export class Heartbeat {
   private lastWritten = 0;
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
+  private started = false;
   private stopped = false;
   private lastRequest: string | null = null;
 
@@ -32,21 +33,23 @@ export class Heartbeat {
   }
 
   async start(): Promise<void> {
+    this.started = true;
     await this.beat();
     this.timer = setInterval(() => void this.beat(), this.options.intervalMs ?? 60_000);
     this.timer.unref();
   }
 
-  /** Call on every request; writes only when the last write is older than the throttle. */
+  /** Call on every request; writes only when started and the last write is older than the throttle. */
   touch(): void {
     this.lastRequest = this.now().toISOString();
-    if (this.stopped || this.now().getTime() - this.lastWritten < (this.options.throttleMs ?? 10_000)) return;
+    if (!this.started || this.stopped || this.now().getTime() - this.lastWritten < (this.options.throttleMs ?? 10_000)) return;
     void this.beat();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (!this.started) return; // nothing of ours was ever written
     await this.writing;
     await this.options.store
       .update('state', (doc) => {

@@ -22,7 +22,7 @@ export class PolicyGate {
     const { policy } = this.deps;
     let decision: CommandDecision;
     try {
-      decision = policy.decideCommand({ ...input, ...(cwd ? { cwd } : {}) }, this.deps.config.policy, policyContextOf(this.deps));
+      decision = await policy.decideCommand({ ...input, ...(cwd ? { cwd } : {}) }, this.deps.config.policy, policyContextOf(this.deps));
     } catch (err) {
       // A policy that cannot decide must not default to allow.
       const message = `Not done: the command policy could not decide on this input (${(err as Error).message}); nothing was run.`;
@@ -38,7 +38,7 @@ export class PolicyGate {
     let decision: PathDecision;
     try {
       const resolved = await policy.resolvePathForPolicy(raw);
-      decision = policy.decidePath(resolved, op, this.deps.config.policy, policyContextOf(this.deps));
+      decision = await policy.decidePath(resolved, op, this.deps.config.policy, policyContextOf(this.deps));
     } catch (err) {
       const message = `Not done: couldn't check the path ${JSON.stringify(raw)} against the policy (${(err as Error).message}).`;
       return { allowed: false, decision: null, message, audit: { decision: 'error', rule: 'policy-error' } };

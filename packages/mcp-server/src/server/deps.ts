@@ -2,7 +2,6 @@ import type {
   CommandDecision,
   Config,
   DocumentStore,
-  IncidentEngine,
   JobRegistry,
   Logger,
   PathDecision,
@@ -10,18 +9,25 @@ import type {
   PolicyContext,
   ProcSource,
 } from '@ldm/core';
+import type { IncidentEngine } from '@ldm/core';
 import type { AuditLog } from '../audit/audit-log';
 import type { HostSampler } from '../host/host-sampler';
 
-/** The policy engine's functions (packages/core/src/policy), injected so tests can see every call. */
+/**
+ * The policy engine's functions (packages/core/src/policy), injected so tests can see every call.
+ * The decisions may come back as promises: the server loads the engine on its first decision.
+ */
 export interface PolicyPort {
   /** `cwd`: the absolute directory the command will run in, so relative targets are judged where they land. */
-  decideCommand(input: ({ command: string } | { argv: string[] }) & { cwd?: string }, policy: PolicyConfig, ctx: PolicyContext): CommandDecision;
-  decidePath(path: string, op: 'read' | 'write' | 'list', policy: PolicyConfig, ctx: PolicyContext): PathDecision;
+  decideCommand(input: ({ command: string } | { argv: string[] }) & { cwd?: string }, policy: PolicyConfig, ctx: PolicyContext): CommandDecision | Promise<CommandDecision>;
+  decidePath(path: string, op: 'read' | 'write' | 'list', policy: PolicyConfig, ctx: PolicyContext): PathDecision | Promise<PathDecision>;
   /** Absolute, symlinks resolved (the parent's, for a file that does not exist yet). */
   resolvePathForPolicy(path: string): Promise<string>;
   redactSecrets(text: string): string;
 }
+
+/** What the incident tools ask of the incident engine (packages/core/src/learn/incident-engine.ts). */
+export type IncidentPort = Pick<IncidentEngine, 'record' | 'resolve' | 'findKnownFixes'>;
 
 /** Programs the service and journal tools run; tests point them at fakes. */
 export interface Binaries {
@@ -37,7 +43,7 @@ export interface ServerDeps {
   /** Where the suite is installed; protected from the file tools. */
   installPrefix: string;
   store: DocumentStore;
-  engine: IncidentEngine;
+  engine: IncidentPort;
   logger: Logger;
   policy: PolicyPort;
   jobs: JobRegistry;

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { IncidentEngine, JobRegistry, readBootId, readUptimeSeconds, EXIT, type ProgramContext } from '@ldm/core';
+import { JobRegistry, readBootId, readUptimeSeconds, EXIT, type ProgramContext } from '@ldm/core';
 import { AuditLog } from '../audit/audit-log';
 import { Heartbeat } from '../heartbeat/heartbeat';
 import { createServer } from './create-server';
 import { LineCap } from './line-cap';
+import { onDemandIncidents } from './on-demand-services';
 import { DEFAULT_INSTALL_PREFIX, type PolicyPort, type ServerDeps } from './deps';
 
 declare const LDM_VERSION: string | undefined;
@@ -13,6 +14,8 @@ declare const LDM_VERSION: string | undefined;
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 const STOP_DEADLINE_MS = 3000;
+
+const FIRST_BEAT_LATEST_MS = 1000;
 
 const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
@@ -25,7 +28,7 @@ export function depsFromProgram(ctx: ProgramContext, policy: PolicyPort): Server
     paths,
     installPrefix: ctx.env.LDM_INSTALL_PREFIX ?? DEFAULT_INSTALL_PREFIX,
     store,
-    engine: new IncidentEngine(store, { uptimeSec: () => readUptimeSeconds(proc), minConfidence: config.learn.suggestionMinConfidence }),
+    engine: onDemandIncidents((IncidentEngine) => new IncidentEngine(store, { uptimeSec: () => readUptimeSeconds(proc), minConfidence: config.learn.suggestionMinConfidence })),
     logger,
     policy,
     jobs: new JobRegistry({ maxJobs: config.mcp.maxJobs, bufferBytes: config.mcp.jobBufferBytes }),
@@ -50,7 +53,7 @@ export function depsFromProgram(ctx: ProgramContext, policy: PolicyPort): Server
 export async function serveStdio(deps: ServerDeps): Promise<number> {
   const bootId = await readBootId(deps.proc).catch(() => undefined);
   const heartbeat = new Heartbeat({ store: deps.store, logger: deps.logger, pid: process.pid, bootId, transport: 'stdio' });
-  const { server, tools } = await createServer(deps);
+  const { server } = await createServer(deps);
   const stdin = process.stdin.pipe(
     new LineCap(MAX_MESSAGE_BYTES, (bytes) => deps.logger.warn(`dropped a ${bytes}-byte message: larger than ${MAX_MESSAGE_BYTES} bytes`)),
   );
@@ -60,10 +63,23 @@ export async function serveStdio(deps: ServerDeps): Promise<number> {
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((r) => (resolveDone = r));
   let closing = false;
+  // The first beat (loading the lock module, a locked write with fsync) waits until the client
+  // has finished initializing, so it is not on the path of the first answers; a client that
+  // never does still gets a beat after FIRST_BEAT_LATEST_MS.
+  let beating = false;
+  const beginBeating = () => {
+    clearTimeout(latestFirstBeat);
+    if (beating || closing) return;
+    beating = true;
+    void heartbeat.start();
+  };
+  const latestFirstBeat = setTimeout(beginBeating, FIRST_BEAT_LATEST_MS);
+  server.server.oninitialized = beginBeating;
   const shutdown = async (why: string, code: number) => {
     if (closing) return;
     closing = true;
     deps.logger.info(`ldm-mcp-server: stopping (${why})`);
+    clearTimeout(latestFirstBeat);
     deps.jobs.disposeAll();
     // A lock held by a stuck process must not keep a closing session alive: the healthcheck
     // finds a leftover entry by its dead pid.
@@ -79,9 +95,6 @@ export async function serveStdio(deps: ServerDeps): Promise<number> {
   stdin.on('end', () => void shutdown('stdin closed', EXIT.OK));
   // The client went away mid-answer (ssh dropped): EPIPE on stdout ends the session like EOF.
   process.stdout.on('error', (err) => void shutdown(`stdout: ${err.message}`, EXIT.OK));
-  // The first beat (a locked write with fsync) runs alongside the connect rather than before it:
-  // the client's initialize is not kept waiting on the disk.
-  const firstBeat = heartbeat.start();
   await server.connect(transport);
   // Every incoming message counts as activity; the heartbeat throttles its own writes.
   const onmessage = transport.onmessage;
@@ -90,8 +103,7 @@ export async function serveStdio(deps: ServerDeps): Promise<number> {
     deps.onActivity?.();
     onmessage?.(message);
   };
-  await firstBeat;
-  deps.logger.info(`ldm-mcp-server ${deps.version} serving on stdio`, { tools: tools.length, mode: deps.config.policy.mode, stateDir: deps.paths.stateDir });
+  deps.logger.info(`ldm-mcp-server ${deps.version} serving on stdio`, { mode: deps.config.policy.mode, stateDir: deps.paths.stateDir });
   const code = await done;
   for (const s of SHUTDOWN_SIGNALS) process.off(s, onSignal);
   return code;

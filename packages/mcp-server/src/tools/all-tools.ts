@@ -1,4 +1,4 @@
-import type { ToolDef } from './tool-def';
+import { toolsForMode as forMode, type ToolDef } from './tool-def';
 import { COMMAND_TOOLS } from './command-tools';
 import { FILE_TOOLS } from './file-tools';
 import { HOST_TOOLS } from './host-tools';
@@ -20,5 +20,5 @@ export const ALL_TOOLS: ToolDef[] = [
 
 /** The tools offered under a policy mode: in read-only mode the others are not even listed. */
 export function toolsForMode(mode: string, tools: ToolDef[] = ALL_TOOLS): ToolDef[] {
-  return mode === 'read-only' ? tools.filter((t) => t.annotations.readOnlyHint) : tools;
+  return forMode(mode, tools);
 }

@@ -47,3 +47,8 @@ export const READ_ONLY: ToolAnnotations = { readOnlyHint: true, destructiveHint:
 export function refuse(message: string, audit?: AuditFacts): ToolOutcome<never> {
   return { isError: true, message, ...(audit ? { audit } : {}) };
 }
+
+/** The tools offered under a policy mode: in read-only mode only those with readOnlyHint are even listed. */
+export function toolsForMode<T extends { annotations?: { readOnlyHint?: boolean } }>(mode: string, tools: T[]): T[] {
+  return mode === 'read-only' ? tools.filter((t) => t.annotations?.readOnlyHint === true) : tools;
+}

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex12 } from '../../node/on-demand';
 import type { FingerprintResult } from '../types';
 import { compareTokens, compareVerdict, HARD, MATCH, SOFT } from './compare-tokens';
 import {
@@ -53,10 +53,7 @@ const HEAD_VARIANTS = 3;
 const HEAD_MIN_TOKENS = 4;
 
 function idFor(template: string, salt: number): string {
-  return createHash('sha256')
-    .update(salt === 0 ? template : `${template}#${salt}`)
-    .digest('hex')
-    .slice(0, 12);
+  return sha256Hex12(salt === 0 ? template : `${template}#${salt}`);
 }
 
 // "KEY=..." with a key made of word characters: the unit of audit and iptables lines.

@@ -1,0 +1,127 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  ListToolsRequestSchema,
+  type CallToolRequest,
+  type CallToolResult,
+  type ListToolsResult,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { ServerDeps } from './deps';
+import type { ToolDef } from '../tools/tool-def';
+import { PolicyGate } from '../policy/policy-gate';
+import { OpsContextSource } from '../ops-context/ops-context-source';
+import { HostSampler } from '../host/host-sampler';
+import { toCallToolResult } from './tool-result';
+
+// Loaded on the first tools/call (or tools/list without a build-time list): everything a tool
+// needs to run, so a session that only connects and lists never builds 42 zod schemas.
+
+type RequestHandler = (request: never, extra: never) => Promise<unknown> | unknown;
+export type CallExtra = { signal: AbortSignal; requestId: string | number };
+
+/**
+ * The SDK's own tools/list and tools/call, from an McpServer that holds the registered tools but
+ * is never connected: registerTool validates input and output with the zod schemas exactly as it
+ * would on the session's server, and the session's server hands its requests to these.
+ */
+function toolHandlersOf(register: (holder: McpServer) => void): { list: () => Promise<ListToolsResult>; call: (request: CallToolRequest, extra: CallExtra) => Promise<CallToolResult> } {
+  const holder = new McpServer({ name: 'ldm-mcp-server-tools', version: '0' });
+  const captured = new Map<unknown, RequestHandler>();
+  const inner = holder.server;
+  const setRequestHandler = inner.setRequestHandler.bind(inner);
+  inner.setRequestHandler = ((schema: unknown, handler: RequestHandler) => {
+    captured.set(schema, handler);
+    return setRequestHandler(schema as never, handler as never);
+  }) as typeof inner.setRequestHandler;
+  register(holder);
+  const list = captured.get(ListToolsRequestSchema);
+  const call = captured.get(CallToolRequestSchema);
+  if (!list || !call) throw new Error('the MCP SDK did not install its tools/list and tools/call handlers (SDK version change?)');
+  return {
+    list: async () => (await list({ method: 'tools/list', params: {} } as never, {} as never)) as ListToolsResult,
+    call: async (request, extra) => (await call(request as never, extra as never)) as CallToolResult,
+  };
+}
+
+/** tools/list for `tools` exactly as the SDK renders it; build.mjs bakes the result into the bundle. */
+export async function renderToolList(tools: ToolDef[]): Promise<Tool[]> {
+  const handlers = toolHandlersOf((holder) => {
+    for (const def of tools) holder.registerTool(def.name, registration(def), async () => ({ content: [] }));
+  });
+  return (await handlers.list()).tools;
+}
+
+function registration(def: ToolDef) {
+  return { title: def.title, description: def.description, annotations: def.annotations, inputSchema: def.inputSchema, outputSchema: def.outputSchema };
+}
+
+function describeError(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err; e instanceof Error && parts.length < 4; e = e.cause) parts.push(e.message);
+  return parts.length ? parts.join(': ') : String(err);
+}
+
+/**
+ * The tools of one session, registered and ready to run. Every call that reaches a handler is
+ * audited and logged here; `audited` tells the session which request ids those were, so calls the
+ * SDK turns away (unknown tool, bad arguments) get their own "rejected" line.
+ */
+export class ToolRuntime {
+  private readonly handlers;
+
+  constructor(session: Server, deps: ServerDeps, tools: ToolDef[], audited: Set<string | number>) {
+    const ctx = {
+      deps,
+      gate: new PolicyGate(deps, session),
+      ops: new OpsContextSource(deps),
+      sampler: deps.hostSampler ?? new HostSampler(deps.proc),
+    };
+    const redact = deps.policy.redactSecrets;
+    this.handlers = toolHandlersOf((holder) => {
+      for (const def of tools) {
+        holder.registerTool(def.name, registration(def), async (args: unknown, extra: CallExtra) => {
+          audited.add(extra.requestId);
+          const started = Date.now();
+          let outcome;
+          try {
+            outcome = await def.handler(args as never, { ...ctx, signal: extra.signal });
+          } catch (err) {
+            // An infrastructure failure (unreadable state, a lock that timed out): the model sees
+            // what failed and why; the full story goes to the log.
+            deps.logger.error(`tool ${def.name} failed: ${describeError(err)}`);
+            outcome = { isError: true as const, message: `${def.name} failed: ${describeError(err)}` };
+          }
+          const result = toCallToolResult(outcome as never, redact);
+          const durationMs = Date.now() - started;
+          const audit = outcome.audit ?? {};
+          void deps.audit.append({
+            time: new Date(started).toISOString(),
+            tool: def.name,
+            args,
+            ...audit,
+            isError: Boolean(result.isError),
+            durationMs,
+          });
+          deps.logger.info(`tool ${def.name}`, {
+            ...(audit.decision ? { decision: audit.decision } : {}),
+            ...(audit.rule ? { rule: audit.rule } : {}),
+            ...(audit.exitCode !== undefined ? { exitCode: audit.exitCode } : {}),
+            isError: Boolean(result.isError),
+            durationMs,
+          });
+          return result;
+        });
+      }
+    });
+  }
+
+  list(): Promise<ListToolsResult> {
+    return this.handlers.list();
+  }
+
+  call(request: CallToolRequest, extra: CallExtra): Promise<CallToolResult> {
+    return this.handlers.call(request, extra);
+  }
+}
