@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measureProcess, fmt } from './lib/measure.mjs';
+import { writeLivedInState } from './lib/lived-in-state.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 9);
 const dist = new URL('../dist/', import.meta.url).pathname;
@@ -53,25 +54,8 @@ const idleState = () => ({
   },
 });
 
-// A store that has lived for months: 1000 incidents and 200 patterns, all read and rewritten by each run.
-function livedIn(name) {
-  const d = stateDir(name);
-  const at = new Date(Date.now() - 86_400_000).toISOString();
-  const incidents = Array.from({ length: 1000 }, (_, i) => ({
-    id: `inc-20261101000000-${i.toString(16).padStart(6, '0')}`, time: at, lastSeen: at, count: 1 + (i % 5), source: 'healthcheck', severity: 'warn',
-    subject: `unit${i % 200}.service`, summary: `unit unit${i % 200}.service has failed`, evidence: [`unit${i % 200}.service loaded failed failed`],
-    fingerprints: [`f${i % 200}`], patternId: `pat-${i % 200}`, status: 'resolved', resolvedAt: at,
-    resolution: { time: at, text: 'restarted', commands: [`systemctl restart unit${i % 200}.service`], worked: true },
-  }));
-  const patterns = Array.from({ length: 200 }, (_, i) => ({
-    id: `pat-${i}`, fingerprint: `f${i}`, template: `unit unit${i}.service has failed`, subject: `unit${i}.service`, subjects: [`unit${i}.service`], sources: ['healthcheck'],
-    count: 5, firstSeen: at, lastSeen: at, sinceBootSec: [], checks: [{ kind: 'unit-active', unit: `unit${i}.service` }],
-    resolutions: [{ action: `systemctl restart unit${i}.service`, commands: [`systemctl restart unit${i}.service`], successes: 5, failures: 0, recent: [true] }],
-  }));
-  writeFileSync(join(d, 'incidents.json'), JSON.stringify({ version: 1, incidents }));
-  writeFileSync(join(d, 'patterns.json'), JSON.stringify({ version: 1, patterns }));
-  return d;
-}
+// A store that has lived for months (bench/lib/lived-in-state.mjs), all read and rewritten by each run.
+const livedIn = (name) => writeLivedInState(stateDir(name));
 
 const cases = [
   ['ldm-healthcheck --once (fake systemd, 1000 incidents/200 patterns)', 'ldm-healthcheck', ['--once'], sandboxEnv, () => livedIn('hc-lived')],

@@ -73,7 +73,7 @@ describe('setup_mcp.sh checks every chunk the bundles load', () => {
     const copy = mkdtempSync(join(tmpdir(), 'ldm-partial-dist-'));
     try {
       cpSync(join(ROOT, 'dist'), copy, { recursive: true });
-      const lazy = readdirSync(join(copy, 'chunks')).find((f) => f.startsWith('all-tools-'))!;
+      const lazy = readdirSync(join(copy, 'chunks')).find((f) => f.startsWith('tool-chunk-'))!;
       rmSync(join(copy, 'chunks', lazy));
       const r = await run(script('setup_mcp.sh'), ['--dry-run', '--dist', copy, '--prefix', join(copy, 'opt')]);
       expect(r.code).toBe(65);

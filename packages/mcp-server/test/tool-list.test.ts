@@ -80,7 +80,7 @@ describe('the tool list baked into the bundle', () => {
     // A copy of the build without the chunk holding the tool definitions (zod schemas, handlers).
     const dist = mkdtempSync(join(tmpdir(), 'ldm-dist-'));
     cpSync(join(ROOT, 'dist'), dist, { recursive: true });
-    const chunks = readdirSync(join(dist, 'chunks')).filter((f) => f.startsWith('all-tools-'));
+    const chunks = readdirSync(join(dist, 'chunks')).filter((f) => f.startsWith('tool-chunk-'));
     expect(chunks).toHaveLength(1);
     rmSync(join(dist, 'chunks', chunks[0]!));
     const env = bundleEnv({});

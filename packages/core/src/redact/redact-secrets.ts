@@ -26,6 +26,9 @@ const TOKEN_PATTERNS: RegExp[] = [
   /\$(?:1|2[abxy]?|5|6|7|y|gy|sha1|md5|apr1)\$[./A-Za-z0-9$=,]{0,64}\$[./A-Za-z0-9]{16,}/g, // crypt(3) password hashes (/etc/shadow lines)
 ];
 
+/** All of TOKEN_PATTERNS in one pass: one regex to compile and one scan instead of seventeen. */
+const ANY_TOKEN = new RegExp(TOKEN_PATTERNS.map((re) => re.source).join('|'), 'g');
+
 const PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g;
 /** Authorization: Bearer x / Basic x / token x, and bare "Bearer x" in curl commands and logs. */
 const AUTH_SCHEME = /\b(Bearer|Basic|Digest|Token|token|bearer|Bot)(\s+)[A-Za-z0-9._~+/=-]{8,}/g;
@@ -55,7 +58,7 @@ export function redactSecrets(text: string): string {
     return `${name}${sep}${scheme ? scheme[0] : ''}${R}`;
   });
   out = out.replace(AUTH_SCHEME, (_m, scheme: string, sp: string) => `${scheme}${sp}${R}`);
-  for (const re of TOKEN_PATTERNS) out = out.replace(re, R);
+  out = out.replace(ANY_TOKEN, R);
   out = out.replace(URL_SIGNATURE, (_m, name: string) => `${name}${R}`);
   out = out.replace(FLAG_VALUE, (_m, flag: string) => `${flag}${R}`);
   return redactKeyValues(out);

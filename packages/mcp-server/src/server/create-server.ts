@@ -7,6 +7,7 @@ import type { CallExtra, ToolRuntime } from './tool-runtime';
 import { registerResources } from '../resources/resources';
 import { registerPrompts } from '../prompts/prompts';
 import { currentBriefing } from '../briefing/current-briefing';
+import { flatFormValidator } from '../policy/elicitation-validator';
 
 /** tools/list of every tool as the SDK renders it, baked in by build.mjs; undefined when run from source. */
 declare const LDM_TOOL_LIST: Tool[] | undefined;
@@ -20,7 +21,7 @@ export interface ToolSource {
 }
 
 export const BUILT_IN_TOOLS: ToolSource = {
-  load: async () => (await import('../tools/all-tools')).ALL_TOOLS,
+  load: async () => (await import('./tool-chunk')).ALL_TOOLS,
   ...(typeof LDM_TOOL_LIST === 'undefined' ? {} : { listed: LDM_TOOL_LIST }),
 };
 
@@ -35,7 +36,11 @@ export interface CreatedServer {
  */
 export async function createServer(deps: ServerDeps, tools: ToolSource = BUILT_IN_TOOLS): Promise<CreatedServer> {
   const instructions = await currentBriefing(deps);
-  const server = new McpServer({ name: 'ldm-mcp-server', title: 'linux-devops-mcp', version: deps.version }, { instructions, capabilities: { logging: {} } });
+  const server = new McpServer({ name: 'ldm-mcp-server', title: 'linux-devops-mcp', version: deps.version }, {
+    instructions,
+    capabilities: { logging: {} },
+    jsonSchemaValidator: flatFormValidator,
+  });
   serveTools(server, deps, tools);
   registerResources(server, deps);
   registerPrompts(server, deps);
@@ -53,7 +58,7 @@ function serveTools(server: McpServer, deps: ServerDeps, source: ToolSource): vo
   const audited = new Set<string | number>();
   let runtime: Promise<ToolRuntime> | undefined;
   const ready = () =>
-    (runtime ??= Promise.all([import('./tool-runtime'), source.load()])
+    (runtime ??= Promise.all([import('./tool-chunk'), source.load()])
       .then(([{ ToolRuntime }, defs]) => new ToolRuntime(server.server, deps, toolsForMode(mode, defs), audited))
       .catch((err: unknown) => {
         runtime = undefined; // a later call tries again

@@ -1,10 +1,10 @@
 import type { IncidentEngine } from '@ldm/core';
 import type { IncidentPort, PolicyPort } from './deps';
 
-type Engines = typeof import('./engines');
+type Engines = typeof import('./tool-chunk');
 
 let engines: Promise<Engines> | undefined;
-const loadEngines = (): Promise<Engines> => (engines ??= import('./engines'));
+const loadEngines = (): Promise<Engines> => (engines ??= import('./tool-chunk'));
 
 /** The core policy engine behind PolicyPort, loaded with the first decision. */
 export function onDemandPolicy(redactSecrets: (text: string) => string): PolicyPort {

@@ -51,9 +51,8 @@ export function depsFromProgram(ctx: ProgramContext, policy: PolicyPort): Server
  * session's heartbeat in state.json for the whole time. Resolves to the exit code.
  */
 export async function serveStdio(deps: ServerDeps): Promise<number> {
-  const bootId = await readBootId(deps.proc).catch(() => undefined);
+  const [bootId, { server }] = await Promise.all([readBootId(deps.proc).catch(() => undefined), createServer(deps)]);
   const heartbeat = new Heartbeat({ store: deps.store, logger: deps.logger, pid: process.pid, bootId, transport: 'stdio' });
-  const { server } = await createServer(deps);
   const stdin = process.stdin.pipe(
     new LineCap(MAX_MESSAGE_BYTES, (bytes) => deps.logger.warn(`dropped a ${bytes}-byte message: larger than ${MAX_MESSAGE_BYTES} bytes`)),
   );

@@ -14,6 +14,7 @@ import { PolicyGate } from '../policy/policy-gate';
 import { OpsContextSource } from '../ops-context/ops-context-source';
 import { HostSampler } from '../host/host-sampler';
 import { toCallToolResult } from './tool-result';
+import { flatFormValidator } from '../policy/elicitation-validator';
 
 // Loaded on the first tools/call (or tools/list without a build-time list): everything a tool
 // needs to run, so a session that only connects and lists never builds 42 zod schemas.
@@ -27,7 +28,7 @@ export type CallExtra = { signal: AbortSignal; requestId: string | number };
  * would on the session's server, and the session's server hands its requests to these.
  */
 function toolHandlersOf(register: (holder: McpServer) => void): { list: () => Promise<ListToolsResult>; call: (request: CallToolRequest, extra: CallExtra) => Promise<CallToolResult> } {
-  const holder = new McpServer({ name: 'ldm-mcp-server-tools', version: '0' });
+  const holder = new McpServer({ name: 'ldm-mcp-server-tools', version: '0' }, { jsonSchemaValidator: flatFormValidator });
   const captured = new Map<unknown, RequestHandler>();
   const inner = holder.server;
   const setRequestHandler = inner.setRequestHandler.bind(inner);
