@@ -1,7 +1,8 @@
 import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write';
-import { DOCUMENTS, type DocumentName, type DocumentTypes, type Incident, type IncidentsDoc } from './schemas';
+import type { DocumentName, DocumentTypes, Incident, IncidentsDoc } from './schemas';
+import { DOCUMENT_FILES, emptyDocument } from './document-files';
 import { boundIncidents } from './bound-incidents';
 import type { Logger } from '../log/logger';
 import { randomHex } from '../node/on-demand';
@@ -34,6 +35,10 @@ type Loaded<N extends DocumentName> = { doc: DocumentTypes[N]; movedAside: strin
 
 // Loaded with the first lock: proper-lockfile and signal-exit cost ~3 ms to load, and a start
 // that only reads (the MCP server until its first heartbeat) never locks.
+// The document schemas: thousands of zod objects, built when the first document is validated.
+let schemasModule: Promise<typeof import('./schemas')> | undefined;
+const loadSchemas = () => (schemasModule ??= import('./schemas'));
+
 let lockfileModule: Promise<typeof import('proper-lockfile')> | undefined;
 function loadLockfile(): Promise<typeof import('proper-lockfile')> {
   lockfileModule ??= import('proper-lockfile').then((m) => (m as { default?: typeof import('proper-lockfile') }).default ?? m);
@@ -66,7 +71,7 @@ export class DocumentStore {
   }
 
   pathOf(name: DocumentName): string {
-    return join(this.stateDir, DOCUMENTS[name].file);
+    return join(this.stateDir, DOCUMENT_FILES[name]);
   }
 
   /** A consistent snapshot without taking the lock (writes are atomic renames). A bad file is moved aside under the lock. */
@@ -92,7 +97,7 @@ export class DocumentStore {
     try {
       loaded = await this.load(name, true);
       result = await mutate(loaded.doc);
-      const checked = DOCUMENTS[name].schema.safeParse(loaded.doc);
+      const checked = (await loadSchemas()).DOCUMENTS[name].schema.safeParse(loaded.doc);
       if (!checked.success) {
         throw new Error(`refusing to write invalid ${file}: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       }
@@ -150,26 +155,25 @@ export class DocumentStore {
   }
 
   private async load<N extends DocumentName>(name: N, mayMoveAside: boolean): Promise<Loaded<N>> {
-    const spec = DOCUMENTS[name];
     const file = this.pathOf(name);
     let text: string;
     try {
       text = await readFile(file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { doc: spec.empty() as DocumentTypes[N], movedAside: null, problem: null };
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { doc: emptyDocument(name), movedAside: null, problem: null };
       throw new Error(`couldn't read ${file}`, { cause: err });
     }
-    const validated = this.validate(name, file, text);
+    const validated = await this.validate(name, file, text);
     if (validated.ok) return { doc: validated.doc, movedAside: null, problem: null };
     const problem = validated.problem;
-    if (!mayMoveAside) return { doc: spec.empty() as DocumentTypes[N], movedAside: null, problem };
+    if (!mayMoveAside) return { doc: emptyDocument(name), movedAside: null, problem };
     const movedAside = await this.moveAside(file);
     this.logger?.error(`${file} is corrupt (${problem}); moved it to ${movedAside} and started from an empty document`);
-    return { doc: spec.empty() as DocumentTypes[N], movedAside, problem };
+    return { doc: emptyDocument(name), movedAside, problem };
   }
 
   /** Parses and validates once; the validated value is the document (zod fills defaults). */
-  private validate<N extends DocumentName>(name: N, file: string, text: string): { ok: true; doc: DocumentTypes[N] } | { ok: false; problem: string } {
+  private async validate<N extends DocumentName>(name: N, file: string, text: string): Promise<{ ok: true; doc: DocumentTypes[N] } | { ok: false; problem: string }> {
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -180,7 +184,7 @@ export class DocumentStore {
     if (typeof version === 'number' && version > SUPPORTED_VERSION) {
       throw new NewerVersionError(`${file} has version ${version}, newer than this release understands (${SUPPORTED_VERSION}); upgrade the suite`);
     }
-    const checked = DOCUMENTS[name].schema.safeParse(value);
+    const checked = (await loadSchemas()).DOCUMENTS[name].schema.safeParse(value);
     if (checked.success) return { ok: true, doc: checked.data as DocumentTypes[N] };
     const issue = checked.error.issues[0]!;
     return { ok: false, problem: `invalid at ${issue.path.join('.') || '(top level)'}: ${issue.message}` };
@@ -203,7 +207,7 @@ export class DocumentStore {
         source: 'store',
         severity: 'warn',
         subject: this.pathOf(name),
-        summary: `${DOCUMENTS[name].file} was corrupt and was moved aside to ${movedTo}`,
+        summary: `${DOCUMENT_FILES[name]} was corrupt and was moved aside to ${movedTo}`,
         evidence: [problem],
       });
     } catch (err) {

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { HealthcheckStateSchema, LastBootSchema, RestartRecordSchema } from '../checks/check-state';
 import { IdleStateSchema } from '../idle/idle-state';
 import { FingerprinterStateSchema } from '../learn/fingerprint/fingerprinter-state';
+import { emptyDocument } from './document-files';
 
 // Documents are loose objects: a newer binary may add fields, and an older one that rewrites
 // the file must carry them through rather than drop them.
@@ -127,9 +128,9 @@ export type IncidentSource = (typeof INCIDENT_SOURCES)[number];
 
 /** The three documents the programs share, with their file names and empty values. */
 export const DOCUMENTS = {
-  state: { file: 'state.json', schema: StateDocSchema, empty: (): StateDoc => StateDocSchema.parse({ version: 1 }) },
-  incidents: { file: 'incidents.json', schema: IncidentsDocSchema, empty: (): IncidentsDoc => ({ version: 1, incidents: [] }) },
-  patterns: { file: 'patterns.json', schema: PatternsDocSchema, empty: (): PatternsDoc => ({ version: 1, patterns: [] }) },
+  state: { file: 'state.json', schema: StateDocSchema, empty: (): StateDoc => emptyDocument('state') },
+  incidents: { file: 'incidents.json', schema: IncidentsDocSchema, empty: (): IncidentsDoc => emptyDocument('incidents') },
+  patterns: { file: 'patterns.json', schema: PatternsDocSchema, empty: (): PatternsDoc => emptyDocument('patterns') },
 } as const;
 
 export type DocumentName = keyof typeof DOCUMENTS;

@@ -2,7 +2,8 @@ import { describe, expect, test } from '@jest/globals';
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DocumentStore, IncidentsDocSchema, boundIncidents, type Incident } from '@ldm/core';
+import { DOCUMENTS, DocumentStore, IncidentsDocSchema, boundIncidents, type Incident } from '@ldm/core';
+import { emptyDocument } from '../../src/state/document-files';
 import { spawnWorker } from '../support/spawn-worker';
 
 const tmp = () => mkdtemp(join(tmpdir(), 'ldm-store-'));
@@ -183,4 +184,19 @@ describe('separate processes', () => {
     // The test means something only if appends actually returned before kills.
     expect(acked.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(chains * killsPerChain * 0.8);
   }, 300_000);
+});
+
+describe('documents that do not exist yet', () => {
+  test.each(['state', 'incidents', 'patterns'] as const)('%s starts as exactly what its schema makes of { version: 1 }, a fresh value each time', (name) => {
+    const fromSchema = DOCUMENTS[name].schema.parse({ version: 1, ...(name === 'incidents' ? { incidents: [] } : name === 'patterns' ? { patterns: [] } : {}) });
+    expect(emptyDocument(name)).toEqual(fromSchema);
+    expect(emptyDocument(name)).not.toBe(emptyDocument(name));
+  });
+
+  test('a store on a missing directory reads empty documents and writes nothing', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'ldm-empty-')), 'state');
+    const store = new DocumentStore({ stateDir: dir });
+    expect(await store.read('state')).toEqual(emptyDocument('state'));
+    await expect(readdir(dir)).rejects.toThrow(/ENOENT/);
+  });
 });
