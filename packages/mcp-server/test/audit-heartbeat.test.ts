@@ -67,6 +67,9 @@ describe('heartbeat', () => {
     expect((await store.read('state')).sessions).toEqual([expect.objectContaining({ pid: 77, lastRequest: '2026-11-24T05:00:00.000Z' })]);
     await hb.stop();
 
+    await hb.start(); // after stop: nothing is written again
+    expect((await store.read('state')).sessions).toEqual([]);
+
     const never = new Heartbeat({ store: new DocumentStore({ stateDir: join(dir, 'other'), logger: silentLogger }), logger: silentLogger, pid: 78 });
     await never.stop();
     expect(existsSync(join(dir, 'other', 'state.json'))).toBe(false);

@@ -126,11 +126,11 @@ export type Alert = z.infer<typeof AlertSchema>;
 export type Severity = (typeof SEVERITIES)[number];
 export type IncidentSource = (typeof INCIDENT_SOURCES)[number];
 
-/** The three documents the programs share, with their file names and empty values. */
+/** The three documents the programs share: their schemas and empty values (file names: document-files.ts). */
 export const DOCUMENTS = {
-  state: { file: 'state.json', schema: StateDocSchema, empty: (): StateDoc => emptyDocument('state') },
-  incidents: { file: 'incidents.json', schema: IncidentsDocSchema, empty: (): IncidentsDoc => emptyDocument('incidents') },
-  patterns: { file: 'patterns.json', schema: PatternsDocSchema, empty: (): PatternsDoc => emptyDocument('patterns') },
+  state: { schema: StateDocSchema, empty: (): StateDoc => emptyDocument('state') },
+  incidents: { schema: IncidentsDocSchema, empty: (): IncidentsDoc => emptyDocument('incidents') },
+  patterns: { schema: PatternsDocSchema, empty: (): PatternsDoc => emptyDocument('patterns') },
 } as const;
 
 export type DocumentName = keyof typeof DOCUMENTS;

@@ -32,7 +32,9 @@ export class Heartbeat {
     this.startedAt = this.now().toISOString();
   }
 
+  /** Writes the first beat and starts the periodic ones; a second call does nothing. */
   async start(): Promise<void> {
+    if (this.started || this.stopped) return;
     this.started = true;
     await this.beat();
     this.timer = setInterval(() => void this.beat(), this.options.intervalMs ?? 60_000);

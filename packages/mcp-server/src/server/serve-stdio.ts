@@ -65,11 +65,8 @@ export async function serveStdio(deps: ServerDeps): Promise<number> {
   // The first beat (loading the lock module, a locked write with fsync) waits until the client
   // has finished initializing, so it is not on the path of the first answers; a client that
   // never does still gets a beat after FIRST_BEAT_LATEST_MS.
-  let beating = false;
   const beginBeating = () => {
     clearTimeout(latestFirstBeat);
-    if (beating || closing) return;
-    beating = true;
     void heartbeat.start();
   };
   const latestFirstBeat = setTimeout(beginBeating, FIRST_BEAT_LATEST_MS);
