@@ -1,4 +1,4 @@
-import { maskMessage, templateId } from '@ldm/core';
+import { compareCodeUnits, maskMessage, templateId } from '@ldm/core';
 
 export interface JournalEntry {
   cursor: string;
@@ -107,5 +107,5 @@ export function groupProblems(entries: JournalEntry[], limit = 30, fingerprints?
     }
     groups.set(key, { fingerprint, subject: e.subject, severity: severe ? 'crit' : 'warn', summary: e.message.slice(0, MAX_SUMMARY), evidence: [line], count: 1 });
   }
-  return [...groups.values()].sort((a, b) => b.count - a.count || a.summary.localeCompare(b.summary)).slice(0, limit);
+  return [...groups.values()].sort((a, b) => b.count - a.count || compareCodeUnits(a.summary, b.summary)).slice(0, limit);
 }

@@ -78,3 +78,4 @@ export * from './learn/fingerprint/fingerprinter';
 export * from './learn/fingerprint/grouping-accuracy';
 export * from './learn/derive-checks';
 export * from './exec/command-env';
+export * from './text/compare-code-units';

@@ -1,4 +1,5 @@
 import type { Pattern, PatternResolution } from '../state/schemas';
+import { compareCodeUnits } from '../text/compare-code-units';
 
 const DAY_MS = 86_400_000;
 /** An occurrence a week old counts half as much as one today. */
@@ -13,7 +14,7 @@ export function successRate(r: Pick<PatternResolution, 'successes' | 'failures'>
 /** The resolution to suggest first: highest smoothed success rate, then most recently used. */
 export function bestResolution(pattern: Pattern): PatternResolution | null {
   const candidates = pattern.resolutions.filter((r) => r.successes > 0);
-  candidates.sort((a, b) => successRate(b) - successRate(a) || (b.lastUsed ?? '').localeCompare(a.lastUsed ?? ''));
+  candidates.sort((a, b) => successRate(b) - successRate(a) || compareCodeUnits(b.lastUsed ?? '', a.lastUsed ?? ''));
   return candidates[0] ?? null;
 }
 
@@ -39,6 +40,6 @@ export function rankPatterns(patterns: Pattern[], now: Date, options: { bootFirs
       const boot = Number(isBootRelative(b)) - Number(isBootRelative(a));
       if (boot) return boot;
     }
-    return patternScore(b, now) - patternScore(a, now) || a.id.localeCompare(b.id);
+    return patternScore(b, now) - patternScore(a, now) || compareCodeUnits(a.id, b.id);
   });
 }

@@ -1,4 +1,5 @@
 import type { IncidentsDoc } from './schemas';
+import { compareCodeUnits } from '../text/compare-code-units';
 
 /**
  * Keeps incidents.json at most `max` long. The oldest resolved incidents go first; open ones
@@ -9,7 +10,7 @@ export function boundIncidents(doc: IncidentsDoc, max: number): IncidentsDoc {
   if (excess <= 0) return doc;
   const byAge = doc.incidents
     .map((incident, index) => ({ incident, index }))
-    .sort((a, b) => a.incident.lastSeen.localeCompare(b.incident.lastSeen) || a.index - b.index);
+    .sort((a, b) => compareCodeUnits(a.incident.lastSeen, b.incident.lastSeen) || a.index - b.index);
   const drop = new Set<number>();
   for (const { incident, index } of byAge) {
     if (drop.size >= excess) break;

@@ -1,4 +1,4 @@
-import { bestResolution, rankPatterns, type Alert, type Incident, type Pattern } from '@ldm/core';
+import { bestResolution, compareCodeUnits, rankPatterns, type Alert, type Incident, type Pattern } from '@ldm/core';
 
 export interface BriefingSnapshot {
   now: Date;
@@ -99,7 +99,7 @@ export function buildBriefing(snap: BriefingSnapshot, limits: BriefingLimits = D
   const alerts = [...snap.alerts].sort((a, b) => (sevRank[a.severity] ?? 3) - (sevRank[b.severity] ?? 3));
   const open = snap.incidents
     .filter((i) => i.status === 'open')
-    .sort((a, b) => (sevRank[a.severity] ?? 3) - (sevRank[b.severity] ?? 3) || b.lastSeen.localeCompare(a.lastSeen));
+    .sort((a, b) => (sevRank[a.severity] ?? 3) - (sevRank[b.severity] ?? 3) || compareCodeUnits(b.lastSeen, a.lastSeen));
   const ranked = rankPatterns(snap.patterns, now).filter((p) => p.count > 1 || p.resolutions.length);
   const sections: Section[] = [
     {

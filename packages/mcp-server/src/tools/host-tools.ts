@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { defineTool, READ_ONLY } from './tool-def';
 import { readListeners, socketOwners } from '../host/net-listeners';
-import { readCmdline } from '@ldm/core';
+import { compareCodeUnits, readCmdline } from '@ldm/core';
 import { opsContextField } from './common-schemas';
 
 const processRow = z.object({
@@ -119,7 +119,7 @@ export const networkListeners = defineTool({
     const [listeners, owners] = await Promise.all([readListeners(ctx.deps.proc), socketOwners(ctx.deps.proc)]);
     const rows = await Promise.all(
       listeners
-        .sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol))
+        .sort((a, b) => a.port - b.port || compareCodeUnits(a.protocol, b.protocol))
         .map(async (l) => ({
           protocol: l.protocol,
           address: l.address,

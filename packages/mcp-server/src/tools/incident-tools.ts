@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { bestResolution, rankPatterns, successRate, type Incident, type KnownFix, type Pattern } from '@ldm/core';
+import { bestResolution, compareCodeUnits, rankPatterns, successRate, type Incident, type KnownFix, type Pattern } from '@ldm/core';
 import { defineTool, READ_ONLY, refuse } from './tool-def';
 
 const incidentSchema = z.object({
@@ -180,7 +180,7 @@ export const listIncidents = defineTool({
   handler: async (args, ctx) => {
     const doc = await ctx.deps.store.read('incidents');
     const matching = doc.incidents.filter((i) => args.status === 'all' || i.status === args.status);
-    const sorted = [...matching].sort((a, b) => b.lastSeen.localeCompare(a.lastSeen));
+    const sorted = [...matching].sort((a, b) => compareCodeUnits(b.lastSeen, a.lastSeen));
     return { structured: { incidents: sorted.slice(0, args.limit).map(toIncident), total: matching.length } };
   },
 });
