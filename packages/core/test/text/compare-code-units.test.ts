@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { compareCodeUnits } from '../../src/text/compare-code-units';
 
 describe('compareCodeUnits', () => {
