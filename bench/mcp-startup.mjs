@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Cold start (spawn until tools/list is answered) and peak RSS of ldm-mcp-server against a
 // minimal SDK server bundled the same way, measured in the same run, interleaved. ldm-mcp-server
-// is measured twice: on a fresh state directory (the goal's case) and on a lived-in one (1000
-// incidents, 200 patterns: bench/lib/lived-in-state.mjs), which its briefing has to read.
+// is measured on a fresh state directory (the goal's case) and on a lived-in one (1000 incidents,
+// 200 patterns: bench/lib/lived-in-state.mjs), once as the suite's writers leave it (briefing
+// digests in state.json) and once with the digests stale, so the briefing reads the whole files.
 // Usage: node build.mjs && node bench/mcp-startup.mjs [runs=15] [other-server-bundle.mjs ...]
-// (extra bundles take the same flags as ldm-mcp-server: for comparing an experimental build)
+// (extra bundles take the same flags as ldm-mcp-server: for comparing an experimental build;
+// EXTRA_LIVED_IN=1 starts them on the lived-in state)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,11 +16,11 @@ import { writeLivedInState } from './lib/lived-in-state.mjs';
 const root = new URL('..', import.meta.url).pathname;
 const runs = Number(process.argv[2] ?? 15);
 
-function setup({ livedIn = false } = {}) {
+function setup({ livedIn = false, digests = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'ldm-bench-'));
   mkdirSync(join(dir, 'etc'));
   writeFileSync(join(dir, 'etc', 'config.json'), '{}');
-  if (livedIn) writeLivedInState(join(dir, 'state'));
+  if (livedIn) writeLivedInState(join(dir, 'state'), { digests });
   return ['--state-dir', join(dir, 'state'), '--config', join(dir, 'etc', 'config.json')];
 }
 
@@ -28,8 +30,9 @@ const SERVERS = {
   [OURS]: () => [join(root, 'dist', 'ldm-mcp-server.mjs'), ...setup()],
   [BASE]: () => [join(root, 'dist', 'workers', 'minimal-server.mjs')],
   [`${OURS}, lived-in state`]: () => [join(root, 'dist', 'ldm-mcp-server.mjs'), ...setup({ livedIn: true })],
+  [`${OURS}, lived-in, stale digests`]: () => [join(root, 'dist', 'ldm-mcp-server.mjs'), ...setup({ livedIn: true, digests: false })],
 };
-for (const extra of process.argv.slice(3)) SERVERS[extra] = () => [extra, ...setup()];
+for (const extra of process.argv.slice(3)) SERVERS[extra] = () => [extra, ...setup({ livedIn: process.env.EXTRA_LIVED_IN === '1' })];
 
 function peakRssMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -79,7 +82,7 @@ const base = results[BASE];
 console.log(`node ${process.version}, ${runs} runs each, interleaved; median of each`);
 for (const [name, r] of Object.entries(results)) {
   const ratio = name === BASE ? '' : `  (${(median(r.ms) / median(base.ms)).toFixed(2)}x the minimal server)`;
-  console.log(`${name.padEnd(32)} tools/list answered after ${median(r.ms).toFixed(0).padStart(3)} ms, peak RSS ${median(r.rss).toFixed(1)} MB${ratio}`);
+  console.log(`${name.padEnd(44)} tools/list answered after ${median(r.ms).toFixed(0).padStart(3)} ms, peak RSS ${median(r.rss).toFixed(1)} MB${ratio}`);
 }
 const ours = results[OURS];
 console.log(`goal (fresh state): <= 1.15x the minimal server's cold start and <= 60 MB; measured ${(median(ours.ms) / median(base.ms)).toFixed(2)}x and ${median(ours.rss).toFixed(1)} MB`);

@@ -1,10 +1,15 @@
 // A store that has lived for months: 1000 incidents and 200 patterns (each with a learned fix and
 // a check), plus a state.json with an alert and a boot report. Used by the daemon and MCP
-// start-up benches, so "lived-in" means the same thing in both.
+// start-up benches, so "lived-in" means the same thing in both. With `digests` (the default),
+// state.json also holds the briefing digests, as the suite's writers leave it; without, it is as
+// an older release or a hand edit leaves it. Needs `node build.mjs` (dist/workers).
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export function writeLivedInState(dir) {
+const keepDigests = new URL('../../dist/workers/keep-digests.mjs', import.meta.url).pathname;
+
+export function writeLivedInState(dir, { digests = true } = {}) {
   mkdirSync(dir, { recursive: true });
   const at = new Date(Date.now() - 86_400_000).toISOString();
   const incidents = Array.from({ length: 1000 }, (_, i) => ({
@@ -26,5 +31,6 @@ export function writeLivedInState(dir) {
   writeFileSync(join(dir, 'state.json'), JSON.stringify(state));
   writeFileSync(join(dir, 'incidents.json'), JSON.stringify({ version: 1, incidents }));
   writeFileSync(join(dir, 'patterns.json'), JSON.stringify({ version: 1, patterns }));
+  if (digests) execFileSync(process.execPath, [keepDigests, dir], { stdio: 'inherit' });
   return dir;
 }

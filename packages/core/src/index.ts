@@ -16,6 +16,8 @@ export * from './state/schemas';
 export * from './state/atomic-write';
 export * from './state/document-store';
 export * from './state/bound-incidents';
+export * from './state/briefing-digest';
+export * from './state/briefing-state';
 export * from './log/logger';
 export * from './guard/run-main';
 export * from './cli/common-args';

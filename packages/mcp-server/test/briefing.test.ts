@@ -1,7 +1,7 @@
 import { describe, test, expect } from '@jest/globals';
 import { buildBriefing, truncateBytes, type BriefingSnapshot } from '../src/briefing/build-briefing';
 import { parseOsRelease } from '../src/briefing/gather-snapshot';
-import type { Incident, Pattern } from '@ldm/core';
+import { digestIncidents, digestPatterns, type Incident, type Pattern } from '@ldm/core';
 
 const now = new Date('2026-11-24T05:00:00Z');
 const iso = (minAgo: number) => new Date(now.getTime() - minAgo * 60_000).toISOString();
@@ -21,7 +21,10 @@ function pattern(i: number, extra: Partial<Pattern> = {}): Pattern {
   };
 }
 
-function snapshot(over: Partial<BriefingSnapshot> = {}): BriefingSnapshot {
+/** A snapshot whose incidents and patterns go through the digests, as the server's do. */
+function snapshot({ incidents, patterns, ...over }: Partial<BriefingSnapshot> & { incidents?: Incident[]; patterns?: Pattern[] } = {}): BriefingSnapshot {
+  incidents ??= [incident(1, { severity: 'crit' }), incident(2), incident(3, { status: 'resolved' })];
+  patterns ??= [pattern(1), pattern(2, { resolutions: [] }), pattern(3, { count: 1, resolutions: [] })];
   return {
     now,
     host: { hostname: 'web1', os: 'Debian GNU/Linux 12 (bookworm)', kernel: '6.1.0-26-amd64', arch: 'x64' },
@@ -29,8 +32,8 @@ function snapshot(over: Partial<BriefingSnapshot> = {}): BriefingSnapshot {
     lastBoot: { status: 'ok', time: iso(4 * 60 + 3 * 1440), summary: 'all units up' },
     healthcheck: { overall: 'warn', at: iso(5) },
     alerts: [{ id: 'disk', source: 'healthcheck', severity: 'crit', message: '/ is 97% full', since: iso(30) }],
-    incidents: [incident(1, { severity: 'crit' }), incident(2), incident(3, { status: 'resolved' })],
-    patterns: [pattern(1), pattern(2, { resolutions: [] }), pattern(3, { count: 1, resolutions: [] })],
+    openIncidents: digestIncidents({ version: 1, incidents }, null),
+    recurringPatterns: digestPatterns({ version: 1, patterns }, null, now),
     policy: { mode: 'standard', configFile: '/etc/linux-devops-mcp/config.json', allow: 2, deny: 1, confirm: 0 },
     ...over,
   };

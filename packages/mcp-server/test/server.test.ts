@@ -1,4 +1,4 @@
-import { describe, test, expect, afterEach } from '@jest/globals';
+import { describe, test, expect, afterEach, jest } from '@jest/globals';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDeps } from './support/make-deps';
@@ -235,11 +235,45 @@ describe('in-process server', () => {
     expect(res.resources.map((r) => r.uri).sort()).toEqual(['ldm://incidents', 'ldm://logs/error', 'ldm://patterns', 'ldm://state']);
     const state = await open.client.readResource({ uri: 'ldm://state' });
     expect(JSON.parse((state.contents[0] as { text: string }).text).alerts).toHaveLength(2);
+    expect(JSON.parse((state.contents[0] as { text: string }).text)).not.toHaveProperty('digests');
     expect((state.contents[0] as { text: string }).text).not.toContain('s3cr3tpw');
     const prompts = await open.client.listPrompts();
     expect(prompts.prompts.map((p) => p.name).sort()).toEqual(['postmortem', 'triage']);
     const pm = await open.client.getPrompt({ name: 'postmortem', arguments: { incident_id: 'inc-x' } });
     expect(JSON.stringify(pm.messages)).toContain('inc-x');
+  });
+
+  test('the briefing is the same from the digests in state.json as from the whole files', async () => {
+    const env = makeDeps();
+    const store = env.deps.store;
+    for (let n = 0; n < 40; n++) {
+      await store.appendIncident({ source: 'healthcheck', severity: n % 7 ? 'warn' : 'crit', summary: `unit${n % 9}.service failed (run ${n})`, subject: `unit${n % 9}.service` });
+    }
+    await store.update('incidents', (doc) => {
+      for (const i of doc.incidents.slice(0, 25)) i.status = 'resolved';
+    });
+    await store.update('patterns', (doc) => {
+      for (let n = 0; n < 30; n++) {
+        doc.patterns.push({
+          id: `pat-${n}`, fingerprint: `f${n}`, template: `unit${n}.service failed <*>`, subjects: [], sources: ['healthcheck'], count: 1 + (n % 6),
+          firstSeen: new Date().toISOString(), lastSeen: new Date(Date.now() - n * 3_600_000).toISOString(), sinceBootSec: [], checks: [],
+          resolutions: n % 2 ? [{ action: `systemctl restart unit${n}.service`, commands: [], successes: n % 5, failures: 1, recent: [] }] : [],
+        });
+      }
+    });
+    const read = jest.spyOn(store, 'read');
+    open = await connect(env.deps);
+    const fromDigests = open.client.getInstructions()!;
+    expect(read.mock.calls).toEqual([]);
+    expect(fromDigests).toContain('Open incidents (15):');
+    await open.close();
+    // An older release rewrote state.json without the digests: the whole files are read.
+    const state = JSON.parse(readFileSync(join(env.deps.paths.stateDir, 'state.json'), 'utf8'));
+    writeFileSync(join(env.deps.paths.stateDir, 'state.json'), JSON.stringify({ ...state, digests: undefined }));
+    read.mockClear();
+    open = await connect(env.deps);
+    expect(read.mock.calls.map(([name]) => name).sort()).toEqual(['incidents', 'patterns']);
+    expect(open.client.getInstructions()).toBe(fromDigests);
   });
 
   test('background jobs: on_timeout background keeps the command running and job_output reads it', async () => {

@@ -1,4 +1,5 @@
 import { mkdir, readFile, rename, stat } from 'node:fs/promises';
+import type { ZodType } from 'zod';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write';
 import type { DocumentName, DocumentTypes, Incident, IncidentsDoc } from './schemas';
@@ -6,6 +7,7 @@ import { DOCUMENT_FILES, emptyDocument } from './document-files';
 import { boundIncidents } from './bound-incidents';
 import type { Logger } from '../log/logger';
 import { randomHex } from '../node/on-demand';
+import { digestIncidents, digestPatterns, sameStamp, usableDigest, type BriefingDigests, type DigestedDocument, type FileStamp } from './briefing-digest';
 
 export interface StoreOptions {
   stateDir: string;
@@ -44,6 +46,24 @@ function loadLockfile(): Promise<typeof import('proper-lockfile')> {
   lockfileModule ??= import('proper-lockfile').then((m) => (m as { default?: typeof import('proper-lockfile') }).default ?? m);
   return lockfileModule;
 }
+
+function checkVersion(file: string, value: unknown): void {
+  const version = (value as { version?: unknown } | null)?.version;
+  if (typeof version === 'number' && version > SUPPORTED_VERSION) {
+    throw new NewerVersionError(`${file} has version ${version}, newer than this release understands (${SUPPORTED_VERSION}); upgrade the suite`);
+  }
+}
+
+/** JSON text to a value; undefined when it is not JSON (the full read then says why). */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const isDigested = (name: DocumentName): name is DigestedDocument => name === 'incidents' || name === 'patterns';
 
 export function newIncidentId(now: Date): string {
   const stamp = now.toISOString().replace(/[-:TZ.]/g, '').slice(0, 14);
@@ -94,6 +114,7 @@ export class DocumentStore {
     });
     let loaded: Loaded<N>;
     let result: R;
+    let written: { doc: DocumentTypes[N]; stamp: FileStamp | null } | null = null;
     try {
       loaded = await this.load(name, true);
       result = await mutate(loaded.doc);
@@ -105,11 +126,83 @@ export class DocumentStore {
       if (name === 'incidents') toWrite = boundIncidents(toWrite as IncidentsDoc, this.maxIncidents) as DocumentTypes[N];
       if (compromised) throw new Error(`lock on ${file} was lost before the write`, { cause: compromised });
       await writeFileAtomic(file, `${JSON.stringify(toWrite, null, 1)}\n`);
+      if (isDigested(name)) written = { doc: toWrite, stamp: await this.stampOf(name) };
     } finally {
       await release().catch((err: unknown) => this.logger?.warn(`couldn't release lock on ${file}: ${(err as Error).message}`));
     }
+    if (written && isDigested(name)) await this.keepDigest(name, written.doc as DocumentTypes[typeof name], written.stamp);
     if (loaded.movedAside) await this.recordMoveAside(name, loaded.movedAside, loaded.problem ?? 'unreadable');
     return result;
+  }
+
+  /**
+   * For a reader that uses only part of a document: validated against `part` alone, which keeps a
+   * reader of a few fields from building and running every document schema. A file that does not
+   * fit `part` is read the full way, which moves a corrupt file aside and says why.
+   */
+  async readPart<N extends DocumentName, T>(name: N, part: ZodType<T>): Promise<T> {
+    const file = this.pathOf(name);
+    const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null;
+      throw new Error(`couldn't read ${file}`, { cause: err });
+    });
+    if (text !== null) {
+      const value = parseJson(text);
+      checkVersion(file, value);
+      const checked = part.safeParse(value);
+      if (checked.success) return checked.data;
+    }
+    return part.parse(await this.read(name));
+  }
+
+  /**
+   * What a briefing shows of incidents.json or patterns.json: the digest in `state` while it
+   * matches the file, else taken from the whole file (and kept in state.json for the next reader).
+   */
+  async digestOf<N extends DigestedDocument>(name: N, heldDigests: unknown): Promise<BriefingDigests[N]> {
+    const stamp = await this.stampOf(name);
+    if (stamp === null) return this.digest(name, emptyDocument(name), null);
+    const held = usableDigest(heldDigests, name, stamp);
+    if (held) return held;
+    const doc = await this.read(name);
+    const after = await this.stampOf(name);
+    // Changed while we read: this copy may be either version, so it describes neither stamp.
+    if (!sameStamp(stamp, after)) return this.digest(name, doc, null);
+    await this.keepDigest(name, doc, stamp);
+    return this.digest(name, doc, stamp);
+  }
+
+  /** The file's identity for a digest: a rename by any writer gives a new inode or mtime. Null when absent. */
+  async stampOf(name: DocumentName): Promise<FileStamp | null> {
+    try {
+      const { ino, size, mtimeMs } = await stat(this.pathOf(name));
+      return { ino, size, mtimeMs };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new Error(`couldn't stat ${this.pathOf(name)}`, { cause: err });
+    }
+  }
+
+  private digest<N extends DigestedDocument>(name: N, doc: DocumentTypes[N], stamp: FileStamp | null): BriefingDigests[N] {
+    return (name === 'incidents' ? digestIncidents(doc as IncidentsDoc, stamp) : digestPatterns(doc as DocumentTypes['patterns'], stamp, this.now())) as BriefingDigests[N];
+  }
+
+  /**
+   * Puts the digest of what was just written into state.json. Under the state lock the file must
+   * still be the one digested: a later writer keeps its own. The digest is a cache, so failing to
+   * keep it is logged and the write it follows stands.
+   */
+  private async keepDigest<N extends DigestedDocument>(name: N, doc: DocumentTypes[N], stamp: FileStamp | null): Promise<void> {
+    const digest = this.digest(name, doc, stamp);
+    try {
+      await this.update('state', async (state) => {
+        if (!sameStamp(await this.stampOf(name), stamp)) return;
+        const digests = state.digests && typeof state.digests === 'object' ? (state.digests as Record<string, unknown>) : {};
+        state.digests = { ...digests, [name]: digest };
+      });
+    } catch (err) {
+      this.logger?.warn(`couldn't keep the ${DOCUMENT_FILES[name]} digest in ${DOCUMENT_FILES.state}: ${(err as Error).message}`);
+    }
   }
 
   /** Appends one incident (under the lock) and returns it with its id. */
@@ -180,10 +273,7 @@ export class DocumentStore {
     } catch (err) {
       return { ok: false, problem: `not valid JSON: ${(err as Error).message}` };
     }
-    const version = (value as { version?: unknown } | null)?.version;
-    if (typeof version === 'number' && version > SUPPORTED_VERSION) {
-      throw new NewerVersionError(`${file} has version ${version}, newer than this release understands (${SUPPORTED_VERSION}); upgrade the suite`);
-    }
+    checkVersion(file, value);
     const checked = (await loadSchemas()).DOCUMENTS[name].schema.safeParse(value);
     if (checked.success) return { ok: true, doc: checked.data as DocumentTypes[N] };
     const issue = checked.error.issues[0]!;

@@ -3,11 +3,12 @@ import { HealthcheckStateSchema, LastBootSchema, RestartRecordSchema } from '../
 import { IdleStateSchema } from '../idle/idle-state';
 import { FingerprinterStateSchema } from '../learn/fingerprint/fingerprinter-state';
 import { emptyDocument } from './document-files';
+import { AlertSchema, SEVERITIES } from './alert-schema';
 
 // Documents are loose objects: a newer binary may add fields, and an older one that rewrites
 // the file must carry them through rather than drop them.
 
-export const SEVERITIES = ['info', 'warn', 'crit'] as const;
+export { SEVERITIES, AlertSchema } from './alert-schema';
 export const INCIDENT_SOURCES = ['healthcheck', 'boot-check', 'idle-watcher', 'mcp', 'guard', 'store'] as const;
 
 export const IncidentResolutionSchema = z.looseObject({
@@ -91,14 +92,6 @@ export const HeartbeatSchema = z.looseObject({
   bootId: z.string().optional(),
 });
 
-export const AlertSchema = z.looseObject({
-  id: z.string(),
-  source: z.string(),
-  severity: z.enum(SEVERITIES),
-  message: z.string(),
-  since: z.string(),
-});
-
 export const StateDocSchema = z.looseObject({
   version: z.literal(1),
   mode: z.enum(['active', 'standby']).default('active'),
@@ -112,6 +105,12 @@ export const StateDocSchema = z.looseObject({
   lastBoot: LastBootSchema.optional(),
   /** Written by ldm-idle-watcher: last sample and the 7-day history (idle/idle-state.ts). */
   idle: IdleStateSchema.optional(),
+  /**
+   * What the briefing shows of incidents.json and patterns.json (state/briefing-digest.ts), kept
+   * by their writers. Checked where it is used: a bad digest is ignored, never a reason to move
+   * state.json aside.
+   */
+  digests: z.unknown().optional(),
 });
 
 export type Incident = z.infer<typeof IncidentSchema>;

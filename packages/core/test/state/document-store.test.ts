@@ -2,7 +2,8 @@ import { describe, expect, test } from '@jest/globals';
 import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DOCUMENTS, DocumentStore, IncidentsDocSchema, boundIncidents, type Incident } from '@ldm/core';
+import { jest } from '@jest/globals';
+import { BriefingStateSchema, DOCUMENTS, DocumentStore, IncidentsDocSchema, NewerVersionError, boundIncidents, digestIncidents, usableDigest, type Incident } from '@ldm/core';
 import { emptyDocument } from '../../src/state/document-files';
 import { spawnWorker } from '../support/spawn-worker';
 
@@ -119,6 +120,109 @@ describe('bounded incidents', () => {
   });
 });
 
+describe('readPart', () => {
+  const alert = { id: 'disk', source: 'healthcheck', severity: 'warn', message: 'disk 91%', since: '2026-11-24T00:00:00Z' };
+
+  test('validates only the part asked for and does not read the full way', async () => {
+    const dir = await tmp();
+    // `sessions` is wrong, but the briefing does not use it: judging it is the full read's job.
+    await writeFile(join(dir, 'state.json'), JSON.stringify({ version: 1, alerts: [alert], sessions: 'not a list' }));
+    const store = new DocumentStore({ stateDir: dir });
+    const read = jest.spyOn(store, 'read');
+    expect((await store.readPart('state', BriefingStateSchema)).alerts).toEqual([alert]);
+    expect(read).not.toHaveBeenCalled();
+    expect(await readdir(dir)).toEqual(['state.json']);
+  });
+
+  test.each([
+    ['not JSON', '{"version": 1, "alerts": ['],
+    ['a bad part', JSON.stringify({ version: 1, alerts: [{ ...alert, severity: 'dire' }] })],
+  ])('a file with %s goes the full way: moved aside, recorded, read as empty', async (_, text) => {
+    const dir = await tmp();
+    await writeFile(join(dir, 'state.json'), text);
+    const store = new DocumentStore({ stateDir: dir });
+    expect(await store.readPart('state', BriefingStateSchema)).toMatchObject({ alerts: [] });
+    const files = await readdir(dir);
+    expect(files.filter((f) => f.startsWith('state.json.corrupt-'))).toHaveLength(1);
+    expect((await readIncidents(dir)).incidents[0]!.summary).toMatch(/state\.json was corrupt/);
+  });
+
+  test('a document from a newer release is refused, as by read', async () => {
+    const dir = await tmp();
+    await writeFile(join(dir, 'state.json'), JSON.stringify({ version: 2 }));
+    await expect(new DocumentStore({ stateDir: dir }).readPart('state', BriefingStateSchema)).rejects.toThrow(NewerVersionError);
+  });
+
+  test('a missing document is its empty value and nothing is written', async () => {
+    const dir = await tmp();
+    expect(await new DocumentStore({ stateDir: dir }).readPart('state', BriefingStateSchema)).toMatchObject({ alerts: [] });
+    expect(await readdir(dir)).toEqual([]);
+  });
+});
+
+describe('briefing digests in state.json', () => {
+  const readState = async (dir: string) => JSON.parse(await readFile(join(dir, 'state.json'), 'utf8'));
+
+  test('every write of incidents.json or patterns.json leaves a digest of exactly that file', async () => {
+    const dir = await tmp();
+    const store = new DocumentStore({ stateDir: dir });
+    const first = await store.appendIncident({ source: 'mcp', severity: 'warn', summary: 'nginx down' });
+    await store.appendIncident({ source: 'mcp', severity: 'crit', summary: 'disk full' });
+    await store.update('patterns', (doc) => {
+      doc.patterns.push({ id: 'p1', fingerprint: 'f', template: 't <*>', subjects: [], sources: [], count: 2, firstSeen: 'x', lastSeen: '2026-11-01T00:00:00Z', sinceBootSec: [], checks: [], resolutions: [] });
+    });
+    const { digests } = await readState(dir);
+    const incidents = usableDigest(digests, 'incidents', await store.stampOf('incidents'));
+    expect(incidents?.lines.map((l) => l.summary)).toEqual(['disk full', 'nginx down']);
+    expect(incidents?.lines[1]!.id).toBe(first.id);
+    expect(usableDigest(digests, 'patterns', await store.stampOf('patterns'))?.lines.map((l) => l.id)).toEqual(['p1']);
+  });
+
+  test('a reader with a matching digest does not read the whole file', async () => {
+    const dir = await tmp();
+    const writer = new DocumentStore({ stateDir: dir });
+    await writer.appendIncident({ source: 'mcp', severity: 'warn', summary: 'held in the digest' });
+    const reader = new DocumentStore({ stateDir: dir });
+    const read = jest.spyOn(reader, 'read');
+    const state = await reader.read('state');
+    const digest = await reader.digestOf('incidents', state.digests);
+    expect(digest.lines.map((l) => l.summary)).toEqual(['held in the digest']);
+    expect(read.mock.calls.map(([name]) => name)).toEqual(['state']);
+  });
+
+  test('a file changed behind the writers (an edit, an older release) is read whole, and the digest is renewed', async () => {
+    const dir = await tmp();
+    const store = new DocumentStore({ stateDir: dir });
+    const kept = await store.appendIncident({ source: 'mcp', severity: 'warn', summary: 'before the edit' });
+    const edited = { version: 1, incidents: [{ ...kept, summary: 'changed by hand' }] };
+    await writeFile(join(dir, 'incidents.json'), JSON.stringify(edited));
+    const reader = new DocumentStore({ stateDir: dir });
+    const digest = await reader.digestOf('incidents', (await reader.read('state')).digests);
+    expect(digest.lines.map((l) => l.summary)).toEqual(['changed by hand']);
+    const renewed = usableDigest((await readState(dir)).digests, 'incidents', await reader.stampOf('incidents'));
+    expect(renewed?.lines.map((l) => l.summary)).toEqual(['changed by hand']);
+  });
+
+  test('a malformed digest is ignored: state.json stays, the file is read whole', async () => {
+    const dir = await tmp();
+    const store = new DocumentStore({ stateDir: dir });
+    await store.appendIncident({ source: 'mcp', severity: 'info', summary: 'real' });
+    const state = await readState(dir);
+    await writeFile(join(dir, 'state.json'), JSON.stringify({ ...state, digests: { incidents: { format: 1, stamp: 'nonsense' } } }));
+    const digest = await store.digestOf('incidents', (await store.read('state')).digests);
+    expect(digest.lines.map((l) => l.summary)).toEqual(['real']);
+    expect((await readdir(dir)).filter((f) => f.includes('.corrupt-'))).toEqual([]);
+  });
+
+  test('a host with no incidents.json gets an empty digest and nothing is written', async () => {
+    const dir = await tmp();
+    const store = new DocumentStore({ stateDir: dir });
+    const digest = await store.digestOf('patterns', (await store.read('state')).digests);
+    expect(digest).toMatchObject({ total: 0, lines: [], stamp: null });
+    expect(await readdir(dir)).toEqual([]);
+  });
+});
+
 describe('separate processes', () => {
   test('8 processes appending 200 incidents each to one file lose nothing', async () => {
     const dir = await tmp();
@@ -132,6 +236,11 @@ describe('separate processes', () => {
       const mine = incidents.filter((i) => i.subject === `w${w}`).map((i) => i.summary);
       expect(mine).toEqual(Array.from({ length: 200 }, (_, n) => `w${w} append ${n}`));
     }
+    // Whichever writer came last, the digest left in state.json describes the file as it is.
+    const store = new DocumentStore({ stateDir: dir });
+    const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8'));
+    const stamp = await store.stampOf('incidents');
+    expect(usableDigest(state.digests, 'incidents', stamp)).toEqual(digestIncidents({ version: 1, incidents }, stamp));
   }, 180_000);
 
   test('a lock held by a SIGKILLed process is taken over within the stale time', async () => {

@@ -1,4 +1,4 @@
-import { bestResolution, compareCodeUnits, rankPatterns, type Alert, type Incident, type Pattern } from '@ldm/core';
+import type { Alert, IncidentsDigest, PatternsDigest } from '@ldm/core';
 
 export interface BriefingSnapshot {
   now: Date;
@@ -8,8 +8,9 @@ export interface BriefingSnapshot {
   lastBoot: unknown;
   healthcheck: unknown;
   alerts: Alert[];
-  incidents: Incident[];
-  patterns: Pattern[];
+  /** What the briefing shows of incidents.json and patterns.json, already ordered (state/briefing-digest.ts). */
+  openIncidents: Pick<IncidentsDigest, 'total' | 'lines'>;
+  recurringPatterns: Pick<PatternsDigest, 'total' | 'lines'>;
   policy: { mode: string; configFile: string; allow: number; deny: number; confirm: number };
 }
 
@@ -97,10 +98,8 @@ export function buildBriefing(snap: BriefingSnapshot, limits: BriefingLimits = D
   ];
   const sevRank = { crit: 0, warn: 1, info: 2 } as Record<string, number>;
   const alerts = [...snap.alerts].sort((a, b) => (sevRank[a.severity] ?? 3) - (sevRank[b.severity] ?? 3));
-  const open = snap.incidents
-    .filter((i) => i.status === 'open')
-    .sort((a, b) => (sevRank[a.severity] ?? 3) - (sevRank[b.severity] ?? 3) || compareCodeUnits(b.lastSeen, a.lastSeen));
-  const ranked = rankPatterns(snap.patterns, now).filter((p) => p.count > 1 || p.resolutions.length);
+  const open = snap.openIncidents;
+  const recurring = snap.recurringPatterns;
   const sections: Section[] = [
     {
       title: 'Active alerts',
@@ -110,18 +109,17 @@ export function buildBriefing(snap: BriefingSnapshot, limits: BriefingLimits = D
     },
     {
       title: 'Open incidents',
-      items: open.map((i) => clip(`[${i.severity}] ${i.id}: ${i.summary}${i.count > 1 ? ` (x${i.count})` : ''}, last ${ago(i.lastSeen, now)}`, max)),
-      total: open.length,
+      items: open.lines.map((i) => clip(`[${i.severity}] ${i.id}: ${i.summary}${i.count > 1 ? ` (x${i.count})` : ''}, last ${ago(i.lastSeen, now)}`, max)),
+      total: open.total,
       dropOrder: 2,
     },
     {
       title: 'Recurring patterns',
-      items: ranked.map((p) => {
-        const best = bestResolution(p);
-        const fix = best ? `known fix \`${best.action}\` worked ${best.successes}/${best.successes + best.failures}` : 'no known fix yet';
+      items: recurring.lines.map((p) => {
+        const fix = p.fix ? `known fix \`${p.fix.action}\` worked ${p.fix.successes}/${p.fix.successes + p.fix.failures}` : 'no known fix yet';
         return clip(`${p.id} "${p.template}" x${p.count}, last ${ago(p.lastSeen, now)}; ${fix}`, max);
       }),
-      total: ranked.length,
+      total: recurring.total,
       dropOrder: 3,
     },
   ];

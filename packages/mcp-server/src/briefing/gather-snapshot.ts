@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { arch, hostname, release } from 'node:os';
 import { join } from 'node:path';
-import { readUptimeSeconds } from '@ldm/core';
+import { BriefingStateSchema, readUptimeSeconds } from '@ldm/core';
 import type { ServerDeps } from '../server/deps';
 import type { BriefingSnapshot } from './build-briefing';
 
@@ -20,25 +20,27 @@ export async function readHostSummary(etcRoot = '/etc'): Promise<BriefingSnapsho
   return { hostname: hostname(), os: parseOsRelease(text) ?? 'Linux', kernel: release(), arch: arch() };
 }
 
-/** Everything the briefing needs, read once: three documents, /proc/uptime and the host names. */
+/**
+ * Everything the briefing needs, read once: state.json, /proc/uptime and the host names, and of
+ * incidents.json and patterns.json their digests (whole files only when the digest is stale).
+ */
 export async function gatherSnapshot(deps: Pick<ServerDeps, 'store' | 'config' | 'paths' | 'proc' | 'now'>): Promise<BriefingSnapshot> {
-  const [state, incidents, patterns, host, uptimeSec] = await Promise.all([
-    deps.store.read('state'),
-    deps.store.read('incidents'),
-    deps.store.read('patterns'),
+  const [state, host, uptimeSec] = await Promise.all([
+    deps.store.readPart('state', BriefingStateSchema),
     readHostSummary(),
     readUptimeSeconds(deps.proc).catch(() => null),
   ]);
+  const [openIncidents, recurringPatterns] = await Promise.all([deps.store.digestOf('incidents', state.digests), deps.store.digestOf('patterns', state.digests)]);
   const policy = deps.config.policy;
   return {
     now: deps.now(),
     host,
     uptimeSec,
-    lastBoot: (state as Record<string, unknown>).lastBoot,
-    healthcheck: (state as Record<string, unknown>).healthcheck,
+    lastBoot: state.lastBoot,
+    healthcheck: state.healthcheck,
     alerts: state.alerts,
-    incidents: incidents.incidents,
-    patterns: patterns.patterns,
+    openIncidents,
+    recurringPatterns,
     policy: { mode: policy.mode, configFile: deps.paths.configFile, allow: policy.allow.length, deny: policy.deny.length, confirm: policy.confirm.length },
   };
 }

@@ -24,12 +24,18 @@ export async function tailFile(path: string, bytes: number): Promise<string> {
   }
 }
 
+/** What ldm://state shows: the document without the briefing digests, which repeat ldm://incidents and ldm://patterns. */
+export function stateView(state: Record<string, unknown>): Record<string, unknown> {
+  const { digests: _cache, ...view } = state;
+  return view;
+}
+
 /** ldm://state, ldm://incidents, ldm://patterns (JSON) and ldm://logs/error (text, redacted). */
 export function registerResources(server: McpServer, deps: ServerDeps): void {
   const redact = deps.policy.redactSecrets;
   const doc = (name: 'state' | 'incidents' | 'patterns', description: string) =>
     server.registerResource(name, `ldm://${name}`, { title: `${name}.json`, description, mimeType: 'application/json' }, async (uri) => ({
-      contents: [{ uri: uri.href, mimeType: 'application/json', text: redact(JSON.stringify(await deps.store.read(name), null, 1)) }],
+      contents: [{ uri: uri.href, mimeType: 'application/json', text: redact(JSON.stringify(name === 'state' ? stateView(await deps.store.read(name)) : await deps.store.read(name), null, 1)) }],
     }));
   doc('state', 'Live state: sessions (heartbeats), active alerts, mode, last boot check and healthcheck results.');
   doc('incidents', 'Incident history: open and resolved problems with evidence and resolutions.');
