@@ -1,5 +1,5 @@
 import { describe, test, expect, afterEach } from '@jest/globals';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDeps } from './support/make-deps';
 import { connect, type Connected } from './support/connect';
@@ -174,6 +174,26 @@ describe('in-process server', () => {
     expect(prot.isError).toBe(true);
     const forb = await call(open, 'read_file', { path: join(env.dir, 'forbidden.txt') });
     expect(forb.isError).toBe(true);
+  });
+
+  test('read_file and list_directory refuse a path whose parent became a symlink after the policy decision', async () => {
+    // The fake policy approves paths as given, like a decision taken just before the swap.
+    const env = makeDeps();
+    open = await connect(env.deps);
+    mkdirSync(join(env.dir, 'app', 'conf'), { recursive: true });
+    writeFileSync(join(env.dir, 'app', 'conf', 'settings'), 'harmless');
+    mkdirSync(join(env.dir, 'private', 'conf'), { recursive: true });
+    writeFileSync(join(env.dir, 'private', 'conf', 'settings'), 'SECRET-CONTENT');
+    renameSync(join(env.dir, 'app'), join(env.dir, 'app.orig'));
+    symlinkSync(join(env.dir, 'private'), join(env.dir, 'app'));
+    const read = await call(open, 'read_file', { path: join(env.dir, 'app', 'conf', 'settings') });
+    expect(read.isError).toBe(true);
+    expect(read.content[0]!.text).toContain(`now leads to ${join(env.dir, 'private', 'conf')}`);
+    expect(JSON.stringify(read)).not.toContain('SECRET-CONTENT');
+    const list = await call(open, 'list_directory', { path: join(env.dir, 'app', 'conf') });
+    expect(list.isError).toBe(true);
+    expect(list.content[0]!.text).toMatch(/changed after the policy decision/);
+    expect(JSON.stringify(list)).not.toContain('settings');
   });
 
   test('service and journal tools use argv and validated names; output is redacted and carries ops context', async () => {
