@@ -280,6 +280,22 @@ describe('in-process server', () => {
     expect(((await call(open, 'list_jobs', {})).structuredContent!.jobs as unknown[]).length).toBe(2);
   });
 
+  test("a command adopted as a job on timeout keeps mcp.jobBufferBytes of output, not run_command's outputMaxBytes", async () => {
+    const env = makeDeps({ config: { mcp: { outputMaxBytes: 1024, jobBufferBytes: 65_536 } } });
+    open = await connect(env.deps);
+    const r = await call(open, 'run_command', { command: 'printf start; sleep 0.5; yes x | head -c 3000', timeout_s: 0.2, on_timeout: 'background' });
+    const id = r.structuredContent!.job_id as string;
+    while ((await call(open, 'job_status', { id })).structuredContent!.state === 'running') await new Promise((res) => setTimeout(res, 100));
+    let stdout = '';
+    let out: Result;
+    do {
+      out = await call(open, 'job_output', { id, offset: stdout.length });
+      expect(out.structuredContent!.skipped).toEqual({ stdout: 0, stderr: 0 });
+      stdout += out.structuredContent!.stdout as string;
+    } while (out.structuredContent!.stdout !== '');
+    expect(stdout).toBe('start' + 'x\n'.repeat(1500));
+  });
+
   test('a handler that throws becomes an isError result with its cause, and the server keeps serving', async () => {
     const env = makeDeps();
     open = await connect(env.deps);
