@@ -1,5 +1,5 @@
 import { describe, test, expect, afterEach, jest } from '@jest/globals';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDeps } from './support/make-deps';
 import { connect, type Connected } from './support/connect';
@@ -176,6 +176,26 @@ describe('in-process server', () => {
     expect(forb.isError).toBe(true);
   });
 
+  test('read_file and list_directory refuse a path whose parent became a symlink after the policy decision', async () => {
+    // The fake policy approves paths as given, like a decision taken just before the swap.
+    const env = makeDeps();
+    open = await connect(env.deps);
+    mkdirSync(join(env.dir, 'app', 'conf'), { recursive: true });
+    writeFileSync(join(env.dir, 'app', 'conf', 'settings'), 'harmless');
+    mkdirSync(join(env.dir, 'private', 'conf'), { recursive: true });
+    writeFileSync(join(env.dir, 'private', 'conf', 'settings'), 'SECRET-CONTENT');
+    renameSync(join(env.dir, 'app'), join(env.dir, 'app.orig'));
+    symlinkSync(join(env.dir, 'private'), join(env.dir, 'app'));
+    const read = await call(open, 'read_file', { path: join(env.dir, 'app', 'conf', 'settings') });
+    expect(read.isError).toBe(true);
+    expect(read.content[0]!.text).toContain(`now leads to ${join(env.dir, 'private', 'conf')}`);
+    expect(JSON.stringify(read)).not.toContain('SECRET-CONTENT');
+    const list = await call(open, 'list_directory', { path: join(env.dir, 'app', 'conf') });
+    expect(list.isError).toBe(true);
+    expect(list.content[0]!.text).toMatch(/changed after the policy decision/);
+    expect(JSON.stringify(list)).not.toContain('settings');
+  });
+
   test('service and journal tools use argv and validated names; output is redacted and carries ops context', async () => {
     const env = makeDeps();
     open = await connect(env.deps);
@@ -292,6 +312,22 @@ describe('in-process server', () => {
     await new Promise((res) => setTimeout(res, 300));
     expect((await call(open, 'job_status', { id })).structuredContent!.state).toBe('killed');
     expect(((await call(open, 'list_jobs', {})).structuredContent!.jobs as unknown[]).length).toBe(2);
+  });
+
+  test("a command adopted as a job on timeout keeps mcp.jobBufferBytes of output, not run_command's outputMaxBytes", async () => {
+    const env = makeDeps({ config: { mcp: { outputMaxBytes: 1024, jobBufferBytes: 65_536 } } });
+    open = await connect(env.deps);
+    const r = await call(open, 'run_command', { command: 'printf start; sleep 0.5; yes x | head -c 3000', timeout_s: 0.2, on_timeout: 'background' });
+    const id = r.structuredContent!.job_id as string;
+    while ((await call(open, 'job_status', { id })).structuredContent!.state === 'running') await new Promise((res) => setTimeout(res, 100));
+    let stdout = '';
+    let out: Result;
+    do {
+      out = await call(open, 'job_output', { id, offset: stdout.length });
+      expect(out.structuredContent!.skipped).toEqual({ stdout: 0, stderr: 0 });
+      stdout += out.structuredContent!.stdout as string;
+    } while (out.structuredContent!.stdout !== '');
+    expect(stdout).toBe('start' + 'x\n'.repeat(1500));
   });
 
   test('a handler that throws becomes an isError result with its cause, and the server keeps serving', async () => {

@@ -62,7 +62,10 @@ export class JobRegistry {
     return this.add(command, startProcess({ ...options, maxBufferBytes: this.limits.bufferBytes }));
   }
 
-  /** Takes over a process that is already running (a run_command that outlived its timeout). */
+  /**
+   * Takes over a process that is already running (a run_command that outlived its timeout). Its
+   * buffers were sized for one command's result; from here on they keep as much as a job's.
+   */
   adopt(command: string, handle: ProcessHandle): JobInfo {
     try {
       this.makeRoom();
@@ -70,6 +73,8 @@ export class JobRegistry {
       handle.kill();
       throw err;
     }
+    handle.stdout.raiseCapacity(this.limits.bufferBytes);
+    handle.stderr.raiseCapacity(this.limits.bufferBytes);
     return this.add(command, handle);
   }
 

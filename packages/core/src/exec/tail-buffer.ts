@@ -5,27 +5,38 @@
 export class TailBuffer {
   private chunks: Buffer[] = [];
   private held = 0;
+  private cap: number;
   /** Bytes ever written. */
   total = 0;
 
-  constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) {
-      throw new Error(`Expected the TailBuffer capacity to be a positive integer, got ${capacity}`);
-    }
+  constructor(capacity: number) {
+    this.cap = checkedCapacity(capacity);
+  }
+
+  get capacity(): number {
+    return this.cap;
+  }
+
+  /**
+   * Keeps up to `capacity` bytes from now on (a command that became a background job gets the
+   * job's larger buffer). Never lowers the cap: what is held stays readable.
+   */
+  raiseCapacity(capacity: number): void {
+    this.cap = Math.max(this.cap, checkedCapacity(capacity));
   }
 
   push(chunk: Buffer): void {
     this.total += chunk.length;
-    if (chunk.length >= this.capacity) {
-      this.chunks = [chunk.subarray(chunk.length - this.capacity)];
-      this.held = this.capacity;
+    if (chunk.length >= this.cap) {
+      this.chunks = [chunk.subarray(chunk.length - this.cap)];
+      this.held = this.cap;
       return;
     }
     this.chunks.push(chunk);
     this.held += chunk.length;
-    while (this.held > this.capacity) {
+    while (this.held > this.cap) {
       const first = this.chunks[0]!;
-      const excess = this.held - this.capacity;
+      const excess = this.held - this.cap;
       if (first.length <= excess) {
         this.chunks.shift();
         this.held -= first.length;
@@ -60,4 +71,11 @@ export class TailBuffer {
     if (this.truncated) while (start < data.length && start < 4 && (data[start]! & 0xc0) === 0x80) start++;
     return data.subarray(start).toString('utf8');
   }
+}
+
+function checkedCapacity(capacity: number): number {
+  if (!Number.isInteger(capacity) || capacity < 1) {
+    throw new Error(`Expected the TailBuffer capacity to be a positive integer, got ${capacity}`);
+  }
+  return capacity;
 }

@@ -42,5 +42,26 @@ describe('TailBuffer', () => {
   test('rejects a capacity that is not a positive integer, naming it', () => {
     expect(() => new TailBuffer(0)).toThrow(/got 0/);
     expect(() => new TailBuffer(1.5)).toThrow(/got 1.5/);
+    expect(() => new TailBuffer(4).raiseCapacity(-1)).toThrow(/got -1/);
+  });
+
+  test('a raised capacity keeps more from then on; what was dropped before stays dropped', () => {
+    const b = new TailBuffer(4);
+    b.push(Buffer.from('abcdef'));
+    b.raiseCapacity(10);
+    b.push(Buffer.from('ghijkl'));
+    expect(b.capacity).toBe(10);
+    expect(b.text()).toBe('cdefghijkl');
+    expect(b.readFrom(0)).toMatchObject({ from: 2, skipped: 2 });
+    b.push(Buffer.from('mn'));
+    expect(b.text()).toBe('efghijklmn');
+  });
+
+  test('raiseCapacity never lowers the cap', () => {
+    const b = new TailBuffer(8);
+    b.raiseCapacity(2);
+    b.push(Buffer.from('abcdefgh'));
+    expect(b.capacity).toBe(8);
+    expect(b.text()).toBe('abcdefgh');
   });
 });

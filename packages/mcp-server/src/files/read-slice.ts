@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 
 export interface SliceRequest {
   offset?: number;
@@ -45,48 +45,44 @@ export function lastLines(text: string, n: number): string {
 }
 
 /**
- * Reads at most maxBytes of a regular file. /proc and /sys files report size 0 but have content,
- * so the read goes until EOF or the cap rather than trusting the size.
+ * Reads at most maxBytes of an open regular file; the caller opens it, having proved what it opened.
+ * /proc and /sys files report size 0 but have content, so the read goes until EOF or the cap
+ * rather than trusting the size.
  */
-export async function readSlice(path: string, req: SliceRequest): Promise<Slice> {
-  const fh = await open(path, 'r');
-  try {
-    const st = await fh.stat();
-    const size = st.size;
-    const want = Math.min(req.length ?? req.maxBytes, req.maxBytes);
-    let offset = req.offset ?? 0;
-    if (req.tailLines !== undefined && size > 0) offset = Math.max(0, size - req.maxBytes);
-    const buf = Buffer.alloc(want + 1);
-    let got = 0;
-    while (got < buf.length) {
-      const { bytesRead } = await fh.read(buf, got, buf.length - got, offset + got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-    }
-    const more = got > want;
-    let data = buf.subarray(0, Math.min(got, want));
-    if (looksBinary(data)) {
-      return { size, offset, bytesRead: data.length, content: '', binary: true, truncated: more, nextOffset: more ? offset + data.length : null };
-    }
-    if (req.tailLines !== undefined) {
-      // For /proc files (size 0) the whole capped read is the file; keep its last lines.
-      const text = data.toString('utf8');
-      const tail = lastLines(text, req.tailLines);
-      const start = offset + Buffer.byteLength(text.slice(0, text.length - tail.length));
-      return { size, offset: start, bytesRead: Buffer.byteLength(tail), content: tail, binary: false, truncated: start > 0, nextOffset: null };
-    }
-    // Do not end inside a multi-byte character: hand the cut bytes to the next read.
-    if (more) data = data.subarray(0, completeUtf8Length(data));
-    return {
-      size,
-      offset,
-      bytesRead: data.length,
-      content: data.toString('utf8'),
-      binary: false,
-      truncated: more,
-      nextOffset: more ? offset + data.length : null,
-    };
-  } finally {
-    await fh.close();
+export async function readSlice(fh: FileHandle, req: SliceRequest): Promise<Slice> {
+  const st = await fh.stat();
+  const size = st.size;
+  const want = Math.min(req.length ?? req.maxBytes, req.maxBytes);
+  let offset = req.offset ?? 0;
+  if (req.tailLines !== undefined && size > 0) offset = Math.max(0, size - req.maxBytes);
+  const buf = Buffer.alloc(want + 1);
+  let got = 0;
+  while (got < buf.length) {
+    const { bytesRead } = await fh.read(buf, got, buf.length - got, offset + got);
+    if (bytesRead === 0) break;
+    got += bytesRead;
   }
+  const more = got > want;
+  let data = buf.subarray(0, Math.min(got, want));
+  if (looksBinary(data)) {
+    return { size, offset, bytesRead: data.length, content: '', binary: true, truncated: more, nextOffset: more ? offset + data.length : null };
+  }
+  if (req.tailLines !== undefined) {
+    // For /proc files (size 0) the whole capped read is the file; keep its last lines.
+    const text = data.toString('utf8');
+    const tail = lastLines(text, req.tailLines);
+    const start = offset + Buffer.byteLength(text.slice(0, text.length - tail.length));
+    return { size, offset: start, bytesRead: Buffer.byteLength(tail), content: tail, binary: false, truncated: start > 0, nextOffset: null };
+  }
+  // Do not end inside a multi-byte character: hand the cut bytes to the next read.
+  if (more) data = data.subarray(0, completeUtf8Length(data));
+  return {
+    size,
+    offset,
+    bytesRead: data.length,
+    content: data.toString('utf8'),
+    binary: false,
+    truncated: more,
+    nextOffset: more ? offset + data.length : null,
+  };
 }

@@ -1,9 +1,10 @@
 import * as z from 'zod';
-import { lstat, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, readdir, type FileHandle } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { defineTool, READ_ONLY, refuse } from './tool-def';
 import { readSlice } from '../files/read-slice';
 import { atomicReplace } from '../files/atomic-replace';
+import { entryIn, openApprovedDir, openSeenFile } from '../files/approved-dir';
 
 const MAX_LIST = 1000;
 
@@ -43,12 +44,20 @@ export const readFileTool = defineTool({
     const gate = await ctx.gate.path('read_file', args.path, 'read', ctx.signal);
     if (!gate.allowed) return refuse(gate.message, gate.audit);
     const path = gate.decision.path;
+    let dir: FileHandle | null = null;
+    let file: FileHandle | null = null;
     try {
-      const st = await stat(path);
+      // Through the approved directory (approved-dir.ts): a parent swapped for a symlink after the
+      // decision cannot turn this read into one of a file the policy denies.
+      dir = await openApprovedDir(dirname(path));
+      const name = basename(path);
+      const st = await lstat(entryIn(dir, name));
+      if (st.isSymbolicLink()) return refuse(`${path} changed after the policy decision: it is now a symlink; not read.`, gate.audit);
       if (st.isDirectory()) return refuse(`${path} is a directory; use list_directory.`, gate.audit);
       // A FIFO would block the read forever, a device could be endless.
       if (!st.isFile()) return refuse(`${path} is not a regular file (fifo, socket or device); not read.`, gate.audit);
-      const slice = await readSlice(path, {
+      file = await openSeenFile(dir, name, st);
+      const slice = await readSlice(file, {
         offset: args.offset,
         length: args.length,
         tailLines: args.tail_lines,
@@ -70,6 +79,9 @@ export const readFileTool = defineTool({
       };
     } catch (err) {
       return fsError('read', path, err);
+    } finally {
+      await file?.close();
+      await dir?.close();
     }
   },
 });
@@ -122,6 +134,22 @@ const entrySchema = z.object({
   modified: z.string(),
 });
 
+function describeEntries(dir: FileHandle, names: string[]): Promise<Array<z.infer<typeof entrySchema>>> {
+  return Promise.all(
+    names.map(async (name) => {
+      const st = await lstat(entryIn(dir, name)).catch(() => null);
+      const type = !st ? 'other' : st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'directory' : st.isFile() ? 'file' : 'other';
+      return {
+        name,
+        type,
+        size: st?.size ?? 0,
+        mode: st ? (st.mode & 0o7777).toString(8).padStart(4, '0') : '',
+        modified: st ? st.mtime.toISOString() : '',
+      };
+    }),
+  );
+}
+
 export const listDirectory = defineTool({
   name: 'list_directory',
   title: 'List a directory',
@@ -133,24 +161,16 @@ export const listDirectory = defineTool({
     const gate = await ctx.gate.path('list_directory', args.path, 'list', ctx.signal);
     if (!gate.allowed) return refuse(gate.message, gate.audit);
     const path = gate.decision.path;
+    let dir: FileHandle | null = null;
     try {
-      const names = (await readdir(path)).sort();
-      const entries = await Promise.all(
-        names.slice(0, MAX_LIST).map(async (name) => {
-          const st = await lstat(join(path, name)).catch(() => null);
-          const type = !st ? 'other' : st.isSymbolicLink() ? 'symlink' : st.isDirectory() ? 'directory' : st.isFile() ? 'file' : 'other';
-          return {
-            name,
-            type: type as z.infer<typeof entrySchema>['type'],
-            size: st?.size ?? 0,
-            mode: st ? (st.mode & 0o7777).toString(8).padStart(4, '0') : '',
-            modified: st ? st.mtime.toISOString() : '',
-          };
-        }),
-      );
+      dir = await openApprovedDir(path);
+      const names = (await readdir(entryIn(dir, ''))).sort();
+      const entries = await describeEntries(dir, names.slice(0, MAX_LIST));
       return { structured: { path, entries, total: names.length, truncated: names.length > MAX_LIST }, audit: gate.audit };
     } catch (err) {
       return fsError('list', path, err);
+    } finally {
+      await dir?.close();
     }
   },
 });
