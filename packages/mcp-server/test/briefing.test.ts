@@ -1,5 +1,5 @@
 import { describe, test, expect } from '@jest/globals';
-import { buildBriefing, truncateBytes, type BriefingSnapshot } from '../src/briefing/build-briefing';
+import { buildBriefing, dropToFit, truncateBytes, type BriefingSnapshot, type Section } from '../src/briefing/build-briefing';
 import { parseOsRelease } from '../src/briefing/gather-snapshot';
 import { digestIncidents, digestPatterns, type Incident, type Pattern } from '@ldm/core';
 
@@ -92,6 +92,49 @@ describe('buildBriefing', () => {
     const text = buildBriefing(snapshot({ host: { hostname: 'ħøšŧ'.repeat(200), os: 'x', kernel: 'y', arch: 'z' } }), { maxBytes: 300, maxItemChars: 80 });
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(300);
     expect(text).not.toContain('\uFFFD');
+  });
+});
+
+describe('dropToFit', () => {
+  const render = (sections: Section[]) => () =>
+    sections
+      .map((s) => {
+        const more = s.total - s.items.length;
+        if (!s.items.length) return `${s.title} (${s.total}): (${more} not shown; see ldm://x)`;
+        return [`${s.title} (${s.total}):`, ...s.items.map((i) => `- ${i}`), ...(more > 0 ? [`- (+${more} more)`] : [])].join('\n');
+      })
+      .join('\n');
+
+  /** The plain way: render again after every single drop. */
+  function reference(sections: Section[], max: number): string {
+    const draw = render(sections);
+    let text = draw();
+    while (Buffer.byteLength(text) > max) {
+      const victim = [...sections].sort((a, b) => b.dropOrder - a.dropOrder).find((s) => s.items.length > 0);
+      if (!victim) break;
+      victim.items.pop();
+      text = draw();
+    }
+    return text;
+  }
+
+  test('gives exactly what rendering after every drop gives', () => {
+    let seed = 11;
+    const next = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const words = ['disk', 'ünïcode ✓', 'nginx.service failed', 'x', '日本語のログ'];
+    for (let round = 0; round < 300; round++) {
+      const make = (): Section[] =>
+        ['A', 'B', 'C'].map((title, i) => {
+          const items = Array.from({ length: Math.floor(next() * 30) }, (_, n) => `${n} ${words[n % words.length]!.repeat(1 + ((n * 7 + round) % 9))}`);
+          return { title, items, total: items.length + (round % 3), dropOrder: i + 1 };
+        });
+      const seedBefore = seed;
+      const a = make();
+      seed = seedBefore;
+      const b = make();
+      const max = 100 + Math.floor(next() * 2500);
+      expect(dropToFit(a, render(a), max)).toBe(reference(b, max));
+    }
   });
 });
 

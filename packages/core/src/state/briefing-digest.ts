@@ -114,7 +114,8 @@ export function sameStamp(a: FileStamp | null, b: FileStamp | null): boolean {
 export function usableDigest<N extends DigestedDocument>(digests: unknown, name: N, current: FileStamp | null): BriefingDigests[N] | null {
   const held = digests && typeof digests === 'object' ? (digests as Record<string, unknown>)[name] : undefined;
   if (held === undefined) return null;
-  const parsed = DIGEST_SCHEMAS[name].safeParse(held);
+  // One parse per run: compiling zod's fast path for it would cost more than it saves.
+  const parsed = DIGEST_SCHEMAS[name].safeParse(held, { jitless: true });
   if (!parsed.success || !sameStamp(parsed.data.stamp, current)) return null;
   return parsed.data as BriefingDigests[N];
 }

@@ -149,7 +149,7 @@ export class DocumentStore {
     if (text !== null) {
       const value = parseJson(text);
       checkVersion(file, value);
-      const checked = part.safeParse(value);
+      const checked = part.safeParse(value, { jitless: true });
       if (checked.success) return checked.data;
     }
     return part.parse(await this.read(name));
