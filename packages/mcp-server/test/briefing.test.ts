@@ -1,7 +1,8 @@
 import { describe, test, expect } from '@jest/globals';
 import { buildBriefing, dropToFit, truncateBytes, type BriefingSnapshot, type Section } from '../src/briefing/build-briefing';
 import { parseOsRelease } from '../src/briefing/gather-snapshot';
-import { digestIncidents, digestPatterns, type Incident, type Pattern } from '@ldm/core';
+import { jest } from '@jest/globals';
+import { digestIncidents, digestPatterns, redactSecrets, type Incident, type Pattern } from '@ldm/core';
 
 const now = new Date('2026-11-24T05:00:00Z');
 const iso = (minAgo: number) => new Date(now.getTime() - minAgo * 60_000).toISOString();
@@ -41,7 +42,7 @@ function snapshot({ incidents, patterns, ...over }: Partial<BriefingSnapshot> & 
 
 describe('buildBriefing', () => {
   test('covers host, OS, uptime, boot check, alerts, open incidents, patterns with fixes, and policy', () => {
-    const text = buildBriefing(snapshot());
+    const text = buildBriefing(snapshot(), redactSecrets);
     expect(text).toContain('Host web1 (Debian GNU/Linux 12 (bookworm), kernel 6.1.0-26-amd64, x64), up 3d 4h');
     expect(text).toContain('Last boot check: ok 3d 4h ago — all units up.');
     expect(text).toContain('Last healthcheck: warn 5m ago.');
@@ -62,13 +63,14 @@ describe('buildBriefing', () => {
         lastBoot: { bootId: 'b', rebooted: true, at: iso(20), status: 'warn', found: [{ summary: 'nginx.service failed' }, { summary: 'disk 91%' }, { summary: 'x' }] },
         healthcheck: { lastRun: iso(3), status: 'crit', results: [{ id: 'disk', status: 'crit' }, { id: 'memory', status: 'ok' }, { id: 'ollama', status: 'failed' }] },
       }),
+      redactSecrets,
     );
     expect(text).toContain('Last boot check: warn after a reboot 20m ago — 3 problem(s) found: nginx.service failed; disk 91%.');
     expect(text).toContain('Last healthcheck: crit 3m ago — not ok: disk crit, ollama failed.');
   });
 
   test('with no history it says so instead of leaving sections out', () => {
-    const text = buildBriefing(snapshot({ lastBoot: undefined, healthcheck: undefined, alerts: [], incidents: [], patterns: [], uptimeSec: null }));
+    const text = buildBriefing(snapshot({ lastBoot: undefined, healthcheck: undefined, alerts: [], incidents: [], patterns: [], uptimeSec: null }), redactSecrets);
     expect(text).toContain('Last boot check: no record.');
     expect(text).toContain('Active alerts: none.');
     expect(text).toContain('Open incidents: none.');
@@ -81,7 +83,7 @@ describe('buildBriefing', () => {
       incidents: Array.from({ length: 200 }, (_, i) => incident(i)),
       patterns: Array.from({ length: 200 }, (_, i) => pattern(i)),
     });
-    const text = buildBriefing(many);
+    const text = buildBriefing(many, redactSecrets);
     expect(Buffer.byteLength(text, 'utf8')).toBeLessThanOrEqual(2048);
     expect(text).toContain('Policy:');
     expect(text).toMatch(/Recurring patterns \(200\): \(200 not shown; see ldm:\/\/patterns\)/);
@@ -89,9 +91,43 @@ describe('buildBriefing', () => {
   });
 
   test('a small limit still yields valid UTF-8 within the limit', () => {
-    const text = buildBriefing(snapshot({ host: { hostname: 'ħøšŧ'.repeat(200), os: 'x', kernel: 'y', arch: 'z' } }), { maxBytes: 300, maxItemChars: 80 });
+    const text = buildBriefing(snapshot({ host: { hostname: 'ħøšŧ'.repeat(200), os: 'x', kernel: 'y', arch: 'z' } }), redactSecrets, { maxBytes: 300, maxItemChars: 80 });
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(300);
     expect(text).not.toContain('\uFFFD');
+  });
+});
+
+describe('redaction in the briefing', () => {
+  const token = `ghp_${'A1b2C3d4E5'.repeat(4)}`;
+  const tokenPrefixes = (text: string) => [...text.matchAll(/ghp_[A-Za-z0-9]{4,}/g)].map((m) => m[0]);
+
+  test('a secret near the end of a long text is redacted before the text is cut, not cut into an unrecognisable piece', () => {
+    const long = `${'x'.repeat(140)} ${token}`;
+    const text = buildBriefing(
+      snapshot({
+        alerts: [{ id: 'a', source: 'hc', severity: 'warn', message: long, since: iso(1) }],
+        incidents: [incident(1, { summary: long })],
+        patterns: [pattern(1, { template: long })],
+        lastBoot: { status: 'warn', at: iso(1), summary: long },
+      }),
+      redactSecrets,
+    );
+    expect(tokenPrefixes(text)).toEqual([]);
+    // The cut itself still happens: the secret is simply gone before it.
+    expect(text).toContain('x'.repeat(140));
+  });
+
+  test('the digest lines are redacted before they are cut too', () => {
+    const digest = digestIncidents({ version: 1, incidents: [incident(1, { summary: `${'y'.repeat(150)} ${token}` })] }, null);
+    expect(tokenPrefixes(digest.lines[0]!.summary)).toEqual([]);
+  });
+
+  test('a host with no history runs no redaction (nothing in the text came from the documents)', () => {
+    const redact = jest.fn((t: string) => t);
+    buildBriefing(snapshot({ lastBoot: undefined, healthcheck: undefined, alerts: [], incidents: [], patterns: [] }), redact);
+    expect(redact).not.toHaveBeenCalled();
+    buildBriefing(snapshot(), redact);
+    expect(redact).toHaveBeenCalled();
   });
 });
 

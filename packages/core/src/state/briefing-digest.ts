@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { bestResolution, rankPatterns } from '../learn/rank-patterns';
 import { compareCodeUnits } from '../text/compare-code-units';
+import { redactSecrets } from '../redact/redact-secrets';
 import type { IncidentsDoc, PatternsDoc } from './schemas';
 
 // What a briefing shows of incidents.json and patterns.json, kept in state.json by the writers
@@ -60,9 +61,13 @@ export type DigestedDocument = keyof BriefingDigests;
 
 const DIGEST_SCHEMAS = { incidents: IncidentsDigestSchema, patterns: PatternsDigestSchema } as const;
 
-/** Whitespace runs become one space, as the briefing prints them, then cut to what a line can show. */
+/**
+ * Whitespace runs become one space, as the briefing prints them; secrets are redacted before the
+ * cut to what a line can show, which could otherwise leave the start of a token unrecognisable.
+ */
 function briefText(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().slice(0, DIGEST_TEXT_CHARS);
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return (flat.length > 0 ? redactSecrets(flat) : flat).slice(0, DIGEST_TEXT_CHARS);
 }
 
 const SEVERITY_ORDER: Record<string, number> = { crit: 0, warn: 1, info: 2 };

@@ -62,7 +62,7 @@ function pick(obj: unknown, keys: string[]): string | undefined {
   return undefined;
 }
 
-function describeRun(label: string, run: unknown, now: Date): string {
+function describeRun(label: string, run: unknown, now: Date, redact: Redact): string {
   if (!run || typeof run !== 'object') return `${label}: no record.`;
   const status = pick(run, ['status', 'result', 'outcome', 'overall', 'ok']) ?? 'unknown';
   const time = pick(run, ['time', 'at', 'finishedAt', 'checkedAt', 'lastRun', 'startedAt']);
@@ -83,20 +83,27 @@ function describeRun(label: string, run: unknown, now: Date): string {
     if (bad.length) details.push(`not ok: ${bad.slice(0, 4).join(', ')}${bad.length > 4 ? ` (+${bad.length - 4})` : ''}`);
   }
   const rebooted = r.rebooted === true ? ' after a reboot' : '';
-  return `${label}: ${status}${rebooted} ${ago(time, now)}${details.length ? ` — ${details.join('; ')}` : ''}.`;
+  return redact(`${label}: ${status}${rebooted} ${ago(time, now)}${details.length ? ` — ${details.join('; ')}` : ''}.`);
 }
+
+/** Removes secrets from a text (policy.redactSecrets). */
+export type Redact = (text: string) => string;
 
 /**
  * Pure: the compact briefing given as the MCP `instructions` and by get_context. Sections lose
  * their least important items first (patterns, then incidents, then alerts) until the text fits.
+ * Every text taken from the documents is redacted before it is cut to length, so a cut can never
+ * leave the start of a secret that redaction no longer recognises. The host line (from the OS)
+ * and the fixed text are not: a host with no history runs no redaction at all.
  */
-export function buildBriefing(snap: BriefingSnapshot, limits: BriefingLimits = DEFAULT_LIMITS): string {
+export function buildBriefing(snap: BriefingSnapshot, redact: Redact, limits: BriefingLimits = DEFAULT_LIMITS): string {
   const max = limits.maxItemChars;
+  const item = (text: string) => clip(redact(text), max);
   const now = snap.now;
   const h = snap.host;
   const header = [
     `Host ${h.hostname} (${h.os}, kernel ${h.kernel}, ${h.arch}), up ${snap.uptimeSec == null ? 'unknown' : formatDuration(snap.uptimeSec)}; now ${now.toISOString().slice(0, 16)}Z.`,
-    describeRun('Last boot check', snap.lastBoot, now) + ' ' + describeRun('Last healthcheck', snap.healthcheck, now),
+    describeRun('Last boot check', snap.lastBoot, now, redact) + ' ' + describeRun('Last healthcheck', snap.healthcheck, now, redact),
   ];
   const sevRank = { crit: 0, warn: 1, info: 2 } as Record<string, number>;
   const alerts = [...snap.alerts].sort((a, b) => (sevRank[a.severity] ?? 3) - (sevRank[b.severity] ?? 3));
@@ -105,13 +112,13 @@ export function buildBriefing(snap: BriefingSnapshot, limits: BriefingLimits = D
   const sections: Section[] = [
     {
       title: 'Active alerts',
-      items: alerts.map((a) => clip(`[${a.severity}] ${a.message} (since ${ago(a.since, now)})`, max)),
+      items: alerts.map((a) => item(`[${a.severity}] ${a.message} (since ${ago(a.since, now)})`)),
       total: alerts.length,
       dropOrder: 1,
     },
     {
       title: 'Open incidents',
-      items: open.lines.map((i) => clip(`[${i.severity}] ${i.id}: ${i.summary}${i.count > 1 ? ` (x${i.count})` : ''}, last ${ago(i.lastSeen, now)}`, max)),
+      items: open.lines.map((i) => item(`[${i.severity}] ${i.id}: ${i.summary}${i.count > 1 ? ` (x${i.count})` : ''}, last ${ago(i.lastSeen, now)}`)),
       total: open.total,
       dropOrder: 2,
     },
@@ -119,7 +126,7 @@ export function buildBriefing(snap: BriefingSnapshot, limits: BriefingLimits = D
       title: 'Recurring patterns',
       items: recurring.lines.map((p) => {
         const fix = p.fix ? `known fix \`${p.fix.action}\` worked ${p.fix.successes}/${p.fix.successes + p.fix.failures}` : 'no known fix yet';
-        return clip(`${p.id} "${p.template}" x${p.count}, last ${ago(p.lastSeen, now)}; ${fix}`, max);
+        return item(`${p.id} "${p.template}" x${p.count}, last ${ago(p.lastSeen, now)}; ${fix}`);
       }),
       total: recurring.total,
       dropOrder: 3,
