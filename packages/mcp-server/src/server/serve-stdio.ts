@@ -62,15 +62,17 @@ export async function serveStdio(deps: ServerDeps): Promise<number> {
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((r) => (resolveDone = r));
   let closing = false;
-  // The first beat (loading the lock module, a locked write with fsync) waits until the client
-  // has finished initializing, so it is not on the path of the first answers; a client that
-  // never does still gets a beat after FIRST_BEAT_LATEST_MS.
-  const beginBeating = () => {
+  // The first beat (loading the lock module, a locked write with fsync) and the "serving" line
+  // (redacting it compiles the redaction patterns, about 2 ms) wait until the client has
+  // finished initializing, so they are not on the path of the first answers; the line waits for
+  // the answers already queued. A client that never initializes gets both after FIRST_BEAT_LATEST_MS.
+  const sessionReady = () => {
     clearTimeout(latestFirstBeat);
     void heartbeat.start();
+    setImmediate(() => deps.logger.info(`ldm-mcp-server ${deps.version} serving on stdio`, { mode: deps.config.policy.mode, stateDir: deps.paths.stateDir }));
   };
-  const latestFirstBeat = setTimeout(beginBeating, FIRST_BEAT_LATEST_MS);
-  server.server.oninitialized = beginBeating;
+  const latestFirstBeat = setTimeout(sessionReady, FIRST_BEAT_LATEST_MS);
+  server.server.oninitialized = sessionReady;
   const shutdown = async (why: string, code: number) => {
     if (closing) return;
     closing = true;
@@ -99,7 +101,6 @@ export async function serveStdio(deps: ServerDeps): Promise<number> {
     deps.onActivity?.();
     onmessage?.(message);
   };
-  deps.logger.info(`ldm-mcp-server ${deps.version} serving on stdio`, { mode: deps.config.policy.mode, stateDir: deps.paths.stateDir });
   const code = await done;
   for (const s of SHUTDOWN_SIGNALS) process.off(s, onSignal);
   return code;
