@@ -73,7 +73,12 @@ export class LegacyIncidentEngine {
     return { template, fingerprint: templateId(template) };
   }
 
+  /** Batched like IncidentEngine.record, so the bench compares the engines on the same store. */
   async record(input: RecordInput): Promise<RecordOutcome> {
+    return this.store.batchDigests(() => this.recordBoth(input));
+  }
+
+  private async recordBoth(input: RecordInput): Promise<RecordOutcome> {
     const now = this.now();
     const at = now.toISOString();
     const { template, fingerprint } = this.fingerprintOf(input.summary);

@@ -33,7 +33,12 @@ const keyOf = (check: string, subject: string, fingerprint: string) => `${check}
  * and findings of the previous run that are gone now clear their incidents, so a recurrence opens
  * a new incident of the same pattern.
  */
-export async function syncFindings(input: SyncInput): Promise<SyncOutput> {
+export function syncFindings(input: SyncInput): Promise<SyncOutput> {
+  // One write of the briefing digests for the whole run, not one per finding.
+  return input.engine.batchDigests(() => recordAndClear(input));
+}
+
+async function recordAndClear(input: SyncInput): Promise<SyncOutput> {
   const recorded: SyncOutput['recorded'] = [];
   const open = new Map<string, TrackedFinding>();
   const previousByKey = new Map(input.previous.map((t) => [keyOf(t.check, t.subject, t.fingerprint), t]));

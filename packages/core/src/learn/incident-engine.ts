@@ -126,7 +126,17 @@ export class IncidentEngine {
     return ids.map((id) => current(fp, id, ''));
   }
 
+  /** Runs `work` (several records, resolves, clears) with one write of the briefing digests at its end. */
+  batchDigests<R>(work: () => Promise<R>): Promise<R> {
+    return this.store.batchDigests(work);
+  }
+
+  /** Both files are written; their digests go to state.json together (DocumentStore.batchDigests). */
   async record(input: RecordInput): Promise<RecordOutcome> {
+    return this.store.batchDigests(() => this.recordBoth(input));
+  }
+
+  private async recordBoth(input: RecordInput): Promise<RecordOutcome> {
     const now = this.now();
     const at = now.toISOString();
     const summaryText = learnableText(input.summary);
@@ -221,6 +231,10 @@ export class IncidentEngine {
 
   /** Closes an incident with what was done; the fix and its outcome are learned into its pattern. */
   async resolve(input: ResolveInput): Promise<{ incident: Incident; pattern: Pattern | null }> {
+    return this.store.batchDigests(() => this.resolveBoth(input));
+  }
+
+  private async resolveBoth(input: ResolveInput): Promise<{ incident: Incident; pattern: Pattern | null }> {
     const at = this.now().toISOString();
     const commands = input.commands ?? [];
     const incident = await this.store.update('incidents', (doc) => {

@@ -65,6 +65,8 @@ function parseJson(text: string): unknown {
   }
 }
 
+type WrittenDocument = { [N in DigestedDocument]: { name: N; doc: DocumentTypes[N]; stamp: FileStamp | null } }[DigestedDocument];
+
 const isDigested = (name: DocumentName): name is DigestedDocument => name === 'incidents' || name === 'patterns';
 
 export function newIncidentId(now: Date): string {
@@ -83,6 +85,8 @@ export class DocumentStore {
   private readonly maxIncidents: number;
   private readonly now: () => Date;
   private dirReady: Promise<void> | null = null;
+  private batchDepth = 0;
+  private readonly unkeptDigests = new Map<DigestedDocument, WrittenDocument>();
 
   constructor(options: StoreOptions) {
     this.stateDir = options.stateDir;
@@ -132,7 +136,11 @@ export class DocumentStore {
     } finally {
       await release().catch((err: unknown) => this.logger?.warn(`couldn't release lock on ${file}: ${(err as Error).message}`));
     }
-    if (written && isDigested(name)) await this.keepDigest(name, written.doc as DocumentTypes[typeof name], written.stamp);
+    if (written && isDigested(name)) {
+      const kept = { name, doc: written.doc, stamp: written.stamp } as WrittenDocument;
+      if (this.batchDepth > 0) this.unkeptDigests.set(name, kept);
+      else await this.keepDigests([kept]);
+    }
     if (loaded.movedAside) await this.recordMoveAside(name, loaded.movedAside, loaded.problem ?? 'unreadable');
     return result;
   }
@@ -170,8 +178,25 @@ export class DocumentStore {
     const after = await this.stampOf(name);
     // Changed while we read: this copy may be either version, so it describes neither stamp.
     if (!sameStamp(stamp, after)) return this.digest(name, doc, null);
-    await this.keepDigest(name, doc, stamp);
+    await this.keepDigests([{ name, doc, stamp } as WrittenDocument]);
     return this.digest(name, doc, stamp);
+  }
+
+  /**
+   * Runs `work` and keeps the briefing digests of every write made meanwhile in one write of
+   * state.json at the end, rather than one per file (recording an incident writes both files).
+   */
+  async batchDigests<R>(work: () => Promise<R>): Promise<R> {
+    this.batchDepth++;
+    try {
+      return await work();
+    } finally {
+      if (--this.batchDepth === 0 && this.unkeptDigests.size > 0) {
+        const kept = [...this.unkeptDigests.values()];
+        this.unkeptDigests.clear();
+        await this.keepDigests(kept);
+      }
+    }
   }
 
   /** The file's identity for a digest: a rename by any writer gives a new inode or mtime. Null when absent. */
@@ -190,20 +215,21 @@ export class DocumentStore {
   }
 
   /**
-   * Puts the digest of what was just written into state.json. Under the state lock the file must
-   * still be the one digested: a later writer keeps its own. The digest is a cache, so failing to
-   * keep it is logged and the write it follows stands.
+   * Puts the digests of what was just written into state.json. Under the state lock each file must
+   * still be the one digested: a later writer keeps its own. A digest is a cache, so failing to
+   * keep one is logged and the write it follows stands.
    */
-  private async keepDigest<N extends DigestedDocument>(name: N, doc: DocumentTypes[N], stamp: FileStamp | null): Promise<void> {
-    const digest = this.digest(name, doc, stamp);
+  private async keepDigests(written: WrittenDocument[]): Promise<void> {
+    const fresh = written.map((w) => ({ ...w, digest: this.digest(w.name, w.doc, w.stamp) }));
     try {
       await this.update('state', async (state) => {
-        if (!sameStamp(await this.stampOf(name), stamp)) return;
-        const digests = state.digests && typeof state.digests === 'object' ? (state.digests as Record<string, unknown>) : {};
-        state.digests = { ...digests, [name]: digest };
+        const digests = state.digests && typeof state.digests === 'object' ? { ...(state.digests as Record<string, unknown>) } : {};
+        for (const w of fresh) if (sameStamp(await this.stampOf(w.name), w.stamp)) digests[w.name] = w.digest;
+        state.digests = digests;
       });
     } catch (err) {
-      this.logger?.warn(`couldn't keep the ${DOCUMENT_FILES[name]} digest in ${DOCUMENT_FILES.state}: ${(err as Error).message}`);
+      const files = written.map((w) => DOCUMENT_FILES[w.name]).join(' and ');
+      this.logger?.warn(`couldn't keep the ${files} digest in ${DOCUMENT_FILES.state}: ${(err as Error).message}`);
     }
   }
 

@@ -1,10 +1,10 @@
-import { describe, expect, test } from '@jest/globals';
+import { describe, expect, jest, test } from '@jest/globals';
 import { mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DocumentStore, Fingerprinter, IncidentEngine, decideAutoRemediation, deriveChecks, learnableText, loadFingerprinter, maskMessage, mergePatterns, prunePatterns,
-  rankPatterns, templateId, templateSignature, type RecordInput, type Pattern,
+  rankPatterns, templateId, templateSignature, usableDigest, type RecordInput, type Pattern,
 } from '@ldm/core';
 import { spawnWorker } from '../support/spawn-worker';
 
@@ -114,6 +114,26 @@ describe('replay: the second time, every incident gets the right fix first', () 
     await engine.resolve({ id: b.incident.id, ...s.fix, worked: true });
     const c = await engine.record(s.incident(FIRST));
     expect(c.suggestion!.commands).toEqual(s.fix.commands);
+  });
+});
+
+describe('briefing digests', () => {
+  test('record and resolve each leave both digests current with one write of state.json', async () => {
+    const { store, engine } = await engineAt();
+    const update = jest.spyOn(store, 'update');
+    const digestsMatch = async () => {
+      const { digests } = await store.read('state');
+      return { incidents: usableDigest(digests, 'incidents', await store.stampOf('incidents')), patterns: usableDigest(digests, 'patterns', await store.stampOf('patterns')) };
+    };
+    const { incident } = await engine.record({ source: 'healthcheck', severity: 'crit', summary: 'nginx.service failed', subject: 'nginx.service' });
+    expect(update.mock.calls.filter(([name]) => name === 'state')).toHaveLength(1);
+    expect((await digestsMatch()).incidents?.lines.map((l) => l.id)).toEqual([incident.id]);
+    update.mockClear();
+    await engine.resolve({ id: incident.id, resolution: 'restarted nginx', commands: ['systemctl restart nginx'], worked: true });
+    expect(update.mock.calls.filter(([name]) => name === 'state')).toHaveLength(1);
+    const after = await digestsMatch();
+    expect(after.incidents?.total).toBe(0);
+    expect(after.patterns?.lines[0]?.fix).toEqual({ action: 'systemctl restart nginx', successes: 1, failures: 0 });
   });
 });
 

@@ -178,6 +178,37 @@ describe('briefing digests in state.json', () => {
     expect(usableDigest(digests, 'patterns', await store.stampOf('patterns'))?.lines.map((l) => l.id)).toEqual(['p1']);
   });
 
+  test('writes inside batchDigests keep their digests in one write of state.json, at the end', async () => {
+    const dir = await tmp();
+    const store = new DocumentStore({ stateDir: dir });
+    const update = jest.spyOn(store, 'update');
+    await store.batchDigests(async () => {
+      await store.appendIncident({ source: 'mcp', severity: 'warn', summary: 'first' });
+      await store.update('patterns', (doc) => {
+        doc.patterns.push({ id: 'p1', fingerprint: 'f', template: 't', subjects: [], sources: [], count: 2, firstSeen: 'x', lastSeen: '2026-11-01T00:00:00Z', sinceBootSec: [], checks: [], resolutions: [] });
+      });
+      await store.appendIncident({ source: 'mcp', severity: 'warn', summary: 'second' });
+      await expect(readdir(dir)).resolves.not.toContain('state.json');
+    });
+    expect(update.mock.calls.filter(([name]) => name === 'state')).toHaveLength(1);
+    const { digests } = await readState(dir);
+    expect(usableDigest(digests, 'incidents', await store.stampOf('incidents'))?.lines.map((l) => l.summary)).toEqual(['second', 'first']);
+    expect(usableDigest(digests, 'patterns', await store.stampOf('patterns'))?.lines.map((l) => l.id)).toEqual(['p1']);
+  });
+
+  test('a batch that fails still keeps the digests of the writes it made', async () => {
+    const dir = await tmp();
+    const store = new DocumentStore({ stateDir: dir });
+    await expect(
+      store.batchDigests(async () => {
+        await store.appendIncident({ source: 'mcp', severity: 'warn', summary: 'written before the failure' });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    const digest = usableDigest((await readState(dir)).digests, 'incidents', await store.stampOf('incidents'));
+    expect(digest?.lines.map((l) => l.summary)).toEqual(['written before the failure']);
+  });
+
   test('a reader with a matching digest does not read the whole file', async () => {
     const dir = await tmp();
     const writer = new DocumentStore({ stateDir: dir });
