@@ -29,19 +29,19 @@ describe('JobRegistry', () => {
 
   test('an adopted command keeps as much output as a job from the moment it is adopted', async () => {
     reg = new JobRegistry({ maxJobs: 2, bufferBytes: 100_000 });
-    // Prints 10 bytes before its timeout, 5000 after: more than the command's own 64-byte cap.
+    // Prints 11 bytes before its timeout, 5000 after: more than the command's own 64-byte cap.
     const ran = await runProcess({
-      argv: ['bash', '-c', 'printf 0123456789; sleep 0.3; head -c 5000 /dev/zero | tr "\\0" x'],
+      argv: ['bash', '-c', 'printf "0123456789\\n"; sleep 0.3; head -c 5000 /dev/zero | tr "\\0" x'],
       maxBufferBytes: 64,
       timeoutMs: 100,
       onTimeout: 'background',
     });
-    expect(ran).toMatchObject({ timedOut: true, stdout: '0123456789' });
+    expect(ran).toMatchObject({ timedOut: true, stdout: '0123456789\n' });
     const job = reg.adopt('printf', ran.running!);
     await ran.running!.exited;
     const out = reg.output(job.id);
-    expect(out).toMatchObject({ state: 'exited', skipped: { stdout: 0, stderr: 0 }, next: { stdout: 5010, stderr: 0 } });
-    expect(out.stdout).toBe('0123456789' + 'x'.repeat(5000));
+    expect(out).toMatchObject({ state: 'exited', skipped: { stdout: 0, stderr: 0 }, next: { stdout: 5011, stderr: 0 } });
+    expect(out.stdout).toBe('0123456789\n' + 'x'.repeat(5000));
   });
 
   test('at the limit the oldest finished job is forgotten; all running is an error', async () => {
