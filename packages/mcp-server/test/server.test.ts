@@ -356,12 +356,12 @@ function fillerLines(bytes: number): string {
 
 describe('tool output is never cut inside a secret', () => {
   const maxBytes = 1024;
-  // The token straddles byte 1024, where a page capped at 1024 bytes used to be cut.
+  // The token straddles byte 1024, where a page or read capped at 1024 bytes used to be cut.
   const lead = 'cloning with ';
   const text = `${fillerLines(maxBytes - 10 - lead.length)}${lead}${GITHUB_TOKEN} from the mirror\n${linesWithSecrets()}${fillerLines(1500)}`;
 
   async function serverWith(file: string, content: string) {
-    const env = makeDeps({ config: { mcp: { outputMaxBytes: maxBytes } } });
+    const env = makeDeps({ config: { mcp: { outputMaxBytes: maxBytes, readFileMaxBytes: maxBytes } } });
     const path = join(env.dir, file);
     writeFileSync(path, content);
     open = await connect(env.deps);
@@ -410,5 +410,51 @@ describe('tool output is never cut inside a secret', () => {
       next = moved;
     }
     expect(stdout === plain && stderr === plain).toBe(true);
+  });
+
+  test('read_file: windows the model places inside a secret, and paging with next_offset, show no piece of it', async () => {
+    const path = await serverWith('app.conf', text);
+    for (const at of secretOffsets(text)) {
+      for (let offset = at - 2; offset < at + 42; offset++) {
+        for (const length of [1, 6, 12, 40]) {
+          const r = await call(open!, 'read_file', { path, offset, length });
+          expect({ offset, length, leaks: leakedFragments(JSON.stringify(r)) }).toEqual({ offset, length, leaks: [] });
+        }
+      }
+    }
+    for (let offset: number | null = 0; offset !== null; ) {
+      const r = await call(open!, 'read_file', { path, offset });
+      expect(leakedFragments(JSON.stringify(r))).toEqual([]);
+      offset = r.structuredContent!.next_offset as number | null;
+    }
+  });
+
+  test('read_file: an offset inside a line begins at the next line and says so', async () => {
+    const path = await serverWith('app.conf', 'one\ntwo\nthree\n');
+    const r = await call(open!, 'read_file', { path, offset: 5, length: 100 });
+    expect(r.structuredContent).toMatchObject({ offset: 8, content: 'three\n', next_offset: null });
+    expect(r.content.map((c) => c.text).join('\n')).toContain('Offset 5 is inside a line; the content begins at offset 8');
+  });
+
+  test.each([10, 100, 1000])('read_file: paging with length %i and next_offset returns every byte of a secret-free file exactly once', async (length) => {
+    const plain = plainText();
+    const path = await serverWith('plain.txt', plain);
+    const pieces: string[] = [];
+    for (let offset: number | null = 0; offset !== null; ) {
+      const r = await call(open!, 'read_file', { path, offset, length });
+      expect(r.structuredContent!.offset).toBe(offset);
+      pieces.push(r.structuredContent!.content as string);
+      offset = r.structuredContent!.next_offset as number | null;
+    }
+    expect(pieces.join('') === plain).toBe(true);
+  });
+
+  test('read_file tail_lines: a read capped inside a secret leaves out the partial line it began in', async () => {
+    const tailed = `${lead}${GITHUB_TOKEN} from the mirror\n${fillerLines(maxBytes - 20)}`;
+    const path = await serverWith('tail.log', tailed);
+    const r = await call(open!, 'read_file', { path, tail_lines: 1000 });
+    const content = r.structuredContent!.content as string;
+    expect(leakedFragments(JSON.stringify(r))).toEqual([]);
+    expect(tailed.endsWith(content) && tailed[tailed.length - content.length - 1]).toBe('\n');
   });
 });
