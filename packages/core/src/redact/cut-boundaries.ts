@@ -43,10 +43,11 @@ export interface WindowBounds {
  * the first separator; failing that at the first character start. A cut back ends the same way
  * from the end, keeping the line break or separator. A side that was not cut is left as it is.
  *
- * No boundary at all within the 4 KiB searched: the window is kept, cut between two characters.
- * This is the one limit: a secret inside a run of 4 KiB or more without any separator (a minified
- * line, a base64 blob) can still arrive in pieces. A window shorter than 4 KiB with no boundary
- * holds no whole word at all and comes back empty.
+ * No boundary at all within the 4 KiB searched: the window is kept, cut between two characters,
+ * so a secret inside a run of 4 KiB or more without any separator (a base64 blob) can still arrive
+ * in pieces. A window shorter than 4 KiB with no boundary holds no whole word at all and comes
+ * back empty. A cut moved only to a separator (no line break within 4 KiB) can part a name from
+ * its value (`password: x`); a token holds no separator and stays whole.
  */
 export function cutBoundaries(window: Buffer, cut: WindowCut): WindowBounds {
   const start = cut.front ? frontBoundary(window) : 0;
