@@ -23,6 +23,8 @@ export * from './guard/run-main';
 export * from './cli/common-args';
 export * from './program/run-program';
 export * from './redact/redact-secrets';
+export * from './redact/cut-boundaries';
+export * from './redact/page-boundaries';
 export * from './probe/proc-root';
 export * from './probe/cpu';
 export * from './probe/meminfo';

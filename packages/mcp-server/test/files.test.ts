@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, statSyn
 import { lstat, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { completeUtf8Length, lastLines, looksBinary, readSlice, type SliceRequest } from '../src/files/read-slice';
+import { lastLines, looksBinary, readSlice, tailBounds, type SliceRequest } from '../src/files/read-slice';
 import { atomicReplace, type ReplaceStep } from '../src/files/atomic-replace';
 import { entryIn, openApprovedDir, openSeenFile } from '../src/files/approved-dir';
 
@@ -48,19 +48,52 @@ function parentSwapFixture() {
 }
 
 describe('readSlice', () => {
-  test('offset/length with next_offset, never splitting a character', async () => {
+  test('offset/length: a page ends after the last line break in it; next_offset continues right there', async () => {
     const f = join(tmp(), 'a.txt');
-    writeFileSync(f, 'ab€cd');
-    const first = await readSliceOf(f, { offset: 0, length: 3, maxBytes: 1000 });
-    expect(first).toMatchObject({ content: 'ab', truncated: true, nextOffset: 2 });
-    const second = await readSliceOf(f, { offset: 2, maxBytes: 1000 });
-    expect(second).toMatchObject({ content: '€cd', truncated: false, nextOffset: null });
+    writeFileSync(f, 'one\ntwo\nthree\n');
+    expect(await readSliceOf(f, { offset: 0, length: 6, maxBytes: 1000 })).toMatchObject({ offset: 0, content: 'one\n', truncated: true, nextOffset: 4 });
+    expect(await readSliceOf(f, { offset: 4, length: 100, maxBytes: 1000 })).toMatchObject({ offset: 4, content: 'two\nthree\n', truncated: false, nextOffset: null });
   });
 
-  test('caps at maxBytes', async () => {
+  test('an offset inside a line begins at the next line, and the slice says where it began', async () => {
+    const f = join(tmp(), 'a.txt');
+    writeFileSync(f, 'one\ntwo\nthree\n');
+    expect(await readSliceOf(f, { offset: 1, length: 100, maxBytes: 1000 })).toMatchObject({ offset: 4, bytesRead: 10, content: 'two\nthree\n' });
+  });
+
+  test('a window with no line break in it runs on to the end of its line rather than split it, or a character', async () => {
+    const f = join(tmp(), 'a.txt');
+    writeFileSync(f, 'ab€cd\nef\n');
+    expect(await readSliceOf(f, { offset: 0, length: 3, maxBytes: 1000 })).toMatchObject({ content: 'ab€cd\n', truncated: true, nextOffset: 8 });
+  });
+
+  test('caps at maxBytes, at the last line break within the cap', async () => {
     const f = join(tmp(), 'big.txt');
+    writeFileSync(f, 'line\n'.repeat(1000));
+    expect(await readSliceOf(f, { maxBytes: 1024 })).toMatchObject({ bytesRead: 1020, truncated: true, nextOffset: 1020, size: 5000 });
+  });
+
+  test('a word longer than 4 KiB is paged between characters after its first 4 KiB (the limit), losing nothing', async () => {
+    const f = join(tmp(), 'word.txt');
     writeFileSync(f, 'x'.repeat(5000));
-    expect(await readSliceOf(f, { maxBytes: 1024 })).toMatchObject({ bytesRead: 1024, truncated: true, nextOffset: 1024, size: 5000 });
+    const first = await readSliceOf(f, { maxBytes: 1024 });
+    expect(first).toMatchObject({ bytesRead: 4096, truncated: true, nextOffset: 4096 });
+    const second = await readSliceOf(f, { offset: 4096, maxBytes: 1024 });
+    expect(second).toMatchObject({ offset: 4096, bytesRead: 904, truncated: false, nextOffset: null });
+  });
+
+  test('a capped tail_lines read leaves out the partial line it began in', async () => {
+    const f = join(tmp(), 'log');
+    writeFileSync(f, 'a first line that the cap cuts\nsecond\nthird\n');
+    const t = await readSliceOf(f, { tailLines: 10, maxBytes: 20 });
+    expect(t).toMatchObject({ content: 'second\nthird\n', truncated: true });
+    expect(t.offset).toBe(t.size - 'second\nthird\n'.length);
+  });
+
+  test('tail_lines with a length keeps the last lines within the last `length` bytes', async () => {
+    const f = join(tmp(), 'log');
+    writeFileSync(f, 'one\ntwo\nthree\n');
+    expect((await readSliceOf(f, { tailLines: 5, length: 8, maxBytes: 1000 })).content).toBe('three\n');
   });
 
   test('tail_lines on a file and on a /proc file whose size is 0', async () => {
@@ -79,9 +112,10 @@ describe('readSlice', () => {
 
   test('helpers', () => {
     expect(looksBinary(Buffer.from('plain text\n'))).toBe(false);
-    expect(completeUtf8Length(Buffer.from('a€').subarray(0, 3))).toBe(1);
-    expect(completeUtf8Length(Buffer.from('a€'))).toBe(4);
     expect(lastLines('a\nb\nc', 2)).toBe('b\nc');
+    // The first line break is found however far in; without one, the read begins after a separator.
+    expect(tailBounds(Buffer.from('x'.repeat(5000) + '\nlast\n'), { front: true, back: false })).toEqual({ start: 5001, end: 5006 });
+    expect(tailBounds(Buffer.from('partial word rest'), { front: true, back: false })).toEqual({ start: 8, end: 17 });
   });
 });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { makeDeps } from './support/make-deps';
 import { connect, type Connected } from './support/connect';
 import { ALL_TOOLS } from '../src/tools/all-tools';
+import { GITHUB_TOKEN, leakedFragments, linesWithSecrets, plainText, secretOffsets } from '../../core/test/redact/secret-fixture';
 
 let open: Connected | null = null;
 afterEach(async () => {
@@ -343,5 +344,117 @@ describe('in-process server', () => {
     expect(wrongType.isError).toBe(true);
     await expect(open.client.callTool({ name: 'no_such_tool', arguments: {} })).resolves.toMatchObject({ isError: true });
     await expect(open.client.ping()).resolves.toEqual({});
+  });
+});
+
+/** Exactly `bytes` bytes of secret-free lines, the last one ending with a line break. */
+function fillerLines(bytes: number): string {
+  let text = '';
+  for (let n = 1; text.length < bytes; n++) text += `filler line ${n} of the log\n`;
+  return `${text.slice(0, bytes - 1)}\n`;
+}
+
+describe('tool output is never cut inside a secret', () => {
+  const maxBytes = 1024;
+  // The token straddles byte 1024, where a page or read capped at 1024 bytes used to be cut.
+  const lead = 'cloning with ';
+  const text = `${fillerLines(maxBytes - 10 - lead.length)}${lead}${GITHUB_TOKEN} from the mirror\n${linesWithSecrets()}${fillerLines(1500)}`;
+
+  async function serverWith(file: string, content: string) {
+    const env = makeDeps({ config: { mcp: { outputMaxBytes: maxBytes, readFileMaxBytes: maxBytes } } });
+    const path = join(env.dir, file);
+    writeFileSync(path, content);
+    open = await connect(env.deps);
+    return path;
+  }
+
+  async function finishedJobCatting(c: Connected, path: string): Promise<string> {
+    const bg = await call(c, 'run_command', { command: `cat ${path}; cat ${path} >&2`, background: true });
+    const id = bg.structuredContent!.job_id as string;
+    while ((await call(c, 'job_status', { id })).structuredContent!.state === 'running') await new Promise((res) => setTimeout(res, 20));
+    return id;
+  }
+
+  test('job_output: paging with next, and offsets the model chooses inside a secret, show no piece of it', async () => {
+    const path = await serverWith('out.log', text);
+    const id = await finishedJobCatting(open!, path);
+    let next = { stdout: 0, stderr: 0 };
+    for (let page = 0; page < 10; page++) {
+      const r = await call(open!, 'job_output', { id, offset: next.stdout, stderr_offset: next.stderr });
+      expect(leakedFragments(JSON.stringify(r))).toEqual([]);
+      next = r.structuredContent!.next as typeof next;
+    }
+    expect(next).toEqual({ stdout: Buffer.byteLength(text), stderr: Buffer.byteLength(text) });
+    for (const at of secretOffsets(text)) {
+      for (let offset = at - 2; offset < at + 42; offset++) {
+        const r = await call(open!, 'job_output', { id, offset, stderr_offset: offset });
+        expect({ offset, leaks: leakedFragments(JSON.stringify(r)) }).toEqual({ offset, leaks: [] });
+      }
+    }
+  });
+
+  test('job_output: paging with next returns every byte of a secret-free output exactly once', async () => {
+    const plain = plainText();
+    const path = await serverWith('plain.log', plain);
+    const id = await finishedJobCatting(open!, path);
+    let stdout = '';
+    let stderr = '';
+    let next = { stdout: 0, stderr: 0 };
+    for (;;) {
+      const r = await call(open!, 'job_output', { id, offset: next.stdout, stderr_offset: next.stderr });
+      expect(r.structuredContent!.skipped).toEqual({ stdout: 0, stderr: 0 });
+      const moved = r.structuredContent!.next as typeof next;
+      if (moved.stdout === next.stdout && moved.stderr === next.stderr) break;
+      stdout += r.structuredContent!.stdout as string;
+      stderr += r.structuredContent!.stderr as string;
+      next = moved;
+    }
+    expect(stdout === plain && stderr === plain).toBe(true);
+  });
+
+  test('read_file: windows the model places inside a secret, and paging with next_offset, show no piece of it', async () => {
+    const path = await serverWith('app.conf', text);
+    for (const at of secretOffsets(text)) {
+      for (let offset = at - 2; offset < at + 42; offset++) {
+        for (const length of [1, 6, 12, 40]) {
+          const r = await call(open!, 'read_file', { path, offset, length });
+          expect({ offset, length, leaks: leakedFragments(JSON.stringify(r)) }).toEqual({ offset, length, leaks: [] });
+        }
+      }
+    }
+    for (let offset: number | null = 0; offset !== null; ) {
+      const r = await call(open!, 'read_file', { path, offset });
+      expect(leakedFragments(JSON.stringify(r))).toEqual([]);
+      offset = r.structuredContent!.next_offset as number | null;
+    }
+  });
+
+  test('read_file: an offset inside a line begins at the next line and says so', async () => {
+    const path = await serverWith('app.conf', 'one\ntwo\nthree\n');
+    const r = await call(open!, 'read_file', { path, offset: 5, length: 100 });
+    expect(r.structuredContent).toMatchObject({ offset: 8, content: 'three\n', next_offset: null });
+    expect(r.content.map((c) => c.text).join('\n')).toContain('Offset 5 is inside a line; the content begins at offset 8');
+  });
+
+  test.each([10, 100, 1000])('read_file: paging with length %i and next_offset returns every byte of a secret-free file exactly once', async (length) => {
+    const plain = plainText();
+    const path = await serverWith('plain.txt', plain);
+    const pieces: string[] = [];
+    for (let offset: number | null = 0; offset !== null; ) {
+      const r = await call(open!, 'read_file', { path, offset, length });
+      expect(r.structuredContent!.offset).toBe(offset);
+      pieces.push(r.structuredContent!.content as string);
+      offset = r.structuredContent!.next_offset as number | null;
+    }
+    expect(pieces.join('') === plain).toBe(true);
+  });
+
+  test('read_file tail_lines: a read capped inside a secret leaves out the partial line it began in', async () => {
+    const tailed = `${lead}${GITHUB_TOKEN} from the mirror\n${fillerLines(maxBytes - 20)}`;
+    const path = await serverWith('tail.log', tailed);
+    const r = await call(open!, 'read_file', { path, tail_lines: 1000 });
+    const content = r.structuredContent!.content as string;
+    expect(leakedFragments(JSON.stringify(r))).toEqual([]);
+    expect(tailed.endsWith(content) && tailed[tailed.length - content.length - 1]).toBe('\n');
   });
 });

@@ -1,4 +1,6 @@
+import { pageBounds } from '../redact/page-boundaries';
 import { startProcess, type ProcessExit, type ProcessHandle, type StartOptions } from './start-process';
+import type { TailBuffer } from './tail-buffer';
 
 export interface JobLimits {
   /** Jobs held at once, running or finished; the oldest finished job is forgotten first. */
@@ -22,16 +24,23 @@ export interface JobInfo {
   stderrBytes: number;
 }
 
+/**
+ * One page of each stream. Pages begin and end at cut points (page-boundaries.ts): whole lines,
+ * so that redaction sees every secret on them whole. Offsets are absolute byte offsets into each
+ * stream; pass `next` back to read on.
+ */
 export interface JobOutput {
   id: string;
   state: JobState;
-  /** Absolute byte offsets into each stream; pass `next` back to read on. */
   stdout: string;
   stderr: string;
   stdoutFrom: number;
   stderrFrom: number;
   next: { stdout: number; stderr: number };
-  /** Bytes that were dropped from the buffer before the requested offset could be read. */
+  /**
+   * Bytes between the requested offset and the page's start: dropped from the buffer before they
+   * could be read, or passed over because the offset was inside a line.
+   */
   skipped: { stdout: number; stderr: number };
 }
 
@@ -88,18 +97,18 @@ export class JobRegistry {
 
   output(id: string, offset: { stdout?: number; stderr?: number } = {}, maxBytes = this.limits.bufferBytes): JobOutput {
     const job = this.get(id);
-    const out = job.handle.stdout.readFrom(offset.stdout ?? 0);
-    const err = job.handle.stderr.readFrom(offset.stderr ?? 0);
-    const outData = out.data.subarray(0, maxBytes);
-    const errData = err.data.subarray(0, maxBytes);
+    // Once the process has exited and its pipes are closed, what is held ends where the output ends.
+    const complete = job.handle.result() !== null;
+    const out = pageOf(job.handle.stdout, offset.stdout ?? 0, maxBytes, complete);
+    const err = pageOf(job.handle.stderr, offset.stderr ?? 0, maxBytes, complete);
     return {
       id,
       state: this.info(job).state,
-      stdout: outData.toString('utf8'),
-      stderr: errData.toString('utf8'),
-      stdoutFrom: out.from,
-      stderrFrom: err.from,
-      next: { stdout: out.from + outData.length, stderr: err.from + errData.length },
+      stdout: out.text,
+      stderr: err.text,
+      stdoutFrom: out.start,
+      stderrFrom: err.start,
+      next: { stdout: out.end, stderr: err.end },
       skipped: { stdout: out.skipped, stderr: err.skipped },
     };
   }
@@ -160,4 +169,10 @@ export class JobRegistry {
       stderrBytes: job.handle.stderr.total,
     };
   }
+}
+
+function pageOf(buffer: TailBuffer, offset: number, maxBytes: number, complete: boolean) {
+  const { data, from } = buffer.readFrom(0);
+  const { start, end } = pageBounds({ bytes: data, from, complete }, offset, maxBytes);
+  return { text: data.subarray(start - from, end - from).toString('utf8'), start, end, skipped: Math.max(0, start - offset) };
 }

@@ -12,6 +12,7 @@ export interface RunResult {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   durationMs: number;
+  /** The tail kept of each stream; see TailBuffer.text() for where it begins and ends. */
   stdout: string;
   stderr: string;
   stdoutTruncated: boolean;
@@ -22,10 +23,10 @@ export interface RunResult {
   running?: ProcessHandle;
 }
 
-function collect(handle: ProcessHandle, timedOut: boolean): Omit<RunResult, 'exitCode' | 'signal' | 'durationMs'> {
+function collect(handle: ProcessHandle, timedOut: boolean, stillRunning = false): Omit<RunResult, 'exitCode' | 'signal' | 'durationMs'> {
   return {
-    stdout: handle.stdout.text(),
-    stderr: handle.stderr.text(),
+    stdout: handle.stdout.text(stillRunning),
+    stderr: handle.stderr.text(stillRunning),
     stdoutTruncated: handle.stdout.truncated,
     stderrTruncated: handle.stderr.truncated,
     timedOut,
@@ -50,7 +51,7 @@ export async function runProcess(options: RunOptions): Promise<RunResult> {
   options.signal?.removeEventListener('abort', onAbort);
   if (first !== 'timeout') return { ...first, ...collect(handle, false) };
   if (options.onTimeout === 'background') {
-    return { exitCode: null, signal: null, durationMs: Date.now() - handle.startedAt.getTime(), ...collect(handle, true), running: handle };
+    return { exitCode: null, signal: null, durationMs: Date.now() - handle.startedAt.getTime(), ...collect(handle, true, true), running: handle };
   }
   handle.kill();
   const end = await handle.exited;

@@ -1,3 +1,5 @@
+import { cutBoundaries } from '../redact/cut-boundaries';
+
 /**
  * Keeps the last `capacity` bytes of a stream and counts everything that passed through, so a
  * chatty command cannot exhaust memory and a reader can still ask for "bytes from offset N".
@@ -63,13 +65,15 @@ export class TailBuffer {
     return { data: all.subarray(from - this.dropped), from, skipped: Math.max(0, this.dropped - offset) };
   }
 
-  /** The held tail as text; a multi-byte character cut at the front is dropped rather than mangled. */
-  text(): string {
+  /**
+   * The held tail as text. Where bytes were dropped before it, it begins at a line break or
+   * separator (cut-boundaries.ts), so the end of a secret cut off at the front is not shown
+   * without its start; with `moreToCome` (the process still writes) it also ends at one.
+   */
+  text(moreToCome = false): string {
     const data = Buffer.concat(this.chunks);
-    let start = 0;
-    // Skip UTF-8 continuation bytes (10xxxxxx) left over from a cut character.
-    if (this.truncated) while (start < data.length && start < 4 && (data[start]! & 0xc0) === 0x80) start++;
-    return data.subarray(start).toString('utf8');
+    const { start, end } = cutBoundaries(data, { front: this.truncated, back: moreToCome });
+    return data.subarray(start, end).toString('utf8');
   }
 }
 

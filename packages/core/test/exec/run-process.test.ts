@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProcess } from '../../src/exec/run-process';
+import { redactSecrets } from '../../src/redact/redact-secrets';
+import { leakedFragments, linesWithSecrets, secretOffsets } from '../redact/secret-fixture';
 
 const base = { maxBufferBytes: 65_536, timeoutMs: 10_000 };
 /** Running, as opposed to gone or a zombie waiting for init (which may reap slowly in a container). */
@@ -26,6 +28,25 @@ describe('runProcess', () => {
     expect(r.stdoutTruncated).toBe(true);
     expect(r.stdout.length).toBeLessThanOrEqual(1024);
     expect(r.stdout.endsWith('99999\n100000\n')).toBe(true);
+  });
+
+  test('a tail cut inside a secret begins at the next line: no piece of the secret is shown', async () => {
+    const text = linesWithSecrets();
+    const total = Buffer.byteLength(text);
+    for (const at of secretOffsets(text)) {
+      for (const inside of [1, 5, 13]) {
+        const r = await runProcess({ ...base, maxBufferBytes: total - (at + inside), argv: ['cat'], stdin: text });
+        expect(r.stdoutTruncated).toBe(true);
+        expect({ at, inside, leaks: leakedFragments(redactSecrets(r.stdout)) }).toEqual({ at, inside, leaks: [] });
+        expect(text.endsWith(r.stdout)).toBe(true);
+      }
+    }
+  });
+
+  test('a command still running when handed back shows its output up to the last line break, not a line it is still writing', async () => {
+    const r = await runProcess({ ...base, timeoutMs: 300, onTimeout: 'background', argv: ['bash', '-c', 'printf "whole line\\nhalf of a tok"; sleep 2'] });
+    expect(r).toMatchObject({ timedOut: true, stdout: 'whole line\n' });
+    r.running!.kill();
   });
 
   test('a timeout kills the whole process group, grandchildren included', async () => {

@@ -12,14 +12,14 @@ describe('TailBuffer', () => {
   });
 
   test('keeps the tail and counts what was dropped', () => {
-    const b = new TailBuffer(5);
-    b.push(Buffer.from('abc'));
-    b.push(Buffer.from('defg'));
-    expect(b.text()).toBe('cdefg');
+    const b = new TailBuffer(6);
+    b.push(Buffer.from('ab\n'));
+    b.push(Buffer.from('cd\nef'));
+    expect(b.readFrom(0).data.toString()).toBe('\ncd\nef');
     expect(b.dropped).toBe(2);
-    b.push(Buffer.from('0123456789'));
-    expect(b.text()).toBe('56789');
-    expect(b.total).toBe(17);
+    b.push(Buffer.from('0123\n56789'));
+    expect(b.readFrom(0).data.toString()).toBe('\n56789');
+    expect(b.total).toBe(18);
     expect(b.truncated).toBe(true);
   });
 
@@ -33,10 +33,24 @@ describe('TailBuffer', () => {
     expect(b.readFrom(100)).toMatchObject({ from: 6, skipped: 0 });
   });
 
-  test('a multi-byte character cut at the front is dropped, not mangled', () => {
-    const b = new TailBuffer(5);
-    b.push(Buffer.from('ab€€')); // € is 3 bytes: 2 + 6 = 8 bytes, the tail starts inside the first €
-    expect(b.text()).toBe('€');
+  test('text() of a truncated tail begins after the first line break, not inside the line the cut fell in', () => {
+    const b = new TailBuffer(12);
+    b.push(Buffer.from('first line\nsecond\nthird\n'));
+    expect(b.readFrom(0).data.toString()).toBe('econd\nthird\n');
+    expect(b.text()).toBe('third\n');
+  });
+
+  test('text() of an untruncated tail is everything, and ends at a line break only while more may come', () => {
+    const b = new TailBuffer(100);
+    b.push(Buffer.from('done\nhalf a li'));
+    expect(b.text()).toBe('done\nhalf a li');
+    expect(b.text(true)).toBe('done\n');
+  });
+
+  test('a multi-byte character cut at the front of a long word is dropped, not mangled', () => {
+    const b = new TailBuffer(5000);
+    b.push(Buffer.from('ab' + '€'.repeat(2000))); // € is 3 bytes: the tail starts inside one, in a 6000-byte word
+    expect(b.text()).toBe('€'.repeat(1666));
   });
 
   test('rejects a capacity that is not a positive integer, naming it', () => {
@@ -51,10 +65,10 @@ describe('TailBuffer', () => {
     b.raiseCapacity(10);
     b.push(Buffer.from('ghijkl'));
     expect(b.capacity).toBe(10);
-    expect(b.text()).toBe('cdefghijkl');
+    expect(b.readFrom(0).data.toString()).toBe('cdefghijkl');
     expect(b.readFrom(0)).toMatchObject({ from: 2, skipped: 2 });
     b.push(Buffer.from('mn'));
-    expect(b.text()).toBe('efghijklmn');
+    expect(b.readFrom(0).data.toString()).toBe('efghijklmn');
   });
 
   test('raiseCapacity never lowers the cap', () => {

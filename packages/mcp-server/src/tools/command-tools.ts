@@ -168,7 +168,9 @@ export const jobOutput = defineTool({
   title: 'Background job output',
   description:
     'Output of a background job from byte offsets on (default 0; pass back `next` to read only what is new). ' +
-    'Only the last part of a long output is kept; `skipped` says how much was dropped.',
+    'Pages begin and end at line breaks, so that no secret is cut in two: an offset inside a line begins at the next ' +
+    "line, and a running job's unfinished last line comes with a later page. Only the last part of a long output is " +
+    'kept; `skipped` says how much was dropped or passed over.',
   annotations: { ...READ_ONLY, idempotentHint: false },
   inputSchema: z
     .object({
@@ -182,8 +184,10 @@ export const jobOutput = defineTool({
     state: z.enum(['running', 'exited', 'killed', 'failed']),
     stdout: z.string(),
     stderr: z.string(),
-    next: z.object({ stdout: z.number(), stderr: z.number() }),
-    skipped: z.object({ stdout: z.number(), stderr: z.number() }),
+    next: z.object({ stdout: z.number(), stderr: z.number() }).describe('Offsets to pass back for the next page'),
+    skipped: z
+      .object({ stdout: z.number(), stderr: z.number() })
+      .describe('Bytes between the requested offset and the start of the page: dropped from the buffer, or passed over to begin at a line start'),
     ...opsContextField,
   }),
   handler: async ({ id, offset, stderr_offset }, ctx) => {

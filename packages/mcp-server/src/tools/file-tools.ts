@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { lstat, readdir, type FileHandle } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { defineTool, READ_ONLY, refuse } from './tool-def';
-import { readSlice } from '../files/read-slice';
+import { readSlice, type Slice } from '../files/read-slice';
 import { atomicReplace } from '../files/atomic-replace';
 import { entryIn, openApprovedDir, openSeenFile } from '../files/approved-dir';
 
@@ -14,12 +14,22 @@ function fsError(what: string, path: string, err: unknown) {
   return refuse(`Couldn't ${what} ${path}: ${hint}.`);
 }
 
+function notesOn(slice: Slice, path: string, askedOffset: number | undefined): string[] {
+  if (slice.binary) return [`${path} looks binary; content not shown.`];
+  if (askedOffset !== undefined && slice.offset > askedOffset) {
+    return [`Offset ${askedOffset} is inside a line; the content begins at offset ${slice.offset}, the next place a page may begin.`];
+  }
+  return [];
+}
+
 export const readFileTool = defineTool({
   name: 'read_file',
   title: 'Read a file',
   description:
     'Reads a text file (capped; binary files are detected and not returned). offset/length read a byte range and return ' +
-    'next_offset to continue; tail_lines returns the last lines (logs). Secrets in the content are redacted.',
+    'next_offset to continue; the range begins and ends at line breaks, so that no secret is cut in two (an offset ' +
+    'inside a line begins at the next line; `offset` says where the content begins). tail_lines returns the last ' +
+    'whole lines (logs). Secrets in the content are redacted.',
   annotations: READ_ONLY,
   inputSchema: z
     .object({
@@ -32,7 +42,7 @@ export const readFileTool = defineTool({
   outputSchema: z.object({
     path: z.string().describe('The resolved path that was read'),
     size: z.number(),
-    offset: z.number(),
+    offset: z.number().describe('Where the content begins'),
     bytes_read: z.number(),
     content: z.string(),
     binary: z.boolean(),
@@ -75,7 +85,7 @@ export const readFileTool = defineTool({
           next_offset: slice.nextOffset,
         },
         audit: gate.audit,
-        notes: slice.binary ? [`${path} looks binary; content not shown.`] : [],
+        notes: notesOn(slice, path, args.offset),
       };
     } catch (err) {
       return fsError('read', path, err);
