@@ -5,6 +5,12 @@ import * as z from 'zod';
 
 export const SEVERITIES = ['info', 'warn', 'crit'] as const;
 
+/** Sort order: crit, then warn, then info; an unknown severity (a newer release's) last. */
+export function mostSevereFirst(a: string, b: string): number {
+  const rank = (s: string) => (SEVERITIES as readonly string[]).indexOf(s);
+  return rank(b) - rank(a);
+}
+
 export const AlertSchema = z.looseObject({
   id: z.string(),
   source: z.string(),

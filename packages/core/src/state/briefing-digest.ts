@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { bestResolution, rankPatterns } from '../learn/rank-patterns';
 import { compareCodeUnits } from '../text/compare-code-units';
 import { redactSecrets } from '../redact/redact-secrets';
+import { mostSevereFirst } from './alert-schema';
 import type { IncidentsDoc, PatternsDoc } from './schemas';
 
 // What a briefing shows of incidents.json and patterns.json, kept in state.json by the writers
@@ -70,13 +71,11 @@ function briefText(text: string): string {
   return (flat.length > 0 ? redactSecrets(flat) : flat).slice(0, DIGEST_TEXT_CHARS);
 }
 
-const SEVERITY_ORDER: Record<string, number> = { crit: 0, warn: 1, info: 2 };
-
 /** Pure: the open incidents, most severe first and then the most recent. */
 export function digestIncidents(doc: IncidentsDoc, stamp: FileStamp | null): IncidentsDigest {
   const open = doc.incidents
     .filter((i) => i.status === 'open')
-    .sort((a, b) => (SEVERITY_ORDER[a.severity] ?? 3) - (SEVERITY_ORDER[b.severity] ?? 3) || compareCodeUnits(b.lastSeen, a.lastSeen));
+    .sort((a, b) => mostSevereFirst(a.severity, b.severity) || compareCodeUnits(b.lastSeen, a.lastSeen));
   return {
     format: 1,
     stamp,

@@ -56,6 +56,16 @@ function checkVersion(file: string, value: unknown): void {
   }
 }
 
+/** The file's text; null when it does not exist. */
+async function readTextIfExists(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new Error(`couldn't read ${file}`, { cause: err });
+  }
+}
+
 /** JSON text to a value; undefined when it is not JSON (the full read then says why). */
 function parseJson(text: string): unknown {
   try {
@@ -66,6 +76,7 @@ function parseJson(text: string): unknown {
 }
 
 type WrittenDocument = { [N in DigestedDocument]: { name: N; doc: DocumentTypes[N]; stamp: FileStamp | null } }[DigestedDocument];
+type KeptDigest = { [N in DigestedDocument]: { name: N; stamp: FileStamp | null; digest: BriefingDigests[N] } }[DigestedDocument];
 
 const isDigested = (name: DocumentName): name is DigestedDocument => name === 'incidents' || name === 'patterns';
 
@@ -120,7 +131,7 @@ export class DocumentStore {
     });
     let loaded: Loaded<N>;
     let result: R;
-    let written: { doc: DocumentTypes[N]; stamp: FileStamp | null } | null = null;
+    let written: WrittenDocument | null = null;
     try {
       loaded = await this.load(name, true);
       result = await mutate(loaded.doc);
@@ -132,14 +143,13 @@ export class DocumentStore {
       if (name === 'incidents') toWrite = boundIncidents(toWrite as IncidentsDoc, this.maxIncidents) as DocumentTypes[N];
       if (compromised) throw new Error(`lock on ${file} was lost before the write`, { cause: compromised });
       await writeFileAtomic(file, `${JSON.stringify(toWrite, null, 1)}\n`);
-      if (isDigested(name)) written = { doc: toWrite, stamp: await this.stampOf(name) };
+      if (isDigested(name)) written = { name, doc: toWrite, stamp: await this.stampOf(name) } as WrittenDocument;
     } finally {
       await release().catch((err: unknown) => this.logger?.warn(`couldn't release lock on ${file}: ${(err as Error).message}`));
     }
-    if (written && isDigested(name)) {
-      const kept = { name, doc: written.doc, stamp: written.stamp } as WrittenDocument;
-      if (this.batchDepth > 0) this.unkeptDigests.set(name, kept);
-      else await this.keepDigests([kept]);
+    if (written) {
+      if (this.batchDepth > 0) this.unkeptDigests.set(written.name, written);
+      else await this.keepDigests([this.digestOfWrite(written)]);
     }
     if (loaded.movedAside) await this.recordMoveAside(name, loaded.movedAside, loaded.problem ?? 'unreadable');
     return result;
@@ -152,10 +162,7 @@ export class DocumentStore {
    */
   async readPart<N extends DocumentName, T>(name: N, part: ZodType<T>): Promise<T> {
     const file = this.pathOf(name);
-    const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return null;
-      throw new Error(`couldn't read ${file}`, { cause: err });
-    });
+    const text = await readTextIfExists(file);
     // One parse per read: compiling zod's fast path for it would cost more than it saves.
     if (text === null) return part.parse(emptyDocument(name), ONE_OFF);
     const value = parseJson(text);
@@ -178,8 +185,9 @@ export class DocumentStore {
     const after = await this.stampOf(name);
     // Changed while we read: this copy may be either version, so it describes neither stamp.
     if (!sameStamp(stamp, after)) return this.digest(name, doc, null);
-    await this.keepDigests([{ name, doc, stamp } as WrittenDocument]);
-    return this.digest(name, doc, stamp);
+    const digest = this.digest(name, doc, stamp);
+    await this.keepDigests([{ name, stamp, digest } as KeptDigest]);
+    return digest;
   }
 
   /**
@@ -194,7 +202,7 @@ export class DocumentStore {
       if (--this.batchDepth === 0 && this.unkeptDigests.size > 0) {
         const kept = [...this.unkeptDigests.values()];
         this.unkeptDigests.clear();
-        await this.keepDigests(kept);
+        await this.keepDigests(kept.map((w) => this.digestOfWrite(w)));
       }
     }
   }
@@ -210,6 +218,10 @@ export class DocumentStore {
     }
   }
 
+  private digestOfWrite(w: WrittenDocument): KeptDigest {
+    return { name: w.name, stamp: w.stamp, digest: this.digest(w.name, w.doc, w.stamp) } as KeptDigest;
+  }
+
   private digest<N extends DigestedDocument>(name: N, doc: DocumentTypes[N], stamp: FileStamp | null): BriefingDigests[N] {
     return (name === 'incidents' ? digestIncidents(doc as IncidentsDoc, stamp) : digestPatterns(doc as DocumentTypes['patterns'], stamp, this.now())) as BriefingDigests[N];
   }
@@ -219,16 +231,15 @@ export class DocumentStore {
    * still be the one digested: a later writer keeps its own. A digest is a cache, so failing to
    * keep one is logged and the write it follows stands.
    */
-  private async keepDigests(written: WrittenDocument[]): Promise<void> {
-    const fresh = written.map((w) => ({ ...w, digest: this.digest(w.name, w.doc, w.stamp) }));
+  private async keepDigests(kept: KeptDigest[]): Promise<void> {
     try {
       await this.update('state', async (state) => {
         const digests = state.digests && typeof state.digests === 'object' ? { ...(state.digests as Record<string, unknown>) } : {};
-        for (const w of fresh) if (sameStamp(await this.stampOf(w.name), w.stamp)) digests[w.name] = w.digest;
+        for (const w of kept) if (sameStamp(await this.stampOf(w.name), w.stamp)) digests[w.name] = w.digest;
         state.digests = digests;
       });
     } catch (err) {
-      const files = written.map((w) => DOCUMENT_FILES[w.name]).join(' and ');
+      const files = kept.map((w) => DOCUMENT_FILES[w.name]).join(' and ');
       this.logger?.warn(`couldn't keep the ${files} digest in ${DOCUMENT_FILES.state}: ${(err as Error).message}`);
     }
   }
@@ -277,13 +288,8 @@ export class DocumentStore {
 
   private async load<N extends DocumentName>(name: N, mayMoveAside: boolean): Promise<Loaded<N>> {
     const file = this.pathOf(name);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { doc: emptyDocument(name), movedAside: null, problem: null };
-      throw new Error(`couldn't read ${file}`, { cause: err });
-    }
+    const text = await readTextIfExists(file);
+    if (text === null) return { doc: emptyDocument(name), movedAside: null, problem: null };
     const validated = await this.validate(name, file, text);
     if (validated.ok) return { doc: validated.doc, movedAside: null, problem: null };
     const problem = validated.problem;

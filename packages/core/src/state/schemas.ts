@@ -8,7 +8,7 @@ import { AlertSchema, SEVERITIES } from './alert-schema';
 // Documents are loose objects: a newer binary may add fields, and an older one that rewrites
 // the file must carry them through rather than drop them.
 
-export { SEVERITIES, AlertSchema } from './alert-schema';
+export { SEVERITIES, AlertSchema, mostSevereFirst } from './alert-schema';
 export const INCIDENT_SOURCES = ['healthcheck', 'boot-check', 'idle-watcher', 'mcp', 'guard', 'store'] as const;
 
 export const IncidentResolutionSchema = z.looseObject({

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { DIGEST_LINES, digestIncidents, digestPatterns, rankPatterns, usableDigest, type Incident, type Pattern } from '@ldm/core';
+import { DIGEST_LINES, digestIncidents, digestPatterns, mostSevereFirst, rankPatterns, usableDigest, type Incident, type Pattern } from '@ldm/core';
 
 const now = new Date('2026-11-24T06:00:00Z');
 const iso = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * 60_000).toISOString();
@@ -19,6 +19,12 @@ function pattern(n: number, over: Partial<Pattern> = {}): Pattern {
 function random(seed: number) {
   return () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
 }
+
+describe('mostSevereFirst', () => {
+  test('orders crit, warn, info, and a severity this release does not know last', () => {
+    expect(['info', 'dire', 'crit', 'warn', 'info'].sort(mostSevereFirst)).toEqual(['crit', 'warn', 'info', 'info', 'dire']);
+  });
+});
 
 describe('digestIncidents', () => {
   test('keeps the open incidents only, most severe first, then the most recent', () => {

@@ -1,4 +1,4 @@
-import type { Alert, IncidentsDigest, PatternsDigest } from '@ldm/core';
+import { mostSevereFirst, type Alert, type IncidentsDigest, type PatternsDigest } from '@ldm/core';
 
 export interface BriefingSnapshot {
   now: Date;
@@ -105,8 +105,7 @@ export function buildBriefing(snap: BriefingSnapshot, redact: Redact, limits: Br
     `Host ${h.hostname} (${h.os}, kernel ${h.kernel}, ${h.arch}), up ${snap.uptimeSec == null ? 'unknown' : formatDuration(snap.uptimeSec)}; now ${now.toISOString().slice(0, 16)}Z.`,
     describeRun('Last boot check', snap.lastBoot, now, redact) + ' ' + describeRun('Last healthcheck', snap.healthcheck, now, redact),
   ];
-  const sevRank = { crit: 0, warn: 1, info: 2 } as Record<string, number>;
-  const alerts = [...snap.alerts].sort((a, b) => (sevRank[a.severity] ?? 3) - (sevRank[b.severity] ?? 3));
+  const alerts = [...snap.alerts].sort((a, b) => mostSevereFirst(a.severity, b.severity));
   const open = snap.openIncidents;
   const recurring = snap.recurringPatterns;
   const sections: Section[] = [

@@ -34,9 +34,11 @@ export function stateView(state: Record<string, unknown>): Record<string, unknow
 export function registerResources(server: McpServer, deps: ServerDeps): void {
   const redact = deps.policy.redactSecrets;
   const doc = (name: 'state' | 'incidents' | 'patterns', description: string) =>
-    server.registerResource(name, `ldm://${name}`, { title: `${name}.json`, description, mimeType: 'application/json' }, async (uri) => ({
-      contents: [{ uri: uri.href, mimeType: 'application/json', text: redact(JSON.stringify(name === 'state' ? stateView(await deps.store.read(name)) : await deps.store.read(name), null, 1)) }],
-    }));
+    server.registerResource(name, `ldm://${name}`, { title: `${name}.json`, description, mimeType: 'application/json' }, async (uri) => {
+      const doc = await deps.store.read(name);
+      const shown = name === 'state' ? stateView(doc) : doc;
+      return { contents: [{ uri: uri.href, mimeType: 'application/json', text: redact(JSON.stringify(shown, null, 1)) }] };
+    });
   doc('state', 'Live state: sessions (heartbeats), active alerts, mode, last boot check and healthcheck results.');
   doc('incidents', 'Incident history: open and resolved problems with evidence and resolutions.');
   doc('patterns', 'Learned patterns: recurring problems with their fixes and how often each worked.');
