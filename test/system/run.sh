@@ -14,6 +14,9 @@ REPO=$(cd "$HERE/../.." && pwd)
 # shellcheck source=sandbox.sh
 . "$HERE/sandbox.sh"
 
+# One system test at a time on a machine: the containers share the host's network (port 8765).
+exec 8>/var/tmp/ldm-systest.run.lock
+flock -w 1800 8 || { echo "run.sh: another system test holds /var/tmp/ldm-systest.run.lock" >&2; exit 75; }
 T0=$(date +%s)
 STEP=0
 PENDING=()
