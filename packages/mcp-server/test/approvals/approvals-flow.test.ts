@@ -144,6 +144,8 @@ describe('a client without elicitation: the human approves on the host', () => {
     const file = join(env.dir, 'confirm-me-expiring');
     expect((await call(open.client, 'write_file', { path: file, content: 'x' })).isError).toBe(true);
     const { id } = onlyPending(dirs.stateDir);
+    // The model does not see the approvals list (other sessions' actions) through ldm://state.
+    expect(JSON.stringify(await open.client.readResource({ uri: 'ldm://state' }))).not.toContain(id);
     expect((await hostCli(dirs, 'approve', id, '--yes')).code).toBe(0);
     skew = (env.deps.config.mcp.approvalTtlSec + 1) * 1000;
     expect((await call(open.client, 'write_file', { path: file, content: 'x', approval_id: id })).isError).toBe(true);
