@@ -83,3 +83,5 @@ export * from './learn/fingerprint/grouping-accuracy';
 export * from './learn/derive-checks';
 export * from './exec/command-env';
 export * from './text/compare-code-units';
+export * from './text/visible-text';
+export * from './state/approval-schema';

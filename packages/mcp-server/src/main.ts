@@ -3,21 +3,40 @@ import { depsFromProgram, serveStdio } from './server/serve-stdio';
 import { onDemandPolicy } from './server/on-demand-services';
 import { HTTP_OPTIONS, httpFlagsFrom } from './http/http-flags';
 
-await runProgram(
-  {
-    name: 'ldm-mcp-server',
-    summary:
-      'MCP server: tools to operate this host under a policy, with the host history in every session. ' +
-      'Speaks stdio by default; --http serves Streamable HTTP on /mcp with a bearer token.',
-    resident: true,
-    options: HTTP_OPTIONS,
-  },
-  async (ctx) => {
-    const http = httpFlagsFrom(ctx.args);
-    const deps = depsFromProgram(ctx, onDemandPolicy(redactSecrets));
-    if (!http) return serveStdio(deps);
-    // Loaded only for --http: the SDK's HTTP transport pulls in fetch/undici at import time.
-    const { serveHttp } = await import('./http/serve-http');
-    return serveHttp(deps, http, ctx.env);
-  },
-);
+const verb = process.argv[2];
+if (verb === 'approve' || verb === 'reject') {
+  // The human's side of an approval asked for outside the session (docs/policy.md, Approvals).
+  await runProgram(
+    {
+      name: `ldm-mcp-server ${verb}`,
+      summary:
+        verb === 'approve'
+          ? 'Without ID: lists the approvals MCP sessions are waiting for. With ID: shows that action and approves it for its session, once.'
+          : 'Shows the action of approval ID and rejects it.',
+      operands: verb === 'approve' ? '[ID]' : 'ID',
+      options: { yes: { type: 'boolean', short: 'y', description: 'answer without asking on the terminal (for scripts)' } },
+    },
+    async (ctx) => (await import('./approvals/approve-main')).approveMain(verb, ctx),
+    { argv: process.argv.slice(3), env: process.env, cwd: process.cwd(), stdout: process.stdout },
+  );
+} else {
+  await runProgram(
+    {
+      name: 'ldm-mcp-server',
+      summary:
+        'MCP server: tools to operate this host under a policy, with the host history in every session. ' +
+        'Speaks stdio by default; --http serves Streamable HTTP on /mcp with a bearer token. ' +
+        'Subcommands: `approve [ID]` lists or approves the actions sessions wait for; `reject ID`.',
+      resident: true,
+      options: HTTP_OPTIONS,
+    },
+    async (ctx) => {
+      const http = httpFlagsFrom(ctx.args);
+      const deps = depsFromProgram(ctx, onDemandPolicy(redactSecrets));
+      if (!http) return serveStdio(deps);
+      // Loaded only for --http: the SDK's HTTP transport pulls in fetch/undici at import time.
+      const { serveHttp } = await import('./http/serve-http');
+      return serveHttp(deps, http, ctx.env);
+    },
+  );
+}

@@ -6,7 +6,7 @@ import { DocumentStore, redactSecrets, silentLogger } from '@ldm/core';
 import { AuditLog, auditLine, shortenForAudit } from '../src/audit/audit-log';
 import { Heartbeat } from '../src/heartbeat/heartbeat';
 import { redactDeep, toCallToolResult } from '../src/server/tool-result';
-import { noElicitationRefusal, declinedRefusal, howToAllow } from '../src/policy/confirm-text';
+import { pendingApprovalRefusal, declinedRefusal, howToAllow } from '../src/policy/confirm-text';
 
 const entry = (args: unknown) => ({ time: '2026-11-24T05:00:00Z', tool: 'run_command', args, decision: 'allow', exitCode: 0, isError: false, durationMs: 3 });
 
@@ -95,13 +95,17 @@ describe('tool results', () => {
     expect(redactDeep({ a: [{ b: 'secret=1' }] }, redactSecrets)).toEqual({ a: [{ b: 'secret=[REDACTED]' }] });
   });
 
-  test('refusals give the human a config route and the model no way to approve', () => {
+  test('a pending approval tells the model the host command and the id, and the human a config route', () => {
     const p = { tool: 'run_command', action: 'curl x | sh', rule: 'default:confirm:pipe-to-shell', reason: 'runs what it downloads' };
-    const text = noElicitationRefusal(p, '/etc/linux-devops-mcp/config.json');
+    const now = new Date('2026-11-24T05:00:00Z');
+    const approval = {
+      id: 'abcd2345', tool: 'run_command', action: p.action, actionCut: false, details: {}, hash: '0'.repeat(64), rule: p.rule, reason: p.reason,
+      session: { key: '1'.repeat(64), label: 'test' }, requestedAt: now.toISOString(), expiresAt: '2026-11-24T05:10:00Z', status: 'pending' as const,
+    };
+    const text = pendingApprovalRefusal(p, approval, '/opt/ldm/bin/ldm-mcp-server approve', 'unsupported', '/etc/linux-devops-mcp/config.json', now);
+    expect(text).toContain('sudo /opt/ldm/bin/ldm-mcp-server approve abcd2345');
+    expect(text).toContain('approval_id "abcd2345"');
     expect(text).toContain('add a policy.allow rule matching "curl x | sh" in /etc/linux-devops-mcp/config.json');
-    // Nothing the model could send back: no confirm flag, no token, no approve argument.
-    expect(text).not.toMatch(/confirm: ?true|"confirm"|approval token|approve=/i);
-    expect(text).toContain('There is no argument or token with which you can approve it');
     expect(declinedRefusal(p, 'decline')).toContain('declined');
   });
 });

@@ -7,6 +7,8 @@ export interface ProgramSpec {
   name: string;
   summary: string;
   options?: Record<string, OptionSpec>;
+  /** How the usage line names the operands a subcommand takes (e.g. "[ID]"); without it, operands are refused. */
+  operands?: string;
 }
 
 const COMMON_OPTIONS: Record<string, OptionSpec> = {
@@ -28,7 +30,7 @@ export function helpText(spec: ProgramSpec): string {
     const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.valueName ?? 'VALUE'}` : ''}`;
     return `  ${flag.padEnd(30)} ${o.description}`;
   });
-  return `Usage: ${spec.name} [options]\n\n${spec.summary}\n\nOptions:\n${rows.join('\n')}\n`;
+  return `Usage: ${spec.name} [options]${spec.operands ? ` ${spec.operands}` : ''}\n\n${spec.summary}\n\nOptions:\n${rows.join('\n')}\n`;
 }
 
 export interface ParsedArgs {
@@ -38,6 +40,8 @@ export interface ParsedArgs {
   logDir?: string;
   config?: string;
   values: Record<string, string | boolean | undefined>;
+  /** Operands after the options; always empty for a program without `operands`. */
+  positionals: string[];
 }
 
 /** Parses the flags every binary shares plus its own. Unknown flags are a UsageError naming the flag. */
@@ -49,8 +53,9 @@ export function parseProgramArgs(spec: ProgramSpec, argv: string[]): ParsedArgs 
     ]),
   ) as ParseArgsConfig['options'];
   let values: Record<string, unknown>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+    ({ values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: spec.operands !== undefined }));
   } catch (err) {
     throw new UsageError(`${spec.name}: ${(err as Error).message}\nTry '${spec.name} --help'.`);
   }
@@ -66,5 +71,6 @@ export function parseProgramArgs(spec: ProgramSpec, argv: string[]): ParsedArgs 
     logDir: str('log-dir'),
     config: str('config'),
     values: values as ParsedArgs['values'],
+    positionals,
   };
 }

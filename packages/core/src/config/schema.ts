@@ -102,6 +102,8 @@ export const ConfigSchema = z.strictObject({
       auditFiles: z.number().int().min(1).max(50).default(5),
       /** Seconds a confirm prompt waits for the human before it counts as declined. */
       confirmTimeoutSec: z.number().int().min(5).max(3600).default(300),
+      /** Seconds an approval asked for outside the session (ldm-mcp-server approve) stays valid, answered or not. */
+      approvalTtlSec: z.number().int().min(30).max(3600).default(600),
     })
     .prefault({}),
 });

@@ -4,6 +4,7 @@ import { IdleStateSchema } from '../idle/idle-state';
 import { FingerprinterStateSchema } from '../learn/fingerprint/fingerprinter-state';
 import { emptyDocument } from './document-files';
 import { AlertSchema, SEVERITIES } from './alert-schema';
+import { ApprovalsFieldSchema } from './approval-schema';
 
 // Documents are loose objects: a newer binary may add fields, and an older one that rewrites
 // the file must carry them through rather than drop them.
@@ -111,6 +112,8 @@ export const StateDocSchema = z.looseObject({
    * state.json aside.
    */
   digests: z.unknown().optional(),
+  /** Approvals asked for by MCP sessions and answered on the host (state/approval-schema.ts). */
+  approvals: ApprovalsFieldSchema,
 });
 
 export type Incident = z.infer<typeof IncidentSchema>;

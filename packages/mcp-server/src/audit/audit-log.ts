@@ -9,6 +9,8 @@ export interface AuditEntry {
   decision?: string;
   rule?: string;
   exitCode?: number | null;
+  /** How a human approved the action, or the pending approval it asked for. */
+  approval?: { id?: string; via: 'elicitation' | 'host-cli'; by?: string };
   isError: boolean;
   durationMs: number;
 }

@@ -24,9 +24,13 @@ export async function tailFile(path: string, bytes: number): Promise<string> {
   }
 }
 
-/** What ldm://state shows: the document without the briefing digests, which repeat ldm://incidents and ldm://patterns. */
+/**
+ * What ldm://state shows: the document without the briefing digests, which repeat ldm://incidents
+ * and ldm://patterns, and without the approvals: other sessions' pending actions are the owner's
+ * business, and a session learns its own from the refusal it got.
+ */
 export function stateView(state: Record<string, unknown>): Record<string, unknown> {
-  const { digests: _cache, ...view } = state;
+  const { digests: _cache, approvals: _approvals, ...view } = state;
   return view;
 }
 

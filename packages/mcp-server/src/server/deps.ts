@@ -56,6 +56,8 @@ export interface ServerDeps {
   onActivity?: () => void;
   /** Shared by all sessions of one process (HTTP), so CPU use is measured since any session's last look. */
   hostSampler?: HostSampler;
+  /** How often a call waiting for a human sends progress (default policy/progress-keepalive.ts); tests shorten it. */
+  progressEveryMs?: number;
 }
 
 export const SUITE_UNITS = [

@@ -1,16 +1,20 @@
+import { randomBytes } from 'node:crypto';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
   CallToolRequestSchema,
   ListToolsRequestSchema,
   type CallToolRequest,
   type CallToolResult,
   type ListToolsResult,
+  type ServerNotification,
+  type ServerRequest,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerDeps } from './deps';
 import type { ToolDef } from '../tools/tool-def';
-import { PolicyGate } from '../policy/policy-gate';
+import { PolicyGate, type GateSession } from '../policy/policy-gate';
 import { OpsContextSource } from '../ops-context/ops-context-source';
 import { HostSampler } from '../host/host-sampler';
 import { toCallToolResult } from './tool-result';
@@ -20,7 +24,8 @@ import { flatFormValidator } from '../policy/elicitation-validator';
 // needs to run, so a session that only connects and lists never builds 42 zod schemas.
 
 type RequestHandler = (request: never, extra: never) => Promise<unknown> | unknown;
-export type CallExtra = { signal: AbortSignal; requestId: string | number };
+/** The facts of a tools/call request the SDK hands its handler: its id, stream, session and progress token. */
+export type CallExtra = Pick<RequestHandlerExtra<ServerRequest, ServerNotification>, 'signal' | 'requestId' | 'sessionId' | '_meta' | 'sendNotification'>;
 
 /**
  * The SDK's own tools/list and tools/call, from an McpServer that holds the registered tools but
@@ -64,6 +69,19 @@ function describeError(err: unknown): string {
   return parts.length ? parts.join(': ') : String(err);
 }
 
+/** The approval a call presents: every tool whose gate can ask takes `approval_id` (common-schemas.ts). */
+function approvalIdOf(args: unknown): string | undefined {
+  const id = (args as { approval_id?: unknown } | null)?.approval_id;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/** Which session asked, for the human who answers on the host. */
+function sessionLabel(session: Server, sessionId: string | undefined): GateSession['label'] {
+  const client = session.getClientVersion();
+  const who = client ? `${client.name} ${client.version}`.slice(0, 120) : 'unknown client';
+  return sessionId ? `${who}, HTTP session ${sessionId.slice(0, 8)}…` : `${who}, stdio, server pid ${process.pid}`;
+}
+
 /**
  * The tools of one session, registered and ready to run. Every call that reaches a handler is
  * audited and logged here; `audited` tells the session which request ids those were, so calls the
@@ -75,10 +93,12 @@ export class ToolRuntime {
   constructor(session: Server, deps: ServerDeps, tools: ToolDef[], audited: Set<string | number>) {
     const ctx = {
       deps,
-      gate: new PolicyGate(deps, session),
       ops: new OpsContextSource(deps),
       sampler: deps.hostSampler ?? new HostSampler(deps.proc),
     };
+    // The session's own secret: an approval asked for here can be redeemed only by this session.
+    // It never leaves this process; state.json holds its hash.
+    const sessionKey = randomBytes(32).toString('hex');
     const redact = deps.policy.redactSecrets;
     this.handlers = toolHandlersOf((holder) => {
       for (const def of tools) {
@@ -87,7 +107,15 @@ export class ToolRuntime {
           const started = Date.now();
           let outcome;
           try {
-            outcome = await def.handler(args as never, { ...ctx, signal: extra.signal });
+            const gate = new PolicyGate(deps, session, {
+              session: { key: sessionKey, label: sessionLabel(session, extra.sessionId) },
+              requestId: extra.requestId,
+              progressToken: extra._meta?.progressToken,
+              sendNotification: extra.sendNotification,
+              approvalId: approvalIdOf(args),
+              ...(deps.progressEveryMs ? { progressEveryMs: deps.progressEveryMs } : {}),
+            });
+            outcome = await def.handler(args as never, { ...ctx, gate, signal: extra.signal });
           } catch (err) {
             // An infrastructure failure (unreadable state, a lock that timed out): the model sees
             // what failed and why; the full story goes to the log.

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { runProcess, JobLimitError, bashArgv, commandEnvironment } from '@ldm/core';
 import { defineTool, READ_ONLY, refuse } from './tool-def';
-import { decisionSchema, opsContextField } from './common-schemas';
+import { approvalIdField, decisionSchema, opsContextField } from './common-schemas';
+import { sha256Hex } from '../approvals/approval-action';
 import type { ToolContext } from './tool-context';
 
 const runInput = z
@@ -16,6 +17,7 @@ const runInput = z
       .optional()
       .describe("kill (default): TERM then KILL the process group. background: keep it running as a job; read it with job_output"),
     background: z.boolean().optional().describe('Start as a background job right away and return its id'),
+    ...approvalIdField,
   })
   .strict();
 
@@ -52,7 +54,8 @@ export const runCommand = defineTool({
     'Runs a command on this host under the command policy and returns exit code, stdout, stderr (each capped, tail kept), ' +
     'duration and the policy decision. `command` runs via bash -c; `argv` runs without a shell. A timeout stops the whole ' +
     "process group (TERM, then KILL); with on_timeout 'background' or background: true the command continues as a job " +
-    '(job_status, job_output, job_kill). Denied commands do not run; some need the human\'s approval.',
+    '(job_status, job_output, job_kill). Denied commands do not run; some need the human\'s approval ' +
+    '(asked in the client, or on the host: then call again with the approval_id the refusal gives).',
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   inputSchema: runInput,
   outputSchema: runOutput,
@@ -61,7 +64,9 @@ export const runCommand = defineTool({
     if (typeof spec === 'string') return refuse(`Invalid arguments: ${spec}.`);
     const cwd = args.cwd ?? '/';
     if (!cwd.startsWith('/')) return refuse(`Invalid arguments: cwd must be an absolute path, got ${JSON.stringify(cwd)}.`);
-    const gate = await ctx.gate.command('run_command', spec.input, ctx.signal, cwd);
+    // What is piped in changes what runs: an approval binds it too.
+    const stdin = args.stdin === undefined ? undefined : { subject: { stdin_sha256: sha256Hex(args.stdin), stdin_chars: args.stdin.length }, preview: args.stdin.slice(0, 1000) };
+    const gate = await ctx.gate.command('run_command', spec.input, ctx.signal, cwd, stdin);
     if (!gate.allowed) return refuse(gate.message, gate.audit);
     const decision = { action: gate.audit.decision ?? 'allow', rule: gate.decision.rule, reason: gate.decision.reason };
     const { mcp } = ctx.deps.config;

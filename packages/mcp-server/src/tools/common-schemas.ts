@@ -4,8 +4,20 @@ import { OpsContextSchema } from '../ops-context/ops-context';
 /** Included by every tool whose result touches the system. */
 export const opsContextField = { ops_context: OpsContextSchema.nullable().describe('Active alerts and known patterns relevant to this result, or null') };
 
+/**
+ * Taken by every tool whose gate can ask the human. It only refers to an approval the human gave
+ * on the host for exactly this call; nothing the model sends can create or answer one.
+ */
+export const approvalIdField = {
+  approval_id: z
+    .string()
+    .max(32)
+    .optional()
+    .describe("Only when a previous call said so: the id of the approval the owner gave on the host for exactly this call's arguments"),
+};
+
 export const decisionSchema = z.object({
-  action: z.string().describe('allow, or confirm:accepted when a human approved it'),
+  action: z.string().describe('allow, or confirm:accepted / confirm:approved when a human approved it'),
   rule: z.string(),
   reason: z.string(),
 });

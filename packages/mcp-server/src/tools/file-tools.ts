@@ -5,6 +5,8 @@ import { defineTool, READ_ONLY, refuse } from './tool-def';
 import { readSlice, type Slice } from '../files/read-slice';
 import { atomicReplace } from '../files/atomic-replace';
 import { entryIn, openApprovedDir, openSeenFile } from '../files/approved-dir';
+import { approvalIdField } from './common-schemas';
+import { sha256Hex } from '../approvals/approval-action';
 
 const MAX_LIST = 1000;
 
@@ -102,7 +104,8 @@ export const writeFileTool = defineTool({
   description:
     'Writes a text file atomically (temp file, fsync, rename), keeping the original mode and owner. mode overwrite ' +
     '(default) or append. backup (default true) keeps the previous version as PATH.bak. The path policy applies; the ' +
-    "suite's own config, state and install directories cannot be written.",
+    "suite's own config, state and install directories cannot be written. Some paths need the human's approval " +
+    '(asked in the client, or on the host: then call again with the approval_id the refusal gives).',
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   inputSchema: z
     .object({
@@ -110,6 +113,7 @@ export const writeFileTool = defineTool({
       content: z.string().max(8_388_608),
       mode: z.enum(['overwrite', 'append']).default('overwrite'),
       backup: z.boolean().default(true),
+      ...approvalIdField,
     })
     .strict(),
   outputSchema: z.object({
@@ -121,7 +125,12 @@ export const writeFileTool = defineTool({
     owner_preserved: z.boolean(),
   }),
   handler: async (args, ctx) => {
-    const gate = await ctx.gate.path('write_file', args.path, 'write', ctx.signal);
+    // An approval binds the path and exactly this content, mode and backup choice.
+    const content = {
+      subject: { content_sha256: sha256Hex(args.content), content_chars: args.content.length, mode: args.mode, backup: args.backup },
+      preview: args.content.slice(0, 1000),
+    };
+    const gate = await ctx.gate.path('write_file', args.path, 'write', ctx.signal, content);
     if (!gate.allowed) return refuse(gate.message, gate.audit);
     const path = gate.decision.path;
     try {

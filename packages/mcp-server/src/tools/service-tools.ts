@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { defineTool, READ_ONLY, refuse } from './tool-def';
-import { decisionSchema, opsContextField } from './common-schemas';
+import { approvalIdField, decisionSchema, opsContextField } from './common-schemas';
 import { journalArgv, normalizeUnit, parseFailedUnits, parseShow } from '../systemd/systemd-args';
 import { failureText, runSystem } from './run-system';
 import type { ToolContext } from './tool-context';
@@ -83,9 +83,9 @@ export const serviceAction = defineTool({
   title: 'Start, stop, restart or reload a service',
   description:
     "Runs systemctl start|stop|restart|reload on a unit under the command policy (the suite's own units cannot be stopped; " +
-    'stopping asks the human). Returns systemctl\'s result and the unit\'s state afterwards.',
+    'stopping asks the human; see approval_id). Returns systemctl\'s result and the unit\'s state afterwards.',
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
-  inputSchema: z.object({ unit: unitInput, action: z.enum(['start', 'stop', 'restart', 'reload']) }).strict(),
+  inputSchema: z.object({ unit: unitInput, action: z.enum(['start', 'stop', 'restart', 'reload']), ...approvalIdField }).strict(),
   outputSchema: z.object({
     unit: z.string(),
     action: z.string(),

@@ -7,6 +7,7 @@ import type { HostSampler } from '../host/host-sampler';
 /** What a tool handler gets besides its arguments. */
 export interface ToolContext {
   deps: ServerDeps;
+  /** This call's gate: it knows the session, the request's stream and the approval_id presented. */
   gate: PolicyGate;
   ops: OpsContextSource;
   /** Keeps the previous CPU sample so system_status reports the load since the last call. */

@@ -15,6 +15,16 @@ export interface AuditFacts {
   decision?: string;
   rule?: string;
   exitCode?: number | null;
+  /** How a human approved (or is asked to approve) this call. */
+  approval?: ApprovalFacts;
+}
+
+/** elicitation: the human in the session; host-cli: the human on the host (ldm-mcp-server approve). */
+export interface ApprovalFacts {
+  id?: string;
+  via: 'elicitation' | 'host-cli';
+  /** Who answered on the host: uid, sudo user, tty. */
+  by?: string;
 }
 
 /**
