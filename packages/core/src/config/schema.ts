@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { PolicyConfigSchema } from '../policy/policy-config';
+import { CommandRuleString, PolicyConfigSchema } from '../policy/policy-config';
 
 const percent = z.number().min(0).max(100);
 
@@ -60,7 +60,8 @@ export const ConfigSchema = z.strictObject({
   learn: z
     .strictObject({
       autoRemediation: z.boolean().default(false),
-      autoRemediationAllow: z.array(z.string()).default(['systemctl restart']),
+      /** Command rules (policy.allow syntax) pre-authorising learned fixes; the policy still decides (fix-gate.ts). */
+      autoRemediationAllow: z.array(CommandRuleString).default(['systemctl restart']),
       suggestionMinConfidence: z.number().min(0).max(1).default(0.8),
       /** patterns.json bound; patterns that carry a learned fix are never dropped for space. */
       maxPatterns: z.number().int().min(10).max(100_000).default(2000),
