@@ -79,7 +79,16 @@ export const ConfigSchema = z.strictObject({
       /** Extra browser origins (scheme://host[:port]) to accept. */
       allowedOrigins: z.array(z.string()).default([]),
       maxBodyBytes: z.number().int().min(1024).max(67_108_864).default(1_048_576),
-      rateLimit: z.strictObject({ perMinute: z.number().min(1).default(600), burst: z.number().int().min(1).default(60) }).prefault({}),
+      rateLimit: z
+        .strictObject({
+          /** Authenticated requests, per credential. */
+          perMinute: z.number().min(1).default(600),
+          burst: z.number().int().min(1).default(60),
+          /** Requests refused before authentication (no or wrong token, wrong Origin), per address; never counted against a credential. */
+          refusedPerMinute: z.number().min(1).default(30),
+          refusedBurst: z.number().int().min(1).default(10),
+        })
+        .prefault({}),
       maxSessions: z.number().int().min(1).max(1000).default(16),
       sessionIdleMin: z.number().min(1).default(30),
     })
