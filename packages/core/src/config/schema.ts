@@ -112,6 +112,12 @@ export const ConfigSchema = z.strictObject({
       auditFiles: z.number().int().min(1).max(50).default(5),
       /** Seconds a confirm prompt waits for the human before it counts as declined. */
       confirmTimeoutSec: z.number().int().min(5).max(3600).default(300),
+      /** package_action: apt-get is stopped after this (stopping dpkg half-way needs `dpkg --configure -a`, so it is generous). */
+      packageTimeoutSec: z.number().int().min(10).max(86_400).default(1800),
+      /** package_action: how long to keep retrying while another apt/dpkg (e.g. unattended-upgrades) holds the lock. */
+      packageLockWaitSec: z.number().int().min(0).max(3600).default(120),
+      /** package_action install: false adds --no-install-recommends. */
+      packageInstallRecommends: z.boolean().default(true),
     })
     .prefault({}),
 });

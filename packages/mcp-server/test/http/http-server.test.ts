@@ -128,7 +128,7 @@ describe('the HTTP endpoint', () => {
     const host = `127.0.0.1:${port}`;
     const statuses: number[] = [];
     for (let i = 0; i < 200; i++) {
-      const auth = i % 2 ? { authorization: `Bearer wrong-${i}` } : {};
+      const auth: Record<string, string> = i % 2 ? { authorization: `Bearer wrong-${i}` } : {};
       statuses.push((await post(port, JSON.stringify(INIT), { host, ...auth })).status);
     }
     // The refused bucket (10 at once, then 30 a minute) runs dry; nothing else is ever answered.
