@@ -1,7 +1,6 @@
 import {
   decideAutoRemediation,
   failureText,
-  gateFix,
   newIncidentId,
   type Config,
   type DocumentStore,
@@ -80,6 +79,7 @@ export async function remediate(input: RemediationInput): Promise<RemediationRes
   });
   if (!decision.apply) return { ran: false, note: `${advice}; not applied automatically: ${decision.reason}` };
   const commands = decision.resolution.commands;
+  const { gateFix } = await import('./fix-gate-chunk');
   const gate = gateFix(commands, { policy: input.config.policy, ctx: input.policyContext, preAuthorised: input.config.learn.autoRemediationAllow });
   if (!gate.run) {
     const note = blockedNote(advice, gate.blocker!, input.policyContext.configFile);
