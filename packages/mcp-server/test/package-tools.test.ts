@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decideCommand, decidePath, redactSecrets, resolvePathForPolicy } from '@ldm/core';
@@ -190,5 +191,32 @@ describe('apt failing', () => {
     expect(r.isError).toBe(true);
     expect(r.content[0]!.text).toContain('exit code 100');
     expect(r.content[0]!.text).toContain('E: Unable to locate package nosuchpkg');
+  });
+});
+
+// The real apt-get reads the argv this tool builds: run it in simulation (-s added by a wrapper,
+// so the host is not changed). Skipped where there is no apt-get or no candidate for "hello".
+const realApt = existsSync('/usr/bin/apt-get') && /Candidate: (?!\(none\))/.test(spawnSync('apt-cache', ['policy', 'hello'], { encoding: 'utf8' }).stdout ?? '');
+(realApt ? describe : describe.skip)('with the real apt-get, simulating', () => {
+  function simulating(env: TestEnv) {
+    const wrapper = join(env.dir, 'bin', 'apt-get-simulate');
+    writeFileSync(wrapper, '#!/bin/sh\nexec /usr/bin/apt-get -s "$@"\n', { mode: 0o755 });
+    env.deps.bin.aptGet = wrapper;
+  }
+
+  test('install, remove and upgrade argv are understood as meant', async () => {
+    const env = makeDeps({ policy: realPolicy });
+    simulating(env);
+    open = await connect(env.deps, { elicit: ACCEPT });
+    const install = await call({ action: 'install', packages: ['hello'] });
+    expect(install.isError).toBeFalsy();
+    expect(install.structuredContent!.output).toEqual(expect.arrayContaining([expect.stringMatching(/^Inst hello /)]));
+    expect(install.structuredContent!.summary).toMatch(/^\d+ upgraded, 1 newly installed, 0 to remove/);
+    const upgrade = await call({ action: 'upgrade' });
+    expect(upgrade.isError).toBeFalsy();
+    expect(upgrade.structuredContent!.summary).toMatch(/, 0 to remove and /);
+    const missing = await call({ action: 'install', packages: ['ldm-no-such-package'] });
+    expect(missing.isError).toBe(true);
+    expect(missing.content[0]!.text).toContain('E: Unable to locate package ldm-no-such-package');
   });
 });
