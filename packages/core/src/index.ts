@@ -86,3 +86,4 @@ export * from './learn/fingerprint/grouping-accuracy';
 export * from './learn/derive-checks';
 export * from './exec/command-env';
 export * from './text/compare-code-units';
+export * from './text/visible-text';

@@ -11,6 +11,7 @@ import {
   type PolicyContext,
   type RecordOutcome,
   type RestartRecord,
+  visibleText,
 } from '@ldm/core';
 import { mayRestart, type RestartCap } from './restart-cap';
 
@@ -40,21 +41,26 @@ export interface RemediationResult {
 const FIX_TIMEOUT_MS = 60_000;
 const FIX_OUTPUT_BYTES = 64 * 1024;
 
-/** Pure: what the log and the healthcheck's output say about a fix the policy keeps from running. */
+/**
+ * Pure: what the log and the healthcheck's output say about a fix the policy keeps from running.
+ * The command is learned text (the model can teach fixes), so it is shown with its hidden characters visible.
+ */
 export function blockedNote(advice: string, step: FixStep, configFile: string): string {
-  const what = JSON.stringify(step.command);
+  const command = visibleText(step.command);
+  const what = `"${command}"`;
+  const reason = visibleText(step.reason, 500);
   switch (step.verdict) {
     case 'deny':
-      return `${advice}; never applied automatically: ${what} is denied by policy rule ${step.rule} (${step.reason})`;
+      return `${advice}; never applied automatically: ${what} is denied by policy rule ${step.rule} (${reason})`;
     case 'confirm':
       return (
-        `${advice}; not applied automatically: ${what} needs a human's approval (${step.rule}: ${step.reason}). ` +
-        `To apply it, run it yourself (sudo ${step.command}) or ask the assistant, whose typed tools ask you first`
+        `${advice}; not applied automatically: ${what} needs a human's approval (${step.rule}: ${reason}). ` +
+        `To apply it, run it yourself (sudo ${command}) or ask the assistant, whose typed tools ask you first`
       );
     case 'not-authorised':
       return `${advice}; not applied automatically: ${what} matches no rule in learn.autoRemediationAllow; add one in ${configFile} to let it run unattended`;
     default:
-      return `${advice}; not applied automatically: ${step.reason}`;
+      return `${advice}; not applied automatically: ${reason}`;
   }
 }
 
@@ -69,7 +75,7 @@ export async function remediate(input: RemediationInput): Promise<RemediationRes
   const { outcome, logger } = input;
   const suggestion = outcome.suggestion;
   if (!suggestion) return { ran: false, note: 'no known fix' };
-  const advice = `known fix for "${outcome.incident.summary}": ${suggestion.action} (worked ${suggestion.successes} of ${suggestion.successes + suggestion.failures} times, pattern ${suggestion.patternId})`;
+  const advice = `known fix for "${visibleText(outcome.incident.summary)}": ${visibleText(suggestion.action)} (worked ${suggestion.successes} of ${suggestion.successes + suggestion.failures} times, pattern ${suggestion.patternId})`;
   logger.notice(advice);
   const patterns = await input.store.read('patterns');
   const pattern = patterns.patterns.find((p) => p.id === suggestion.patternId);
@@ -99,14 +105,15 @@ export async function remediate(input: RemediationInput): Promise<RemediationRes
       output.push(`${step.command}: exit 0`);
       continue;
     }
-    output.push(failureText(step.command, res, 1));
+    output.push(visibleText(failureText(step.command, res, 1), 500));
     ranOk = false;
     break;
   }
   const worked = ranOk && (await input.recheck().catch(() => false));
   const at = input.now().toISOString();
-  input.restarts.push({ at, kind: 'remediation', target, reason: `pattern ${pattern.id}: ${commands.join(' && ')}`, ok: worked });
-  const summary = `auto-remediation: ran ${commands.join(' && ')} for pattern ${pattern.id}: ${worked ? 'worked' : 'failed'}`;
+  const shown = visibleText(commands.join(' && '));
+  input.restarts.push({ at, kind: 'remediation', target, reason: `pattern ${pattern.id}: ${shown}`, ok: worked });
+  const summary = `auto-remediation: ran ${shown} for pattern ${pattern.id}: ${worked ? 'worked' : 'failed'}`;
   await input.store.update('incidents', (doc) => {
     doc.incidents.push({
       id: newIncidentId(input.now()),

@@ -296,6 +296,15 @@ describe('known fixes and auto-remediation', () => {
     expect(out.suggestions[0]).toMatch(/"systemctl stop nginx.service" needs a human's approval \(builtin:confirm:service-stop/);
   });
 
+  test('a learned fix is shown with its hidden characters visible, never raw, in the note', async () => {
+    const e = await env();
+    const failing = await seedFix(e, 5, ['systemctl stop nginx.service\u202e\u001b[2J']);
+    const out = await run(e, { ...failing, systemctl: ok('') }, broad);
+    expect(e.hostCalls).toEqual([]);
+    expect(out.suggestions[0]).toContain('nginx.service\\u202e\\u001b[2J');
+    expect(out.suggestions[0]).not.toMatch(/[\u001b\u202e]/);
+  });
+
   test('a fix the policy allows but learn.autoRemediationAllow does not pre-authorise is not run', async () => {
     const e = await env();
     const failing = await seedFix(e, 5, ['systemctl reload nginx.service']);

@@ -71,7 +71,13 @@ export function gateFix(commands: string[], input: FixGateInput): FixGate {
     } catch (err) {
       return { command, argv: null, verdict: 'unparsable', rule: 'learn:argv', reason: (err as Error).message };
     }
-    const d = decide({ argv, cwd: FIX_CWD }, policy, input.ctx);
+    let d: CommandDecision;
+    try {
+      d = decide({ argv, cwd: FIX_CWD }, policy, input.ctx);
+    } catch (err) {
+      // A policy that cannot decide must not default to running the command.
+      return { command, argv, verdict: 'deny', rule: 'policy-error', reason: `the command policy could not decide (${(err as Error).message})` };
+    }
     if (d.action === 'deny' || d.action === 'confirm') return { command, argv, verdict: d.action, rule: d.rule, reason: d.reason };
     const program = posix.basename(argv[0]!);
     if (!rules.some((r) => ruleMatches(r, program, argv.slice(1), false)))

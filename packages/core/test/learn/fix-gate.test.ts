@@ -65,6 +65,16 @@ describe('gateFix: the policy decision on a learned fix (real policy engine)', (
     expect(gate([], ['systemctl']).run).toBe(false);
   });
 
+  test('a policy that throws counts as a deny', () => {
+    const decide = (): CommandDecision => {
+      throw new Error('boom');
+    };
+    expect(gateFix(['systemctl restart x'], { policy: policy(), ctx: CTX, preAuthorised: ['systemctl'], decide })).toMatchObject({
+      run: false,
+      blocker: { verdict: 'deny', rule: 'policy-error' },
+    });
+  });
+
   test('the decision gets the argv, the cwd / and the suite context', () => {
     const seen: unknown[] = [];
     const decide = (input: { argv: string[]; cwd: string }, _p: unknown, ctx: unknown): CommandDecision => {
