@@ -1,5 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
-import { defaultCheckDeps, runProgram, STATUS_EXIT } from '@ldm/core';
+import { DEFAULT_INSTALL_PREFIX, defaultCheckDeps, policyContextOf, runOnHost, runProgram, STATUS_EXIT } from '@ldm/core';
 import { runHealthcheck } from './run-healthcheck';
 import { renderJson, renderText } from './render';
 
@@ -18,12 +18,18 @@ await runProgram(
       json: { type: 'boolean', description: 'print the whole result as JSON instead of the Nagios summary' },
     },
   },
-  async ({ config, logger, store, args, env }) => {
+  async ({ config, logger, store, args, env, paths }) => {
     const outcome = await runHealthcheck({
       store,
       config,
       logger,
-      deps: { ...defaultCheckDeps(env), kill: (pid, signal) => process.kill(pid, signal), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+      policyContext: policyContextOf({ paths, installPrefix: env.LDM_INSTALL_PREFIX ?? DEFAULT_INSTALL_PREFIX }),
+      deps: {
+        ...defaultCheckDeps(env),
+        runHost: runOnHost,
+        kill: (pid, signal) => process.kill(pid, signal),
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      },
     });
     process.stdout.write(args.values.json ? renderJson(outcome) : renderText(outcome));
     return STATUS_EXIT[outcome.status];

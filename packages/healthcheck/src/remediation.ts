@@ -1,13 +1,17 @@
 import {
   decideAutoRemediation,
+  failureText,
   newIncidentId,
   type Config,
   type DocumentStore,
+  type FixStep,
+  type HostRunner,
   type IncidentEngine,
   type Logger,
+  type PolicyContext,
   type RecordOutcome,
   type RestartRecord,
-  type RunCommand,
+  visibleText,
 } from '@ldm/core';
 import { mayRestart, type RestartCap } from './restart-cap';
 
@@ -18,7 +22,10 @@ export interface RemediationInput {
   store: DocumentStore;
   engine: IncidentEngine;
   config: Config;
-  runCommand: RunCommand;
+  /** The suite's own units, config and directories: the same context as the MCP server's gate. */
+  policyContext: PolicyContext;
+  /** The host runner the MCP server's typed tools use too (core's runOnHost). */
+  runHost: HostRunner;
   now: () => Date;
   logger: Logger;
   /** The restart history; a record is pushed for every fix that runs. */
@@ -31,58 +38,82 @@ export interface RemediationResult {
   note: string;
 }
 
-/** Pure: a learned command line as argv. Quotes are refused rather than guessed at. */
-export function splitCommand(command: string): string[] {
-  if (/["'\\]/.test(command)) throw new Error(`refusing to run ${JSON.stringify(command)} automatically: quoting is not supported without a shell`);
-  return command.trim().split(/\s+/).filter(Boolean);
+const FIX_TIMEOUT_MS = 60_000;
+const FIX_OUTPUT_BYTES = 64 * 1024;
+
+/**
+ * Pure: what the log and the healthcheck's output say about a fix the policy keeps from running.
+ * The command is learned text (the model can teach fixes), so it is shown with its hidden characters visible.
+ */
+export function blockedNote(advice: string, step: FixStep, configFile: string): string {
+  const command = visibleText(step.command);
+  const what = `"${command}"`;
+  const reason = visibleText(step.reason, 500);
+  switch (step.verdict) {
+    case 'deny':
+      return `${advice}; never applied automatically: ${what} is denied by policy rule ${step.rule} (${reason})`;
+    case 'confirm':
+      return (
+        `${advice}; not applied automatically: ${what} needs a human's approval (${step.rule}: ${reason}). ` +
+        `To apply it, run it yourself (sudo ${command}) or ask the assistant, whose typed tools ask you first`
+      );
+    case 'not-authorised':
+      return `${advice}; not applied automatically: ${what} matches no rule in learn.autoRemediationAllow; add one in ${configFile} to let it run unattended`;
+    default:
+      return `${advice}; not applied automatically: ${reason}`;
+  }
 }
 
 /**
  * A new incident with a known fix: the fix is always logged; it is run only when learn.autoRemediation
- * is on, decideAutoRemediation agrees and the restart cap allows it. The run is recorded as an
- * incident of its own, and the original incident is resolved with worked = the re-check passed,
- * which is what teaches the pattern whether the fix still works.
+ * is on, decideAutoRemediation agrees, the policy lets every command run unattended (gateFix: never on
+ * a deny or a confirmation, only what learn.autoRemediationAllow pre-authorises) and the restart cap
+ * allows it. The run is recorded as an incident of its own, and the original incident is resolved
+ * with worked = the re-check passed, which is what teaches the pattern whether the fix still works.
  */
 export async function remediate(input: RemediationInput): Promise<RemediationResult> {
   const { outcome, logger } = input;
   const suggestion = outcome.suggestion;
   if (!suggestion) return { ran: false, note: 'no known fix' };
-  const advice = `known fix for "${outcome.incident.summary}": ${suggestion.action} (worked ${suggestion.successes} of ${suggestion.successes + suggestion.failures} times, pattern ${suggestion.patternId})`;
+  const advice = `known fix for "${visibleText(outcome.incident.summary)}": ${visibleText(suggestion.action)} (worked ${suggestion.successes} of ${suggestion.successes + suggestion.failures} times, pattern ${suggestion.patternId})`;
   logger.notice(advice);
   const patterns = await input.store.read('patterns');
   const pattern = patterns.patterns.find((p) => p.id === suggestion.patternId);
   if (!pattern) return { ran: false, note: advice };
   const decision = decideAutoRemediation(pattern, {
     enabled: input.config.learn.autoRemediation,
-    allow: input.config.learn.autoRemediationAllow,
   });
   if (!decision.apply) return { ran: false, note: `${advice}; not applied automatically: ${decision.reason}` };
+  const commands = decision.resolution.commands;
+  const { gateFix } = await import('./fix-gate-chunk');
+  const gate = gateFix(commands, { policy: input.config.policy, ctx: input.policyContext, preAuthorised: input.config.learn.autoRemediationAllow });
+  if (!gate.run) {
+    const note = blockedNote(advice, gate.blocker!, input.policyContext.configFile);
+    (gate.blocker!.verdict === 'deny' ? logger.warn : logger.notice)(note);
+    return { ran: false, note };
+  }
   const target = outcome.incident.subject ?? pattern.id;
   const cap: RestartCap = input.config.healthcheck.restartCap;
   if (!mayRestart(input.restarts, target, input.now(), cap)) {
     return { ran: false, note: `${advice}; not applied: ${target} reached the cap of ${cap.max} automatic actions in ${cap.windowMin} min` };
   }
-  const commands = decision.resolution.commands;
   let ranOk = true;
   const output: string[] = [];
-  for (const command of commands) {
-    try {
-      const res = await input.runCommand(splitCommand(command), { timeoutMs: 60_000 });
-      output.push(`${command}: exit ${res.exitCode}${res.stderr.trim() ? `: ${res.stderr.trim().split('\n')[0]}` : ''}`);
-      if (res.exitCode !== 0) {
-        ranOk = false;
-        break;
-      }
-    } catch (err) {
-      output.push(`${command}: ${(err as Error).message}`);
-      ranOk = false;
-      break;
+  for (const step of gate.steps) {
+    const res = await input.runHost(step.argv!, { timeoutMs: FIX_TIMEOUT_MS, maxOutputBytes: FIX_OUTPUT_BYTES });
+    if (res.exitCode === 0) {
+      output.push(`${step.command}: exit 0`);
+      continue;
     }
+    output.push(visibleText(failureText(step.command, res, 1), 500));
+    ranOk = false;
+    break;
   }
   const worked = ranOk && (await input.recheck().catch(() => false));
   const at = input.now().toISOString();
-  input.restarts.push({ at, kind: 'remediation', target, reason: `pattern ${pattern.id}: ${commands.join(' && ')}`, ok: worked });
-  const summary = `auto-remediation: ran ${commands.join(' && ')} for pattern ${pattern.id}: ${worked ? 'worked' : 'failed'}`;
+  const shown = visibleText(commands.join(' && '));
+  input.restarts.push({ at, kind: 'remediation', target, reason: `pattern ${pattern.id}: ${shown}`, ok: worked });
+  const summary = `auto-remediation: ran ${shown} for pattern ${pattern.id}: ${worked ? 'worked' : 'failed'}`;
   await input.store.update('incidents', (doc) => {
     doc.incidents.push({
       id: newIncidentId(input.now()),

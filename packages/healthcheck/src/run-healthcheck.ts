@@ -13,21 +13,28 @@ import {
   type DocumentStore,
   type FindingInput,
   type HealthCheck,
+  type HostRunner,
   type Logger,
   type OverallStatus,
+  type PolicyContext,
   type RestartRecord,
 } from '@ldm/core';
 import { superviseSessions, type SuperviseDeps } from './supervise-sessions';
 import { mayRestart, pruneRestarts } from './restart-cap';
 import { remediate } from './remediation';
 
-export type HealthcheckDeps = SuperviseDeps;
+export interface HealthcheckDeps extends SuperviseDeps {
+  /** Runs learned fixes on the host: the runner the MCP server's typed tools use (core's runOnHost). */
+  runHost: HostRunner;
+}
 
 export interface HealthcheckOptions {
   store: DocumentStore;
   config: Config;
   logger: Logger;
   deps: HealthcheckDeps;
+  /** The suite's units, config and directories, for the policy decision on learned fixes (policyContextOf). */
+  policyContext: PolicyContext;
   checks?: readonly HealthCheck[];
 }
 
@@ -121,7 +128,8 @@ export async function runHealthcheck(options: HealthcheckOptions): Promise<Healt
       config,
       logger,
       restarts,
-      runCommand: deps.runCommand,
+      policyContext: options.policyContext,
+      runHost: deps.runHost,
       now: deps.now,
       recheck: async () => {
         await deps.sleep(2000);

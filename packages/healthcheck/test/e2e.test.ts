@@ -65,3 +65,48 @@ describe('ldm-healthcheck bundle', () => {
     expect(out.checks.find((c: { id: string }) => c.id === 'memory').status).not.toBe('failed');
   });
 });
+
+describe('learned fixes, through the policy and the real host runner', () => {
+  // Seeds a fix the way the MCP server learns one: incidents resolved with it, worked each time.
+  async function learn(stateDir: string, commands: string[]) {
+    const { DocumentStore, IncidentEngine } = await import('@ldm/core');
+    const engine = new IncidentEngine(new DocumentStore({ stateDir }), {});
+    for (let i = 0; i < 4; i++) {
+      const o = await engine.record({ source: 'healthcheck', severity: 'warn', summary: 'unit nginx.service has failed', subject: 'nginx.service' });
+      await engine.resolve({ id: o.incident.id, resolution: 'fixed', commands, worked: true });
+    }
+  }
+
+  async function hostWith(commands: string[]) {
+    // The human pre-authorised every systemctl and rm command: only the policy stands in the way.
+    const env = await e2eEnv({ learn: { autoRemediation: true, autoRemediationAllow: ['systemctl', 'rm'] } });
+    env.answer('systemctl', "'list-units --failed'*", FAILED);
+    env.answer('timedatectl', "'show '*", 'NTP=yes\nNTPSynchronized=yes\n');
+    env.answer('journalctl', "'-k '*", '-- No entries --\n');
+    env.answer('systemctl', "'restart nginx.service'", '');
+    env.answer('systemctl', "'stop '*", '');
+    // A canary rm first on PATH: were the fix run, it would be this one, and it leaves a mark.
+    writeFileSync(join(env.dir, 'bin', 'rm'), `#!/bin/sh\necho "rm $*" >> '${join(env.dir, 'calls.log')}'\n`, { mode: 0o755 });
+    await learn(env.stateDir, commands);
+    return env;
+  }
+
+  test.each([[['systemctl stop ldm-healthcheck.timer']], [['rm -rf /etc']], [['systemctl restart nginx.service', 'rm -rf /etc']]])(
+    'a denied fix never reaches the host: %j',
+    async (commands) => {
+      const env = await hostWith(commands);
+      const r = env.run('ldm-healthcheck', ['--once', '--json']);
+      const out = JSON.parse(r.stdout);
+      expect(out.actions).toEqual([]);
+      expect(out.suggestions[0]).toMatch(/never applied automatically: .* is denied by policy rule builtin:deny:/);
+      expect(env.calls().filter((c) => /^rm |^systemctl (stop|restart)/.test(c))).toEqual([]);
+    },
+  );
+
+  test('an allowed, pre-authorised fix runs through the same runner (the control)', async () => {
+    const env = await hostWith(['systemctl restart nginx.service']);
+    const out = JSON.parse(env.run('ldm-healthcheck', ['--once', '--json']).stdout);
+    expect(out.actions).toEqual([expect.stringMatching(/^auto-remediation: ran systemctl restart nginx.service for pattern /)]);
+    expect(env.calls()).toContain('systemctl restart nginx.service');
+  });
+});

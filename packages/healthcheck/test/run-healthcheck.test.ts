@@ -1,9 +1,17 @@
 import { describe, expect, test } from '@jest/globals';
-import { DocumentStore, parseConfig, silentLogger, type CommandResult, type Heartbeat } from '@ldm/core';
+import {
+  DocumentStore,
+  parseConfig,
+  policyContextOf,
+  silentLogger,
+  type CommandResult,
+  type Heartbeat,
+  type HostRunner,
+  type RunResult,
+} from '@ldm/core';
 import { runHealthcheck, type HealthcheckDeps } from '../src/run-healthcheck';
 import { renderJson, renderText } from '../src/render';
 import { mayRestart, pruneRestarts } from '../src/restart-cap';
-import { splitCommand } from '../src/remediation';
 import { BOOT_A, fakeDeps, fakeRunCommand, ok, pidStat, statfsOf, tmpDir, writeProc, type CommandTable, type ProcFixture } from '../../core/test/checks/proc-fixture';
 
 const T0 = new Date('2026-11-24T12:00:00Z');
@@ -12,18 +20,33 @@ interface Env {
   procRoot: string;
   store: DocumentStore;
   calls: string[][];
+  /** argv given to the host runner (learned fixes): what would really have run. */
+  hostCalls: string[][];
   clock: { now: Date };
+}
+
+/** A host runner that answers from the same table and records every argv it is given. */
+function hostFromTable(table: CommandTable, calls: string[][]): HostRunner {
+  return async (argv) => {
+    calls.push(argv);
+    const entry = table[argv.slice(0, 2).join(' ')] ?? table[argv[0]!];
+    const base = { signal: null, durationMs: 1, stdoutTruncated: false, stderrTruncated: false, timedOut: false };
+    if (!entry) return { ...base, exitCode: null, stdout: '', stderr: '', spawnError: `couldn't start ${argv[0]}: ENOENT`, spawnErrorCode: 'ENOENT' } satisfies RunResult;
+    const r = typeof entry === 'function' ? await entry(argv) : entry;
+    return { ...base, ...r };
+  };
 }
 
 async function env(fixture: ProcFixture = {}): Promise<Env> {
   const procRoot = await writeProc(await tmpDir(), fixture);
   const clock = { now: T0 };
-  return { procRoot, store: new DocumentStore({ stateDir: await tmpDir('ldm-hc-state-'), now: () => clock.now }), calls: [], clock };
+  return { procRoot, store: new DocumentStore({ stateDir: await tmpDir('ldm-hc-state-'), now: () => clock.now }), calls: [], hostCalls: [], clock };
 }
 
 function deps(e: Env, table: CommandTable, over: Partial<HealthcheckDeps> = {}): HealthcheckDeps {
   return {
     ...fakeDeps(e.procRoot, { runCommand: fakeRunCommand(table, e.calls), now: () => e.clock.now }),
+    runHost: hostFromTable(table, e.hostCalls),
     kill: () => {
       throw Object.assign(new Error('ESRCH'), { code: 'ESRCH' });
     },
@@ -38,8 +61,9 @@ const healthyTable: CommandTable = {
   'timedatectl show': ok('NTP=yes\nNTPSynchronized=yes\n'),
   journalctl: ok('-- No entries --\n'),
 };
+const POLICY_CONTEXT = policyContextOf({ paths: { stateDir: '/var/lib/linux-devops-mcp', logDir: '/var/log/linux-devops-mcp', configFile: '/etc/linux-devops-mcp/config.json' }, installPrefix: '/opt/linux-devops-mcp' });
 const run = (e: Env, table: CommandTable, config: unknown = {}, over: Partial<HealthcheckDeps> = {}) =>
-  runHealthcheck({ store: e.store, config: parseConfig(config, 't'), logger: silentLogger, deps: deps(e, table, over) });
+  runHealthcheck({ store: e.store, config: parseConfig(config, 't'), logger: silentLogger, deps: deps(e, table, over), policyContext: POLICY_CONTEXT });
 
 describe('ldm-healthcheck run', () => {
   test('a healthy host: ok, exit contract fields, state.json updated, no incidents', async () => {
@@ -202,14 +226,14 @@ describe('MCP sessions', () => {
 });
 
 describe('known fixes and auto-remediation', () => {
-  async function seedFix(e: Env, successes: number) {
+  async function seedFix(e: Env, successes: number, commands = ['systemctl restart nginx.service']) {
     // Learn "systemctl restart nginx.service" the way the MCP server would: resolve incidents with it.
     const failing = { ...healthyTable, 'systemctl list-units': ok(FAILED_NGINX) };
     const { IncidentEngine } = await import('@ldm/core');
     const engine = new IncidentEngine(e.store, { now: () => e.clock.now });
     for (let i = 0; i < successes; i++) {
       const o = await engine.record({ source: 'healthcheck', severity: 'warn', summary: 'unit nginx.service has failed', subject: 'nginx.service' });
-      await engine.resolve({ id: o.incident.id, resolution: 'restarted', commands: ['systemctl restart nginx.service'], worked: true });
+      await engine.resolve({ id: o.incident.id, resolution: 'restarted', commands, worked: true });
     }
     return failing;
   }
@@ -236,6 +260,7 @@ describe('known fixes and auto-remediation', () => {
       },
     };
     const out = await run(e, table, { learn: { autoRemediation: true } });
+    expect(e.hostCalls).toEqual([['systemctl', 'restart', 'nginx.service']]);
     expect(out.actions).toEqual([expect.stringMatching(/^auto-remediation: ran systemctl restart nginx.service for pattern pat-\w+: worked$/)]);
     const incidents = (await e.store.read('incidents')).incidents;
     const original = incidents.find((i) => i.id === out.incidents[0])!;
@@ -244,6 +269,56 @@ describe('known fixes and auto-remediation', () => {
     const pattern = (await e.store.read('patterns')).patterns.find((p) => p.id === original.patternId)!;
     expect(pattern.resolutions[0]).toMatchObject({ successes: 4, failures: 0 });
     expect((await e.store.read('state')).restarts).toEqual([expect.objectContaining({ kind: 'remediation', target: 'nginx.service', ok: true })]);
+  });
+
+  // The human pre-authorised all of systemctl and rm: only the policy stands between the learned text and the host.
+  const broad = { learn: { autoRemediation: true, autoRemediationAllow: ['systemctl', 'rm'] } };
+  test.each([
+    [['systemctl stop ldm-healthcheck.timer'], 'builtin:deny:suite-unit'],
+    [['rm -rf /etc'], 'builtin:deny:rm-root'],
+    [['systemctl restart nginx.service', 'rm -rf /etc'], 'builtin:deny:rm-root'],
+  ])('a learned fix the policy denies never runs, even pre-authorised: %j', async (commands, rule) => {
+    const e = await env();
+    const failing = await seedFix(e, 5, commands);
+    const out = await run(e, { ...failing, systemctl: ok(''), rm: ok('') }, broad);
+    expect(e.hostCalls).toEqual([]);
+    expect(e.calls.filter((c) => c[0] === 'rm' || ['stop', 'restart'].includes(c[1]!))).toEqual([]);
+    expect(out.actions).toEqual([]);
+    expect(out.suggestions[0]).toContain(rule);
+    expect((await e.store.read('state')).restarts).toEqual([]);
+  });
+
+  test('a learned fix that needs a human is not run; the note says what would have run', async () => {
+    const e = await env();
+    const failing = await seedFix(e, 5, ['systemctl stop nginx.service']);
+    const out = await run(e, { ...failing, systemctl: ok('') }, broad);
+    expect(e.hostCalls).toEqual([]);
+    expect(out.suggestions[0]).toMatch(/"systemctl stop nginx.service" needs a human's approval \(builtin:confirm:service-stop/);
+  });
+
+  test('a learned fix is shown with its hidden characters visible, never raw, in the note', async () => {
+    const e = await env();
+    const failing = await seedFix(e, 5, ['systemctl stop nginx.service\u202e\u001b[2J']);
+    const out = await run(e, { ...failing, systemctl: ok('') }, broad);
+    expect(e.hostCalls).toEqual([]);
+    expect(out.suggestions[0]).toContain('nginx.service\\u202e\\u001b[2J');
+    expect(out.suggestions[0]).not.toMatch(/[\u001b\u202e]/);
+  });
+
+  test('a fix the policy allows but learn.autoRemediationAllow does not pre-authorise is not run', async () => {
+    const e = await env();
+    const failing = await seedFix(e, 5, ['systemctl reload nginx.service']);
+    const out = await run(e, { ...failing, systemctl: ok('') }, { learn: { autoRemediation: true } });
+    expect(e.hostCalls).toEqual([]);
+    expect(out.suggestions[0]).toMatch(/matches no rule in learn.autoRemediationAllow/);
+  });
+
+  test('a config deny rule stops an automatic fix as it stops the model', async () => {
+    const e = await env();
+    const failing = await seedFix(e, 5);
+    const out = await run(e, { ...failing, systemctl: ok('') }, { learn: { autoRemediation: true }, policy: { deny: ['systemctl restart nginx*'] } });
+    expect(e.hostCalls).toEqual([]);
+    expect(out.suggestions[0]).toContain('config:policy.deny[0]');
   });
 
   test('a fix that does not help is learned as a failure', async () => {
@@ -265,10 +340,5 @@ describe('pure helpers', () => {
     expect(mayRestart(h, 'y.service', new Date(at(11)), cap)).toBe(true);
     expect(mayRestart(h, 'x.service', new Date(at(15.5)), cap)).toBe(true);
     expect(pruneRestarts(h, new Date(at(60 * 25)), cap)).toEqual([]);
-  });
-
-  test('splitCommand refuses quoting', () => {
-    expect(splitCommand(' systemctl  restart nginx.service ')).toEqual(['systemctl', 'restart', 'nginx.service']);
-    expect(() => splitCommand("systemctl restart 'a b'")).toThrow(/quoting/);
   });
 });

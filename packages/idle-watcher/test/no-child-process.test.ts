@@ -1,4 +1,5 @@
 import { describe, expect, jest, test } from '@jest/globals';
+import { createRequire } from 'node:module';
 import * as actual from 'node:child_process';
 
 // Every way of starting a process, spied on; the real functions still work for anything else.
@@ -12,6 +13,9 @@ const spies = {
   fork: jest.fn(actual.fork),
 };
 jest.unstable_mockModule('node:child_process', () => ({ ...actual, ...spies, default: { ...actual, ...spies } }));
+// Core loads child_process on first use through require (core/src/node/on-demand.ts), which the
+// module mock does not reach: the spies go on the builtin module object as well.
+Object.assign(createRequire(import.meta.url)('node:child_process') as object, spies);
 
 const { defaultCheckDeps, DocumentStore, parseConfig, silentLogger } = await import('@ldm/core');
 const { defaultIdleDeps, runIdleWatcher } = await import('../src/run-idle-watcher');

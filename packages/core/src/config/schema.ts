@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { PolicyConfigSchema } from '../policy/policy-config';
+import { CommandRuleString, PolicyConfigSchema } from '../policy/policy-config';
 
 const percent = z.number().min(0).max(100);
 
@@ -60,7 +60,8 @@ export const ConfigSchema = z.strictObject({
   learn: z
     .strictObject({
       autoRemediation: z.boolean().default(false),
-      autoRemediationAllow: z.array(z.string()).default(['systemctl restart']),
+      /** Command rules (policy.allow syntax) pre-authorising learned fixes; the policy still decides (fix-gate.ts). */
+      autoRemediationAllow: z.array(CommandRuleString).default(['systemctl restart']),
       suggestionMinConfidence: z.number().min(0).max(1).default(0.8),
       /** patterns.json bound; patterns that carry a learned fix are never dropped for space. */
       maxPatterns: z.number().int().min(10).max(100_000).default(2000),
@@ -78,7 +79,16 @@ export const ConfigSchema = z.strictObject({
       /** Extra browser origins (scheme://host[:port]) to accept. */
       allowedOrigins: z.array(z.string()).default([]),
       maxBodyBytes: z.number().int().min(1024).max(67_108_864).default(1_048_576),
-      rateLimit: z.strictObject({ perMinute: z.number().min(1).default(600), burst: z.number().int().min(1).default(60) }).prefault({}),
+      rateLimit: z
+        .strictObject({
+          /** Authenticated requests, per credential. */
+          perMinute: z.number().min(1).default(600),
+          burst: z.number().int().min(1).default(60),
+          /** Requests refused before authentication (no or wrong token, wrong Origin), per address; never counted against a credential. */
+          refusedPerMinute: z.number().min(1).default(30),
+          refusedBurst: z.number().int().min(1).default(10),
+        })
+        .prefault({}),
       maxSessions: z.number().int().min(1).max(1000).default(16),
       sessionIdleMin: z.number().min(1).default(30),
     })
@@ -104,6 +114,12 @@ export const ConfigSchema = z.strictObject({
       confirmTimeoutSec: z.number().int().min(5).max(3600).default(300),
       /** Seconds an approval asked for outside the session (ldm-mcp-server approve) stays valid, answered or not. */
       approvalTtlSec: z.number().int().min(30).max(3600).default(600),
+      /** package_action: apt-get is stopped after this (stopping dpkg half-way needs `dpkg --configure -a`, so it is generous). */
+      packageTimeoutSec: z.number().int().min(10).max(86_400).default(1800),
+      /** package_action: how long to keep retrying while another apt/dpkg (e.g. unattended-upgrades) holds the lock. */
+      packageLockWaitSec: z.number().int().min(0).max(3600).default(120),
+      /** package_action install: false adds --no-install-recommends. */
+      packageInstallRecommends: z.boolean().default(true),
     })
     .prefault({}),
 });

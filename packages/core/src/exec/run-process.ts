@@ -19,6 +19,8 @@ export interface RunResult {
   stderrTruncated: boolean;
   timedOut: boolean;
   spawnError?: string;
+  /** The errno name of spawnError, e.g. ENOENT. */
+  spawnErrorCode?: string;
   /** With onTimeout 'background': the still-running process, for a job registry to adopt. */
   running?: ProcessHandle;
 }

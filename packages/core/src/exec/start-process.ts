@@ -24,6 +24,8 @@ export interface ProcessExit {
   durationMs: number;
   /** Set when the program could not be started at all (ENOENT, EACCES). */
   spawnError?: string;
+  /** The errno name of spawnError, e.g. ENOENT: "not installed" is not a failure to some callers. */
+  spawnErrorCode?: string;
 }
 
 /** A started process: its output so far, and a promise of its end. */
@@ -69,7 +71,14 @@ export function startProcess(options: StartOptions): ProcessHandle {
   }
   const exited = new Promise<ProcessExit>((resolve) => {
     child.once('error', (err) => {
-      outcome ??= { exitCode: null, signal: null, durationMs: Date.now() - started, spawnError: `couldn't start ${options.argv[0]}: ${err.message}` };
+      const code = (err as NodeJS.ErrnoException).code;
+      outcome ??= {
+        exitCode: null,
+        signal: null,
+        durationMs: Date.now() - started,
+        spawnError: `couldn't start ${options.argv[0]}: ${err.message}`,
+        ...(code ? { spawnErrorCode: code } : {}),
+      };
       resolve(outcome);
     });
     child.once('exit', () => {

@@ -293,6 +293,14 @@ const PACKAGE_REMOVE: Record<string, RegExp> = {
   npm: /^(uninstall|un|unlink|remove|rm|r)$/,
 };
 
+// Installing or upgrading runs the packages' maintainer scripts as root: asked about by default,
+// and a config allow rule (e.g. "apt-get install **") is how the human pre-authorises it.
+const PACKAGE_CHANGE: Record<string, RegExp> = {
+  apt: /^(install|reinstall|upgrade|full-upgrade|dist-upgrade)$/,
+  'apt-get': /^(install|reinstall|upgrade|build-dep)$/,
+  aptitude: /^(install|reinstall|upgrade|safe-upgrade|full-upgrade|dist-upgrade)$/,
+};
+
 function firstOperand(args: Word[]): string | null | undefined {
   const ops = operands(args, 'oc');
   return ops.length ? literal(ops[0]!) : undefined;
@@ -413,6 +421,11 @@ export function builtinFindings(program: string, argv: Word[], env: RuleEnv): Fi
     if (sub === null || (sub !== undefined && PACKAGE_REMOVE[program]!.test(sub))) out.push(confirm('package-remove', `${program} ${sub ?? ''} removes packages`));
   }
   if (program === 'dpkg' && t.some((x) => x !== null && /^(-r|-P|--remove|--purge|-[a-zA-Z]*[rP])$/.test(x))) out.push(confirm('package-remove', 'dpkg removes packages'));
+  if (PACKAGE_CHANGE[program]) {
+    const sub = firstOperand(args);
+    if (sub !== undefined && sub !== null && PACKAGE_CHANGE[program]!.test(sub)) out.push(byDefault('package-install', `${program} ${sub} installs or upgrades packages, running their scripts as root`));
+  }
+  if (program === 'dpkg' && t.some((x) => x !== null && /^(-i|--install|--unpack|--configure|-[a-zA-Z]*i)$/.test(x))) out.push(byDefault('package-install', 'dpkg installs packages, running their scripts as root'));
   if (program === 'pacman' && t.some((x) => x !== null && /^-R/.test(x))) out.push(confirm('package-remove', 'pacman -R removes packages'));
   if (['userdel', 'deluser', 'groupdel', 'delgroup', 'usermod', 'passwd', 'chpasswd', 'chage', 'gpasswd', 'useradd', 'adduser', 'groupadd', 'addgroup', 'newusers', 'vipw', 'vigr', 'visudo', 'pwck', 'grpck'].includes(program)) {
     if (!(program === 'passwd' && t.some((x) => x === '-S' || x === '--status'))) out.push(confirm('accounts', `${program} changes user accounts or passwords`));

@@ -4,7 +4,8 @@ import { parseCommandRule } from './command-rule';
 /** Built-in deny rules that the config may downgrade to "confirm" by naming them in `relaxBuiltin`. */
 export const RELAXABLE_BUILTIN_RULES = ['power'] as const;
 
-const CommandRuleString = z.string().check((ctx) => {
+/** One command rule (command-rule.ts syntax), checked when the config loads. */
+export const CommandRuleString = z.string().check((ctx) => {
   try {
     parseCommandRule(ctx.value);
   } catch (err) {

@@ -192,8 +192,8 @@ describe('patterns', () => {
     expect(rankPatterns([frequentOld, recent, boot], now, { bootFirst: true })[0]!.id).toBe('boot');
   });
 
-  test('auto-remediation: only allowlisted, proven (3 successes) fixes with no failure in the last 5 uses', () => {
-    const rules = { enabled: true, allow: ['systemctl restart'] };
+  test('auto-remediation: only proven (3 successes) fixes with no failure in the last 5 uses (the policy is fix-gate.test.ts)', () => {
+    const rules = { enabled: true };
     const fix = (successes: number, recent: boolean[], commands = ['systemctl restart nginx']) =>
       pattern('p', { resolutions: [{ action: commands.join(' && '), commands, successes, failures: recent.filter((r) => !r).length, recent }] });
     expect(decideAutoRemediation(fix(3, [true, true, true]), rules)).toMatchObject({ apply: true });
@@ -201,9 +201,7 @@ describe('patterns', () => {
     expect(decideAutoRemediation(fix(2, [true, true]), rules)).toMatchObject({ apply: false, reason: expect.stringMatching(/needs 3/) });
     expect(decideAutoRemediation(fix(9, [true, false, true, true, true, true]), rules)).toMatchObject({ apply: false, reason: expect.stringMatching(/last 5/) });
     expect(decideAutoRemediation(fix(9, [true, true, true, true, true, false]), rules)).toMatchObject({ apply: true });
-    expect(decideAutoRemediation(fix(5, [true], ['rm -rf /var/cache/apt']), rules)).toMatchObject({ apply: false, reason: expect.stringMatching(/not in/) });
     expect(decideAutoRemediation(fix(5, [true], ['systemctl restart nginx; rm -rf /']), rules)).toMatchObject({ apply: false });
-    expect(decideAutoRemediation(fix(5, [true], ['systemctl restarter x']), rules)).toMatchObject({ apply: false });
   });
 
   test('export then import on another host merges counts and fix outcomes and keeps local patterns', async () => {

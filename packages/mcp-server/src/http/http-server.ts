@@ -4,7 +4,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '@ldm/core';
-import { bearerMatches } from './bearer-token';
+import { anonymousByAddress, bearerAuthenticator, type Authenticate } from './authenticate';
 import { checkOriginAndHost, type OriginPolicy } from './origin-guard';
 import { RateLimiter, type RateLimit } from './rate-limiter';
 import { HttpError, readJsonBody } from './read-body';
@@ -15,7 +15,10 @@ export interface HttpServerOptions {
   /** null only for the loopback-only test mode (--insecure-no-auth). */
   token: string | null;
   origins: OriginPolicy;
+  /** Authenticated requests, per credential identity. */
   rateLimit: RateLimit;
+  /** Refused requests (no or wrong token, wrong Origin/Host), per address; they never use up a credential's budget. */
+  refusedRateLimit?: RateLimit;
   maxBodyBytes: number;
   maxSessions: number;
   sessionIdleMs: number;
@@ -42,15 +45,22 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 /** A JSON-RPC error body, so MCP clients show the message instead of a bare status. */
 const rpcError = (message: string, code = -32000) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
 
+/** Tight: a client that sends no valid token has nothing to do here but get it right. */
+export const DEFAULT_REFUSED_RATE_LIMIT: RateLimit = { perMinute: 30, burst: 10 };
+
 /**
- * The Streamable HTTP endpoint: every /mcp request passes Host/Origin checks, a per-client rate
- * limit, bearer authentication and a body cap before it reaches the SDK transport. /healthz
- * answers without a token and says nothing but "ok".
+ * The Streamable HTTP endpoint: every /mcp request passes Host/Origin checks, bearer
+ * authentication, a rate limit and a body cap before it reaches the SDK transport. Requests that
+ * are refused before authentication count against their address only, in a bucket of their own,
+ * so nobody can lock the token holder out by sending bad requests; authenticated requests count
+ * against their credential. /healthz answers without a token and says nothing but "ok".
  */
 export class McpHttpServer {
   readonly server: Server;
   private readonly sessions = new Map<string, Session>();
   private readonly limiter: RateLimiter;
+  private readonly refused: RateLimiter;
+  private readonly authenticate: Authenticate;
   private readonly now: () => number;
   private readonly sweeper: NodeJS.Timeout;
   private origins: OriginPolicy;
@@ -59,6 +69,8 @@ export class McpHttpServer {
     this.now = options.now ?? Date.now;
     this.origins = options.origins;
     this.limiter = new RateLimiter(options.rateLimit);
+    this.refused = new RateLimiter(options.refusedRateLimit ?? DEFAULT_REFUSED_RATE_LIMIT);
+    this.authenticate = options.token === null ? anonymousByAddress : bearerAuthenticator(options.token);
     this.server = createNodeServer((req, res) => void this.handle(req, res));
     // A client that goes away mid-request must not take the process with it.
     this.server.on('clientError', (err, socket) => {
@@ -105,15 +117,17 @@ export class McpHttpServer {
     if (path !== MCP_PATH) return sendJson(res, 404, rpcError(`no such endpoint; MCP is served at ${MCP_PATH}`));
 
     const verdict = checkOriginAndHost({ host: req.headers.host, origin: req.headers.origin }, this.origins);
-    if (!verdict.ok) {
-      this.options.logger.warn(`http: refused ${req.method} from ${req.socket.remoteAddress}: ${verdict.reason}`);
-      return sendJson(res, 403, rpcError(`forbidden: ${verdict.reason}`));
+    if (!verdict.ok) return this.refuse(req, res, verdict.reason, 403, rpcError(`forbidden: ${verdict.reason}`));
+    const who = this.authenticate(req);
+    if (!who) {
+      return this.refuse(req, res, 'missing or wrong bearer token', 401, rpcError('unauthorized: send Authorization: Bearer <token>'), {
+        'www-authenticate': 'Bearer realm="ldm-mcp"',
+      });
     }
-    const wait = this.limiter.take(req.socket.remoteAddress ?? 'unknown', this.now());
-    if (wait > 0) return sendJson(res, 429, rpcError('too many requests'), { 'retry-after': String(wait) });
-    if (this.options.token !== null && !bearerMatches(req.headers.authorization, this.options.token)) {
-      this.options.logger.warn(`http: refused ${req.method} from ${req.socket.remoteAddress}: missing or wrong bearer token`);
-      return sendJson(res, 401, rpcError('unauthorized: send Authorization: Bearer <token>'), { 'www-authenticate': 'Bearer realm="ldm-mcp"' });
+    const limited = this.limiter.attempt(who.id, this.now());
+    if (limited.wait > 0) {
+      if (limited.first) this.options.logger.notice(`http: ${who.id} is over http.rateLimit; answering 429 for ${limited.wait}s`);
+      return sendJson(res, 429, rpcError('too many requests'), { 'retry-after': String(limited.wait) });
     }
 
     const body = req.method === 'POST' ? await readJsonBody(req, this.options.maxBodyBytes) : undefined;
@@ -136,6 +150,21 @@ export class McpHttpServer {
       await this.closeSession(lru);
     }
     await this.startSession(req, res, body);
+  }
+
+  /**
+   * A request refused before authentication. It counts against its address alone; once that
+   * address is over http.rateLimit.refused* it gets 429, logged once instead of once per request.
+   */
+  private refuse(req: IncomingMessage, res: ServerResponse, why: string, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const limited = this.refused.attempt(address, this.now());
+    if (limited.wait > 0) {
+      if (limited.first) this.options.logger.warn(`http: too many refused requests from ${address}; answering 429 for ${limited.wait}s`);
+      return sendJson(res, 429, rpcError('too many requests'), { 'retry-after': String(limited.wait) });
+    }
+    this.options.logger.warn(`http: refused ${req.method} from ${address}: ${why}`);
+    sendJson(res, status, body, headers);
   }
 
   private async startSession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {

@@ -1,4 +1,5 @@
 import type {
+  HostRunner,
   CommandDecision,
   Config,
   DocumentStore,
@@ -34,6 +35,8 @@ export interface Binaries {
   systemctl: string;
   journalctl: string;
   bash: string;
+  /** package_action runs it; the environment it gets is fixed by the tool. */
+  aptGet: string;
 }
 
 /** Everything the server touches, passed in: createServer has no other inputs and no top-level side effects. */
@@ -49,6 +52,8 @@ export interface ServerDeps {
   jobs: JobRegistry;
   audit: AuditLog;
   bin: Binaries;
+  /** Runs the typed tools' programs on the host; defaults to core's runOnHost. */
+  runHost?: HostRunner;
   proc: ProcSource;
   now: () => Date;
   version: string;
@@ -60,24 +65,5 @@ export interface ServerDeps {
   progressEveryMs?: number;
 }
 
-export const SUITE_UNITS = [
-  'ldm-healthcheck.service',
-  'ldm-healthcheck.timer',
-  'ldm-idle-watcher.service',
-  'ldm-idle-watcher.timer',
-  'ldm-boot-check.service',
-  'ldm-mcp-http.service',
-  'ldm-mcp-http.socket',
-];
-
-export const DEFAULT_INSTALL_PREFIX = '/opt/linux-devops-mcp';
-
-/** The PolicyContext the policy engine needs: the suite's own config, units and directories. */
-export function policyContextOf(deps: Pick<ServerDeps, 'paths' | 'installPrefix'>): PolicyContext {
-  const configDir = deps.paths.configFile.replace(/\/[^/]*$/, '') || '/';
-  return {
-    configFile: deps.paths.configFile,
-    suiteUnits: SUITE_UNITS,
-    protectedPaths: [...new Set([deps.paths.stateDir, deps.paths.logDir, deps.installPrefix, configDir])],
-  };
-}
+// One definition for the server and the healthcheck's remediation: packages/core/src/policy/suite-context.ts.
+export { DEFAULT_INSTALL_PREFIX, policyContextOf, SUITE_UNITS } from '@ldm/core';

@@ -39,7 +39,7 @@ export function depsFromProgram(ctx: ProgramContext, policy: PolicyPort): Server
       redact: policy.redactSecrets,
       onError: (err) => logger.error(`couldn't write the audit log: ${err.message}`),
     }),
-    bin: { systemctl: 'systemctl', journalctl: 'journalctl', bash: '/bin/bash' },
+    bin: { systemctl: 'systemctl', journalctl: 'journalctl', bash: '/bin/bash', aptGet: 'apt-get' },
     proc,
     now: () => new Date(),
     version: typeof LDM_VERSION === 'string' ? LDM_VERSION : '0.0.0-dev',

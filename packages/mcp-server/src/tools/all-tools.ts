@@ -3,6 +3,7 @@ import { COMMAND_TOOLS } from './command-tools';
 import { FILE_TOOLS } from './file-tools';
 import { HOST_TOOLS } from './host-tools';
 import { SERVICE_TOOLS } from './service-tools';
+import { PACKAGE_TOOLS } from './package-tools';
 import { JOURNAL_TOOLS } from './journal-tools';
 import { INCIDENT_TOOLS } from './incident-tools';
 import { CONTEXT_TOOLS } from './context-tools';
@@ -14,6 +15,7 @@ export const ALL_TOOLS: ToolDef[] = [
   ...COMMAND_TOOLS,
   ...FILE_TOOLS,
   ...SERVICE_TOOLS,
+  ...PACKAGE_TOOLS,
   ...JOURNAL_TOOLS,
   ...INCIDENT_TOOLS,
 ];

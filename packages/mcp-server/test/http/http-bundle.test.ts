@@ -63,6 +63,22 @@ describe('ldm-mcp-server --http (bundle)', () => {
     expect((await mcpPing({ url, token: 'wrong', timeoutMs: 5000, fetch })).ok).toBe(false);
   }, 60_000);
 
+  test('with the default limits: 200 bad-token requests end in 429, then the token holder still connects', async () => {
+    const dir = await setup();
+    const url = await startServer(dir);
+    const statuses = new Set<number>();
+    for (let i = 0; i < 200; i++) {
+      const r = await fetch(url, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', authorization: `Bearer wrong${i}` } });
+      statuses.add(r.status);
+      await r.body?.cancel();
+    }
+    expect([...statuses].sort()).toEqual([401, 429]);
+    const client = new Client({ name: 'jest', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${TOKEN}` } } }));
+    await client.ping();
+    await client.close();
+  }, 60_000);
+
   test('refuses to start without a token, or on a public address in test mode', async () => {
     const dir = await setup();
     const run = (args: string[]) => spawnSync(process.execPath, [BIN, '--http', '--state-dir', join(dir, 'state'), ...args], { encoding: 'utf8', timeout: 20_000 });

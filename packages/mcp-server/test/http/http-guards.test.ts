@@ -89,7 +89,16 @@ describe('rate limiter', () => {
     expect(limiter.take('a', t + 1000)).toBe(0);
     expect(limiter.take('a', t + 1000)).toBeGreaterThan(0);
   });
-  test('the client table is bounded', () => {
+  test('attempt() says which refusal is the first since the client was last let through', () => {
+    const limiter = new RateLimiter({ perMinute: 60, burst: 1 });
+    const t = 1_000_000;
+    expect(limiter.attempt('a', t)).toEqual({ wait: 0, first: false });
+    expect(limiter.attempt('a', t)).toEqual({ wait: 1, first: true });
+    expect(limiter.attempt('a', t)).toEqual({ wait: 1, first: false });
+    expect(limiter.attempt('a', t + 1000)).toEqual({ wait: 0, first: false });
+    expect(limiter.attempt('a', t + 1000).first).toBe(true);
+  });
+    test('the client table is bounded', () => {
     const limiter = new RateLimiter({ perMinute: 60, burst: 1 }, 2);
     limiter.take('a', 0);
     limiter.take('b', 0);

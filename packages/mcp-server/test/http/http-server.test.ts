@@ -123,6 +123,46 @@ describe('the HTTP endpoint', () => {
     expect(Number(replies[2]!.headers['retry-after'])).toBeGreaterThan(0);
   });
 
+  test('200 bad-token requests from one address: they end in 429, and the token holder at that address still gets in', async () => {
+    const { port, url } = await start({ rateLimit: { perMinute: 60, burst: 5 } });
+    const host = `127.0.0.1:${port}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const auth: Record<string, string> = i % 2 ? { authorization: `Bearer wrong-${i}` } : {};
+      statuses.push((await post(port, JSON.stringify(INIT), { host, ...auth })).status);
+    }
+    // The refused bucket (10 at once, then 30 a minute) runs dry; nothing else is ever answered.
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(statuses.slice(-100)).toEqual(Array(100).fill(429));
+    const init = await post(port, JSON.stringify(INIT), { host, authorization: `Bearer ${TOKEN}` });
+    expect(init.status).toBe(200);
+    const client = await connect(url);
+    await client.ping();
+    await client.close();
+  });
+
+  test('refused Origin/Host requests use the same per-address bucket, not the token holder\'s', async () => {
+    const { port, url } = await start({ refusedRateLimit: { perMinute: 1, burst: 2 } });
+    const auth = `Bearer ${TOKEN}`;
+    const evil = () => post(port, JSON.stringify(INIT), { host: `127.0.0.1:${port}`, origin: 'http://evil.example', authorization: auth });
+    expect([(await evil()).status, (await evil()).status, (await evil()).status]).toEqual([403, 403, 429]);
+    const client = await connect(url);
+    await client.ping();
+    await client.close();
+  });
+
+  test('the token holder is limited per credential: over it, 429 with Retry-After, while refusals keep their own count', async () => {
+    const { port } = await start({ rateLimit: { perMinute: 1, burst: 3 } });
+    const host = `127.0.0.1:${port}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await post(port, JSON.stringify(INIT), { host, authorization: `Bearer ${TOKEN}` })).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const over = await post(port, JSON.stringify(INIT), { host, authorization: `Bearer ${TOKEN}` });
+    expect(over.status).toBe(429);
+    expect(Number(over.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect((await post(port, JSON.stringify(INIT), { host, authorization: 'Bearer wrong' })).status).toBe(401);
+  });
+
   test('at the session cap the least recently used session is closed; its id then gets 404', async () => {
     const { port, url, http } = await start({ maxSessions: 2 });
     const a = await connect(url);

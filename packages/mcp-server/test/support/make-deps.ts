@@ -78,6 +78,19 @@ esac`,
 echo "2026-11-24T04:00:00+0000 host nginx[123]: nginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address already in use)"
 echo "2026-11-24T04:00:01+0000 host app[9]: connecting with password=hunter2"`,
   );
+  // Records "argv<TAB>..." and the frontend; what it answers is set by writing ok|fail|lock|lock-once to apt-get.mode.
+  const aptGet = fake(
+    'apt-get',
+    `mode=$(cat ${join(dir, 'apt-get.mode')} 2>/dev/null || echo ok)
+{ printf 'DEBIAN_FRONTEND=%s' "$DEBIAN_FRONTEND"; printf '\t%s' "$@"; echo; } >> ${join(dir, 'apt-get.calls')}
+if [ "$mode" = lock-once ]; then echo ok > ${join(dir, 'apt-get.mode')}; mode=lock; fi
+case "$mode" in
+  ok) echo "Reading package lists..."; echo "0 upgraded, 1 newly installed, 0 to remove and 3 not upgraded.";;
+  lock) echo "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 4242 (unattended-upgr)" >&2
+        echo "E: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process using it?" >&2; exit 100;;
+  *) echo "Reading package lists..."; echo "E: Unable to locate package nosuchpkg" >&2; exit 100;;
+esac`,
+  );
   const config = ConfigSchema.parse(overrides.config ?? {});
   const store = new DocumentStore({ stateDir, logger: silentLogger });
   const policyCalls: unknown[] = [];
@@ -91,7 +104,7 @@ echo "2026-11-24T04:00:01+0000 host app[9]: connecting with password=hunter2"`,
     policy: overrides.policy ?? fakePolicy(policyCalls),
     jobs: new JobRegistry({ maxJobs: config.mcp.maxJobs, bufferBytes: config.mcp.jobBufferBytes }),
     audit: new AuditLog({ file: join(logDir, 'audit.log'), maxBytes: config.mcp.auditMaxBytes, files: 3, redact: redactSecrets }),
-    bin: { systemctl, journalctl, bash: '/bin/bash' },
+    bin: { systemctl, journalctl, bash: '/bin/bash', aptGet },
     proc: { procRoot: '/proc' },
     now: () => new Date(),
     version: '0.0.0-test',

@@ -1,0 +1,36 @@
+import type { PolicyContext } from './types';
+
+/**
+ * The suite's own units. The same list is in units/ (the files) and scripts/lib/common.sh
+ * (LDM_UNITS); packages/core/test/policy/suite-context.test.ts keeps the three equal.
+ */
+export const SUITE_UNITS = [
+  'ldm-healthcheck.service',
+  'ldm-healthcheck.timer',
+  'ldm-idle-watcher.service',
+  'ldm-idle-watcher.timer',
+  'ldm-boot-check.service',
+  'ldm-mcp-http.service',
+  'ldm-mcp-http.socket',
+];
+
+export const DEFAULT_INSTALL_PREFIX = '/opt/linux-devops-mcp';
+
+export interface SuiteLocation {
+  paths: { stateDir: string; logDir: string; configFile: string };
+  /** Where the suite is installed. */
+  installPrefix: string;
+}
+
+/**
+ * Pure: the PolicyContext every decision about the host is made with (the MCP server's gate and
+ * the healthcheck's automatic remediation): the suite's own config, units and directories.
+ */
+export function policyContextOf(where: SuiteLocation): PolicyContext {
+  const configDir = where.paths.configFile.replace(/\/[^/]*$/, '') || '/';
+  return {
+    configFile: where.paths.configFile,
+    suiteUnits: SUITE_UNITS,
+    protectedPaths: [...new Set([where.paths.stateDir, where.paths.logDir, where.installPrefix, configDir])],
+  };
+}
