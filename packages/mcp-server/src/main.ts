@@ -1,4 +1,4 @@
-import { runProgram, redactSecrets } from '@ldm/core';
+import { runProgram, redactSecrets, VERSION } from '@ldm/core';
 import { depsFromProgram, serveStdio } from './server/serve-stdio';
 import { onDemandPolicy } from './server/on-demand-services';
 import { HTTP_OPTIONS, httpFlagsFrom } from './http/http-flags';
@@ -11,6 +11,9 @@ await runProgram(
       'Speaks stdio by default; --http serves Streamable HTTP on /mcp with a bearer token.',
     resident: true,
     options: HTTP_OPTIONS,
+    // Over stdio, a session that says what is wrong; over HTTP (systemd) exit 78 and the journal line.
+    onConfigError: (err, args) =>
+      httpFlagsFrom(args) ? undefined : import('./server/serve-config-error').then(({ serveConfigError }) => serveConfigError(err.message, { version: VERSION })),
   },
   async (ctx) => {
     const http = httpFlagsFrom(ctx.args);
