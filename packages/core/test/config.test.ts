@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { mkdtemp, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, ConfigError, parseConfig, resolvePaths, nearestKey, EXIT } from '@ldm/core';
+import { loadConfig, ConfigError, parseConfig, resolvePaths, nearestKey, httpProbeUrl, EXIT } from '@ldm/core';
 
 const tmp = () => mkdtemp(join(tmpdir(), 'ldm-config-'));
 
@@ -100,5 +100,17 @@ describe('paths', () => {
     expect(resolvePaths({ configFlag: 'c.json', env: { LDM_CONFIG: '/x' }, cwd }).configFile).toBe('/home/u/proj/c.json');
     expect(resolvePaths({ env: { LDM_CONFIG: '/x' }, cwd }).configFile).toBe('/x');
     expect(resolvePaths({ env: {}, cwd }).configFile).toBe('/etc/linux-devops-mcp/config.json');
+  });
+});
+
+describe('the HTTP probe follows http.listen', () => {
+  test.each([
+    [{}, 'http://127.0.0.1:8765/mcp'],
+    [{ http: { listen: '127.0.0.1:9100' } }, 'http://127.0.0.1:9100/mcp'],
+    [{ http: { listen: '0.0.0.0:9100' } }, 'http://127.0.0.1:9100/mcp'],
+    [{ http: { listen: '[::]:9100' } }, 'http://[::1]:9100/mcp'],
+    [{ http: { listen: '127.0.0.1:9100' }, healthcheck: { http: { url: 'http://10.0.0.2:1/mcp' } } }, 'http://10.0.0.2:1/mcp'],
+  ])('%j -> %s', (value, url) => {
+    expect(httpProbeUrl(parseConfig(value, 'c'))).toBe(url);
   });
 });

@@ -32,7 +32,8 @@ export const ConfigSchema = z.strictObject({
       http: z
         .strictObject({
           unit: z.string().regex(/^[\w@.:-]+\.service$/).default('ldm-mcp-http.service'),
-          url: z.url().default('http://127.0.0.1:8765/mcp'),
+          /** Defaults to /mcp on http.listen (a wildcard address is probed on loopback), so a moved port is followed. */
+          url: z.url().optional(),
           /** Defaults to http.tokenFile, the file the server itself reads. */
           tokenFile: z.string().optional(),
           timeoutMs: z.number().int().min(100).max(60_000).default(5000),
