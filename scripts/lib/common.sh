@@ -154,23 +154,54 @@ select_units() {
   for u in "${LDM_ENABLE[@]}"; do if http_enabled || [[ $u != ldm-mcp-http.* ]]; then ENABLE+=("$u"); fi; done
 }
 
+# tcp_listeners PORT: "ADDR:PORT PROGRAM PID" per TCP listener on PORT (PROGRAM and PID "-" when
+# unknown). From ss when it is installed, else from /proc/net/tcp{,6} (minimal images lack iproute2).
+tcp_listeners() {
+  local port=$1 line addr users prog pid inode fd
+  if command -v ss >/dev/null 2>&1; then
+    while IFS= read -r line; do
+      read -r _ _ _ addr _ users <<<"$line"
+      prog=$(sed -n 's/^users:(("\([^"]*\)",pid=\([0-9]*\).*/\1/p' <<<"$users")
+      pid=$(sed -n 's/^users:(("\([^"]*\)",pid=\([0-9]*\).*/\2/p' <<<"$users")
+      printf '%s %s %s\n' "$addr" "${prog:--}" "${pid:--}"
+    done < <(ss -Hltnp "sport = :$port" 2>/dev/null)
+    return 0
+  fi
+  # State 0A is LISTEN; addresses are hex, IPv4 in host (little-endian) byte order.
+  while read -r addr inode; do
+    case $addr in
+      ????????) addr=$((16#${addr:6:2})).$((16#${addr:4:2})).$((16#${addr:2:2})).$((16#${addr:0:2})) ;;
+      00000000000000000000000000000000) addr='[::]' ;;
+      00000000000000000000000001000000) addr='[::1]' ;;
+      *) addr="[$addr]" ;;
+    esac
+    pid=-
+    prog=-
+    for fd in /proc/[0-9]*/fd/*; do
+      if [[ $(readlink "$fd" 2>/dev/null) == "socket:[$inode]" ]]; then
+        pid=${fd#/proc/}
+        pid=${pid%%/*}
+        prog=$(cat "/proc/$pid/comm" 2>/dev/null || echo -)
+        break
+      fi
+    done
+    printf '%s:%s %s %s\n' "$addr" "$port" "$prog" "$pid"
+  done < <(awk -v port="$(printf '%04X' "$port")" '$4 == "0A" { split($2, a, ":"); if (a[2] == port) print a[1], $10 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null)
+}
+
 # port_holders HOST:PORT: the TCP listeners that binding HOST:PORT would clash with, one per line
-# as "ADDR:PORT (PROGRAM, pid N)"; nothing when the port is free or ss is missing.
+# as "ADDR:PORT (PROGRAM, pid N)"; nothing when the port is free.
 port_holders() {
-  local host=${1%:*} port=${1##*:} line addr a users prog pid
-  command -v ss >/dev/null 2>&1 || return 0
-  while IFS= read -r line; do
-    read -r _ _ _ addr _ users <<<"$line"
+  local host=${1%:*} port=${1##*:} addr a prog pid
+  while read -r addr prog pid; do
     a=${addr%:*}
     # A wildcard on either side clashes; otherwise only the same address does.
     case "$a|$host" in
       "$host|$host" | 0.0.0.0\|* | \*\|* | \[::\]\|* | *\|0.0.0.0 | *\|\[::\]) ;;
       *) continue ;;
     esac
-    prog=$(sed -n 's/^users:(("\([^"]*\)",pid=\([0-9]*\).*/\1/p' <<<"$users")
-    pid=$(sed -n 's/^users:(("\([^"]*\)",pid=\([0-9]*\).*/\2/p' <<<"$users")
-    if [[ -n $prog ]]; then printf '%s (%s, pid %s)\n' "$addr" "$prog" "$pid"; else printf '%s (process unknown)\n' "$addr"; fi
-  done < <(ss -Hltnp "sport = :$port" 2>/dev/null)
+    if [[ $prog != - ]]; then printf '%s (%s, pid %s)\n' "$addr" "$prog" "$pid"; else printf '%s (process unknown)\n' "$addr"; fi
+  done < <(tcp_listeners "$port")
 }
 
 # config_http_listen FILE: http.listen from the config, empty when the file or the key is absent;
