@@ -40,27 +40,28 @@ if [[ -e $PREFIX && ! -d $PREFIX/releases && ! -L $PREFIX/current ]]; then
 fi
 
 FAILED=()
-step() { if ! run "$@"; then FAILED+=("$*"); warn "failed: $*"; fi; }
+DONE=0   # steps taken (or, with --dry-run, that would be): "removed" is said only when there were some
+step() { DONE=$((DONE + 1)); if ! run "$@"; then FAILED+=("$*"); warn "failed: $*"; fi; }
 
 # Removal cannot be rolled back; each step is tried and the failures are listed at the end.
 undo_commit
 if systemd_running; then
   units=()
-  for u in "${LDM_UNITS[@]}" ldm-mcp-http.service ldm-mcp-http.socket; do
-    [[ -e $LDM_UNIT_DIR/$u ]] || systemctl cat "$u" >/dev/null 2>&1 && units+=("$u")
+  for u in "${LDM_UNITS[@]}"; do
+    if [[ -e $LDM_UNIT_DIR/$u ]] || systemctl cat "$u" >/dev/null 2>&1; then units+=("$u"); fi
   done
   if [[ ${#units[@]} -gt 0 ]]; then
     log "stopping and disabling ${units[*]}"
     step systemctl disable --now --quiet "${units[@]}"
   fi
 fi
-for u in "${LDM_UNITS[@]}" ldm-mcp-http.service ldm-mcp-http.socket; do
+for u in "${LDM_UNITS[@]}"; do
   if [[ -e $LDM_UNIT_DIR/$u || -L $LDM_UNIT_DIR/$u ]]; then step rm -f -- "$LDM_UNIT_DIR/$u"; fi
   if [[ -d $LDM_UNIT_DIR/$u.d ]]; then step rm -rf -- "${LDM_UNIT_DIR:?}/$u.d"; fi
 done
-if systemd_running; then
+if systemd_running && ((DONE > 0)); then
   step systemctl daemon-reload
-  systemctl reset-failed 'ldm-*' >/dev/null 2>&1 || true
+  [[ $DRY_RUN == 1 ]] || systemctl reset-failed 'ldm-*' >/dev/null 2>&1 || true
 fi
 if [[ -e $PREFIX ]]; then log "removing $PREFIX"; step rm -rf -- "$PREFIX"; fi
 
@@ -82,12 +83,16 @@ if [[ $PURGE == 1 ]]; then
   for d in "$LDM_STATE_DIR" "$LDM_LOG_DIR" "$LDM_BACKUP_DIR" "$LDM_CONF_DIR" /var/lib/private/linux-devops-mcp; do
     if [[ -e $d ]]; then log "removing $d"; step rm -rf -- "$d"; fi
   done
-  [[ -e $LDM_LOCK ]] && rm -f -- "$LDM_LOCK"
+  [[ -e $LDM_LOCK && $DRY_RUN == 0 ]] && rm -f -- "$LDM_LOCK"
 else
-  log "kept the state $LDM_STATE_DIR and the config $LDM_CONF_DIR (--purge removes them)"
+  kept=()
+  for d in "$LDM_STATE_DIR" "$LDM_CONF_DIR"; do [[ -e $d ]] && kept+=("$d"); done
+  [[ ${#kept[@]} -eq 0 ]] || log "kept ${kept[*]} (--purge removes them)"
 fi
 
 if [[ ${#FAILED[@]} -gt 0 ]]; then
   die 1 "${#FAILED[@]} step(s) failed; still present: $(printf '[%s] ' "${FAILED[@]}")"
 fi
-log "linux-devops-mcp removed${PURGE:+}$([[ $PURGE == 1 ]] && echo ' (purged)')"
+if ((DONE == 0)); then log "nothing to remove: no linux-devops-mcp units, no $PREFIX$([[ $PURGE == 1 ]] && echo ', no state or config')"
+elif [[ $DRY_RUN == 1 ]]; then log "dry run: would take the $DONE step(s) above; nothing was changed"
+else log "linux-devops-mcp removed$([[ $PURGE == 1 ]] && echo ' (purged)')"; fi

@@ -61,7 +61,8 @@ say "release $(basename "$(readlink "$PREFIX/current")"), node $("$NODE" -v), ho
 
 # ---- units and timers
 section "units"
-for u in "${LDM_UNITS[@]}"; do
+select_units   # without the HTTP pair when setup was told --no-http
+for u in "${UNITS[@]}"; do
   declare -A p=()
   while IFS='=' read -r k v; do p[$k]=$v; done < <(systemctl show "$u" -p LoadState,ActiveState,SubState,Result,UnitFileState,ExecMainStatus,ExecMainExitTimestamp,LastTriggerUSec,NextElapseUSecRealtime 2>/dev/null)
   line=$(printf '%-26s %-10s %-9s %-8s' "$u" "${p[ActiveState]:-?}/${p[SubState]:-?}" "${p[UnitFileState]:-?}" "${p[Result]:-?}")
@@ -87,7 +88,14 @@ since=0
 if [[ $RUN_CHECK == 1 ]]; then
   since=$(date +%s)
   if ! timeout 120 systemctl start ldm-healthcheck.service 2>"$LDM_TMP/hc.err"; then
-    say "  the run failed: $(systemctl show -p Result,ExecMainStatus --value ldm-healthcheck.service | paste -sd ' ') (journalctl -u ldm-healthcheck)"
+    hc_status=$(systemctl show -p ExecMainStatus --value ldm-healthcheck.service)
+    # 78 (EX_CONFIG): the run's own words name the file and field; "exit-code 78" alone names nothing.
+    if [[ $hc_status == 78 ]] && config_errors=$(journalctl -u ldm-healthcheck.service --since "@$since" -o cat --no-pager 2>/dev/null | grep -m 8 '^invalid config: ') && [[ -n $config_errors ]]; then
+      while IFS= read -r line; do say "  $line"; done <<<"$config_errors"
+      problem 2 "$(head -n1 <<<"$config_errors")"
+    else
+      say "  the run failed: $(systemctl show -p Result,ExecMainStatus --value ldm-healthcheck.service | paste -sd ' ') (journalctl -u ldm-healthcheck)"
+    fi
   fi
 fi
 # shellcheck disable=SC2016  # JavaScript template literals, not shell expansions

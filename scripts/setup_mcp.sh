@@ -9,13 +9,22 @@
 #                     the way to install on a 1 GB host without npm
 #   --node PATH       the Node.js (>= 20) to run the binaries with (default: node on PATH)
 #   --swap SIZE       create /swapfile of SIZE (e.g. 1G) when the host has no swap at all
+#   --no-http         leave out the Streamable HTTP transport (ldm-mcp-http.socket/.service and its
+#                     token); MCP over ssh (stdio) needs neither. A later run without it adds them
+#   --http-listen ADDR:PORT
+#                     where the HTTP socket listens (default 127.0.0.1:8765); a fresh config records
+#                     it as http.listen. Later, change http.listen in the config and run setup again
 #   --no-start        install and enable, but start neither the timers nor the boot check
 #   --dry-run         print what would be done and change nothing
 #   -h, --help        this text
 #
 # Idempotent: a second run with the same input changes nothing and restarts nothing.
 # On any failure everything this run did is rolled back. Must run as root.
-# Exit: 0 ok, 64 usage, 65 bad input, 69 missing Node/tool, 73 can't write, 75 busy, 77 not root.
+# Before anything is installed, the HTTP port is checked: a listener already on it is named
+# (program and pid) and setup stops, so a taken port never costs a rolled-back install.
+# Exit: 0 ok, 1 installed but the boot check failed, 64 usage, 65 bad input (or invalid config),
+# 69 missing Node/tool, 70 the build failed (npm install, node build.mjs), 73 can't write,
+# 75 busy (another setup/update/cleanup, or the HTTP port is taken), 77 not root.
 set -euo pipefail
 SCRIPT_DIR=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 # shellcheck source=lib/common.sh
@@ -29,6 +38,8 @@ DIST=
 NODE_ARG=
 SWAP_SIZE=
 START=1
+LDM_HTTP=on
+HTTP_LISTEN_ARG=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --prefix) [[ $# -ge 2 ]] || usage_error "--prefix needs a directory"; PREFIX=$2; shift 2 ;;
@@ -37,6 +48,8 @@ while [[ $# -gt 0 ]]; do
     --node) [[ $# -ge 2 ]] || usage_error "--node needs a path"; NODE_ARG=$2; shift 2 ;;
     --swap) [[ $# -ge 2 ]] || usage_error "--swap needs a size such as 1G"; SWAP_SIZE=$2; shift 2 ;;
     --no-start) START=0; shift ;;
+    --no-http) LDM_HTTP=off; shift ;;
+    --http-listen) [[ $# -ge 2 ]] || usage_error "--http-listen needs ADDR:PORT, e.g. 127.0.0.1:8765"; HTTP_LISTEN_ARG=$2; shift 2 ;;
     --dry-run) DRY_RUN=1; shift ;;
     -h | --help) print_help; exit 0 ;;
     *) usage_error "unknown option '$1'" ;;
@@ -47,6 +60,9 @@ PREFIX=${PREFIX%/}
 [[ $PREFIX =~ ^/[A-Za-z0-9._/-]+$ ]] || usage_error "--prefix may only hold letters, digits and . _ - /, got '$PREFIX'"
 [[ -z $SOURCE || -z $DIST ]] || usage_error "give --source or --dist, not both"
 [[ -z $SWAP_SIZE || $SWAP_SIZE =~ ^[1-9][0-9]*[MG]$ ]] || usage_error "--swap takes a size like 512M or 1G, got '$SWAP_SIZE'"
+[[ -z $HTTP_LISTEN_ARG || $LDM_HTTP == on ]] || usage_error "give --no-http or --http-listen, not both"
+valid_listen() { [[ $1 =~ ^([0-9]{1,3}(\.[0-9]{1,3}){3}|\[[0-9A-Fa-f:.]+\]|localhost):([0-9]{1,5})$ ]] && ((10#${BASH_REMATCH[3]} >= 1 && 10#${BASH_REMATCH[3]} <= 65535)); }
+[[ -z $HTTP_LISTEN_ARG ]] || valid_listen "$HTTP_LISTEN_ARG" || usage_error "--http-listen takes ADDR:PORT such as 127.0.0.1:8765 or [::1]:8765, got '$HTTP_LISTEN_ARG'"
 
 need_root
 need_cmd sha256sum
@@ -55,6 +71,27 @@ systemd_running || [[ $DRY_RUN == 1 ]] || die "$EX_UNAVAILABLE" "systemd is not 
 take_lock
 find_node "$NODE_ARG"
 log "using Node $("$NODE_BIN" -v) at $NODE_BIN"
+select_units
+
+# ---- the HTTP port: settled before anything is installed
+HTTP_LISTEN=
+if http_enabled; then
+  CONFIG_LISTEN=$(config_http_listen "$LDM_CONFIG") || exit "$EX_DATAERR"
+  if [[ -n $HTTP_LISTEN_ARG && -e $LDM_CONFIG && $HTTP_LISTEN_ARG != "${CONFIG_LISTEN:-$LDM_DEFAULT_HTTP_LISTEN}" ]]; then
+    die "$EX_DATAERR" "--http-listen $HTTP_LISTEN_ARG, but the config $LDM_CONFIG (yours, never overwritten) has http.listen ${CONFIG_LISTEN:-unset, i.e. $LDM_DEFAULT_HTTP_LISTEN}: set \"http\": {\"listen\": \"$HTTP_LISTEN_ARG\"} there and run setup again without --http-listen"
+  fi
+  HTTP_LISTEN=${HTTP_LISTEN_ARG:-${CONFIG_LISTEN:-$LDM_DEFAULT_HTTP_LISTEN}}
+  valid_listen "$HTTP_LISTEN" || die "$EX_DATAERR" "invalid config: $LDM_CONFIG: http.listen: expected ADDR:PORT such as 127.0.0.1:8765, got '$HTTP_LISTEN'"
+  # Our own socket already on that address is no conflict (a re-run).
+  if ! { systemctl is-active --quiet ldm-mcp-http.socket 2>/dev/null && systemctl show -p Listen --value ldm-mcp-http.socket 2>/dev/null | grep -qF "$HTTP_LISTEN "; }; then
+    holders=$(port_holders "$HTTP_LISTEN")
+    if [[ -n $holders ]]; then
+      die "$EX_TEMPFAIL" "the HTTP transport's address $HTTP_LISTEN is taken by $(paste -sd ';' <<<"$holders" | sed 's/;/; /g'). Nothing was installed. Stop that, or choose another port with --http-listen 127.0.0.1:PORT, or install without HTTP (MCP over ssh needs none): --no-http"
+    fi
+  fi
+  [[ $HTTP_LISTEN == 127.* || $HTTP_LISTEN == '[::1]:'* || $HTTP_LISTEN == localhost:* ]] ||
+    warn "the HTTP transport will listen on $HTTP_LISTEN, beyond loopback: its bearer token crosses the network in plain HTTP; put a TLS proxy in front"
+fi
 
 # ---- swap (first: npm install may need it)
 create_swap() {
@@ -117,11 +154,13 @@ if [[ ! -d $LDM_CONF_DIR ]]; then
 fi
 if [[ ! -e $LDM_CONFIG ]]; then
   log "writing the default config $LDM_CONFIG"
-  put_content "$LDM_CONFIG" 0640 <<'JSON' || true
+  HTTP_CONFIG_LINE=
+  [[ -z $HTTP_LISTEN || $HTTP_LISTEN == "$LDM_DEFAULT_HTTP_LISTEN" ]] || HTTP_CONFIG_LINE=$(printf ',\n  "http": { "listen": "%s" }' "$HTTP_LISTEN")
+  put_content "$LDM_CONFIG" 0640 <<JSON || true
 {
   "logging": { "level": "info" },
   "healthcheck": { "killStaleSessions": false },
-  "learn": { "autoRemediation": false }
+  "learn": { "autoRemediation": false }$HTTP_CONFIG_LINE
 }
 JSON
 else
@@ -129,7 +168,7 @@ else
 fi
 
 # ---- the HTTP transport's bearer token: generated once, readable by root alone
-if [[ ! -e $LDM_HTTP_TOKEN ]]; then
+if http_enabled && [[ ! -e $LDM_HTTP_TOKEN ]]; then
   log "generating the HTTP bearer token $LDM_HTTP_TOKEN"
   od -An -tx1 -N32 /dev/urandom | tr -d ' \n' | put_content "$LDM_HTTP_TOKEN" 0600 || true
 fi
@@ -142,13 +181,68 @@ prefix=$PREFIX
 node=$NODE_BIN
 source=$SOURCE_REC
 swapfile=$SWAPFILE
-units=${LDM_UNITS[*]}
+units=${UNITS[*]}
 user=root
+http=$LDM_HTTP
 MANIFEST
 
 # ---- units
+# remove_http_units: with --no-http, an HTTP transport from an earlier setup is stopped and removed.
+remove_http_units() {
+  local u backup
+  http_enabled && return 0
+  [[ -e $LDM_UNIT_DIR/ldm-mcp-http.socket || -e $LDM_UNIT_DIR/ldm-mcp-http.service ]] || return 0
+  log "--no-http: removing the HTTP transport's units"
+  run systemctl disable --now --quiet "${LDM_HTTP_UNITS[@]}" 2>/dev/null || true
+  undo_push systemctl enable --now --quiet ldm-mcp-http.socket
+  undo_push systemctl daemon-reload
+  for u in "${LDM_HTTP_UNITS[@]}" "${LDM_HTTP_UNITS[1]}.d"; do
+    [[ -e $LDM_UNIT_DIR/$u ]] || continue
+    backup=$LDM_TMP/removed-$u
+    [[ $DRY_RUN == 1 ]] || cp -a -- "$LDM_UNIT_DIR/$u" "$backup"
+    undo_push cp -a -- "$backup" "$LDM_UNIT_DIR/$u"
+    run rm -rf -- "${LDM_UNIT_DIR:?}/$u"
+  done
+  run systemctl daemon-reload
+  CHANGES=$((CHANGES + 1))
+}
+
+# http_listen_dropin: the socket's ListenStream= from http.listen, as a drop-in beside the unit
+# (the unit itself stays as shipped). Sets LISTEN_CHANGED.
+http_listen_dropin() {
+  local dropin=$LDM_UNIT_DIR/$LDM_HTTP_DROPIN backup
+  http_enabled || return 0
+  if [[ $HTTP_LISTEN == "$LDM_DEFAULT_HTTP_LISTEN" ]]; then
+    [[ -e $dropin ]] || return 0
+    backup=$(tmpfile)
+    [[ $DRY_RUN == 1 ]] || cp -a -- "$dropin" "$backup"
+    undo_push cp -a -- "$backup" "$dropin"
+    run rm -f -- "$dropin"
+    CHANGES=$((CHANGES + 1))
+    LISTEN_CHANGED=1
+    return 0
+  fi
+  if put_content "$dropin" 0644 <<DROPIN; then LISTEN_CHANGED=1; fi
+# Written by setup_mcp.sh from http.listen in $LDM_CONFIG; change it there and run setup again.
+[Socket]
+ListenStream=
+ListenStream=$HTTP_LISTEN
+DROPIN
+}
+
+remove_http_units
+LISTEN_CHANGED=0
+http_listen_dropin
 install_units "$PREFIX" "$STAGE/units"   # = the release's units; read from the stage so --dry-run works
-for u in "${LDM_ENABLE[@]}"; do
+if [[ $LISTEN_CHANGED == 1 ]]; then
+  [[ $UNITS_CHANGED == 1 ]] || run systemctl daemon-reload
+  if systemctl is-active --quiet ldm-mcp-http.socket 2>/dev/null; then
+    log "moving ldm-mcp-http.socket to $HTTP_LISTEN"
+    run systemctl restart ldm-mcp-http.socket || die "couldn't restart ldm-mcp-http.socket on $HTTP_LISTEN (journalctl -u ldm-mcp-http.socket)"
+    undo_push systemctl restart ldm-mcp-http.socket
+  fi
+fi
+for u in "${ENABLE[@]}"; do
   if ! systemctl is-enabled --quiet "$u" 2>/dev/null; then
     run systemctl enable --quiet "$u" || die "couldn't enable $u (systemctl enable failed, see above)"
     undo_push systemctl disable --quiet "$u"
@@ -157,6 +251,7 @@ for u in "${LDM_ENABLE[@]}"; do
 done
 if [[ $START == 1 ]]; then
   for u in ldm-healthcheck.timer ldm-idle-watcher.timer ldm-mcp-http.socket; do
+    [[ " ${UNITS[*]} " == *" $u "* ]] || continue
     if ! systemctl is-active --quiet "$u" 2>/dev/null; then
       run systemctl start "$u" || die "couldn't start $u (journalctl -u $u)"
       undo_push systemctl stop "$u"
@@ -182,31 +277,43 @@ if [[ $DRY_RUN == 1 ]]; then log "dry run: would make $CHANGES change(s) to inst
 elif [[ $CHANGES == 0 ]]; then log "nothing to change: $PREFIX is up to date (release $RELEASE_ID)"; else log "installed release $RELEASE_ID in $PREFIX ($CHANGES change(s))"; fi
 
 HOST=$(hostname -f 2>/dev/null || hostname)
+# The login that ran setup through sudo (ubuntu on Oracle's images, which refuse root logins);
+# it reaches root with sudo -n, which needs its NOPASSWD sudo rule.
+LOGIN=${SUDO_USER:-root}
+[[ $LOGIN =~ ^[A-Za-z0-9._-]+$ ]] || LOGIN=root
+if [[ $LOGIN == root ]]; then SUDO=; SUDO_ARG=; else SUDO='sudo -n '; SUDO_ARG='"sudo", "-n", '; fi
 cat <<EOT
 
-linux-devops-mcp is installed. Connect an MCP client over ssh (the server speaks MCP on stdio;
-it needs root, so log in as root or use 'sudo -n'):
+linux-devops-mcp is installed. Connect an MCP client over ssh (the server speaks MCP on stdio and
+needs root: log in as root, or as a user with passwordless sudo and prefix 'sudo -n'):
 
-  ssh -T root@$HOST $PREFIX/bin/ldm-mcp-server
+  ssh -T $LOGIN@$HOST ${SUDO}$PREFIX/bin/ldm-mcp-server
 
 Claude Code:
-  claude mcp add linux-devops-mcp -- ssh -T -o BatchMode=yes root@$HOST $PREFIX/bin/ldm-mcp-server
+  claude mcp add linux-devops-mcp -- ssh -T -o BatchMode=yes $LOGIN@$HOST ${SUDO}$PREFIX/bin/ldm-mcp-server
 
 Claude Desktop (claude_desktop_config.json):
   {
     "mcpServers": {
       "linux-devops-mcp": {
         "command": "ssh",
-        "args": ["-T", "-o", "BatchMode=yes", "root@$HOST", "$PREFIX/bin/ldm-mcp-server"]
+        "args": ["-T", "-o", "BatchMode=yes", "$LOGIN@$HOST", ${SUDO_ARG}"$PREFIX/bin/ldm-mcp-server"]
       }
     }
   }
 
-Remote clients that speak Streamable HTTP: tunnel the loopback-only endpoint and send the token
+$(if http_enabled; then
+  port=${HTTP_LISTEN##*:}
+  cat <<HTTP
+Remote clients that speak Streamable HTTP: tunnel the endpoint ($HTTP_LISTEN) and send the token
 (readable by root only, in $LDM_HTTP_TOKEN):
 
-  ssh -N -L 8765:127.0.0.1:8765 root@$HOST
-  URL http://127.0.0.1:8765/mcp   header  Authorization: Bearer <token>
+  ssh -N -L $port:${HTTP_LISTEN%:*}:$port $LOGIN@$HOST
+  URL http://127.0.0.1:$port/mcp   header  Authorization: Bearer <token>
+HTTP
+else
+  echo "The HTTP transport is not installed (--no-http); run setup again without it to add it."
+fi)
 
 Status at a glance: $PREFIX/current/scripts/healthcheck_all.sh
 Logs:               journalctl -u 'ldm-*'

@@ -18,7 +18,8 @@
 # --version, and one real run of ldm-healthcheck.service (exit 0-2 is a result; a failed unit
 # is not). On failure the old release, the units and the state backup are put back.
 # Exit: 0 updated or already up to date, 1 the new release failed its check and was rolled
-# back, 64 usage, 65 bad input, 69 missing tool, 75 busy, 77 not root.
+# back, 64 usage, 65 bad input, 69 missing tool, 70 the build failed (npm install, node build.mjs),
+# 75 busy, 77 not root.
 set -euo pipefail
 SCRIPT_DIR=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 # shellcheck source=lib/common.sh
@@ -53,6 +54,7 @@ PREFIX=${PREFIX%/}
 OLD=$(current_release "$PREFIX")
 [[ -n $OLD && -d $PREFIX/releases/$OLD ]] || die "$EX_DATAERR" "$PREFIX/current does not point at a release: reinstall with setup_mcp.sh"
 find_node "$(manifest_get node)"
+select_units   # the HTTP transport only when setup installed it (the manifest's http=)
 
 TIMERS=(ldm-healthcheck.timer ldm-idle-watcher.timer)
 ACTIVE_TIMERS=()
@@ -161,7 +163,7 @@ else
   [[ -n $SOURCE ]] || die "$EX_USAGE" "setup installed prebuilt bundles, so there is no checkout to update from: pass --source DIR or --dist DIR"
   [[ -d $SOURCE ]] || die "$EX_DATAERR" "source checkout $SOURCE does not exist (pass --source or --dist)"
   if [[ $PULL == 1 && -d $SOURCE/.git ]]; then
-    need_cmd git
+    need_cmd git "to pull $SOURCE first; or update without pulling: --no-pull builds the checkout as it is, --dist DIR installs bundles built elsewhere"
     log "git pull --ff-only in $SOURCE"
     run git -C "$SOURCE" pull --ff-only >&2 || die "git pull failed in $SOURCE (local changes or diverged?); fix it or use --no-pull"
   fi

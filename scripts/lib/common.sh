@@ -19,6 +19,11 @@ readonly LDM_UNITS=(ldm-healthcheck.service ldm-healthcheck.timer ldm-idle-watch
 readonly LDM_ENABLE=(ldm-healthcheck.timer ldm-idle-watcher.timer ldm-boot-check.service ldm-mcp-http.socket)
 # The bearer token of the HTTP transport (ldm-mcp-server --http); setup writes it once, mode 0600.
 readonly LDM_HTTP_TOKEN=$LDM_CONF_DIR/http-token
+# The HTTP transport is optional (setup --no-http); its port comes from http.listen in the config,
+# applied to the socket unit as a drop-in when it is not the unit's own 127.0.0.1:8765.
+readonly LDM_HTTP_UNITS=(ldm-mcp-http.service ldm-mcp-http.socket)
+readonly LDM_DEFAULT_HTTP_LISTEN=127.0.0.1:8765
+readonly LDM_HTTP_DROPIN=ldm-mcp-http.socket.d/10-listen.conf
 # sysexits.h, as the binaries use them.
 readonly EX_USAGE=64 EX_DATAERR=65 EX_UNAVAILABLE=69 EX_SOFTWARE=70 EX_CANTCREAT=73 EX_TEMPFAIL=75 EX_NOPERM=77
 
@@ -135,3 +140,81 @@ node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null; }
 render_unit() { sed "s#$LDM_DEFAULT_PREFIX/#$2/#g" -- "$1"; }
 
 systemd_running() { [[ -d /run/systemd/system ]]; }
+
+# http_enabled: setup's choice (LDM_HTTP=on|off), else the install manifest's; on by default.
+http_enabled() { [[ ${LDM_HTTP:-$(manifest_get http)} != off ]]; }
+
+# select_units: UNITS and ENABLE, the units this install has: LDM_UNITS and LDM_ENABLE without
+# the HTTP pair when HTTP is off.
+select_units() {
+  local u
+  UNITS=()
+  ENABLE=()
+  for u in "${LDM_UNITS[@]}"; do if http_enabled || [[ $u != ldm-mcp-http.* ]]; then UNITS+=("$u"); fi; done
+  for u in "${LDM_ENABLE[@]}"; do if http_enabled || [[ $u != ldm-mcp-http.* ]]; then ENABLE+=("$u"); fi; done
+}
+
+# tcp_listeners PORT: "ADDR:PORT PROGRAM PID" per TCP listener on PORT (PROGRAM and PID "-" when
+# unknown). From ss when it is installed, else from /proc/net/tcp{,6} (minimal images lack iproute2).
+tcp_listeners() {
+  local port=$1 line addr users prog pid inode fd
+  if command -v ss >/dev/null 2>&1; then
+    while IFS= read -r line; do
+      read -r _ _ _ addr _ users <<<"$line"
+      prog=$(sed -n 's/^users:(("\([^"]*\)",pid=\([0-9]*\).*/\1/p' <<<"$users")
+      pid=$(sed -n 's/^users:(("\([^"]*\)",pid=\([0-9]*\).*/\2/p' <<<"$users")
+      printf '%s %s %s\n' "$addr" "${prog:--}" "${pid:--}"
+    done < <(ss -Hltnp "sport = :$port" 2>/dev/null)
+    return 0
+  fi
+  # State 0A is LISTEN; addresses are hex, IPv4 in host (little-endian) byte order.
+  while read -r addr inode; do
+    case $addr in
+      ????????) addr=$((16#${addr:6:2})).$((16#${addr:4:2})).$((16#${addr:2:2})).$((16#${addr:0:2})) ;;
+      00000000000000000000000000000000) addr='[::]' ;;
+      00000000000000000000000001000000) addr='[::1]' ;;
+      *) addr="[$addr]" ;;
+    esac
+    pid=-
+    prog=-
+    for fd in /proc/[0-9]*/fd/*; do
+      if [[ $(readlink "$fd" 2>/dev/null) == "socket:[$inode]" ]]; then
+        pid=${fd#/proc/}
+        pid=${pid%%/*}
+        prog=$(cat "/proc/$pid/comm" 2>/dev/null || echo -)
+        break
+      fi
+    done
+    printf '%s:%s %s %s\n' "$addr" "$port" "$prog" "$pid"
+  done < <(awk -v port="$(printf '%04X' "$port")" '$4 == "0A" { split($2, a, ":"); if (a[2] == port) print a[1], $10 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null)
+}
+
+# port_holders HOST:PORT: the TCP listeners that binding HOST:PORT would clash with, one per line
+# as "ADDR:PORT (PROGRAM, pid N)"; nothing when the port is free.
+port_holders() {
+  local host=${1%:*} port=${1##*:} addr a prog pid
+  while read -r addr prog pid; do
+    a=${addr%:*}
+    # A wildcard on either side clashes; otherwise only the same address does.
+    case "$a|$host" in
+      "$host|$host" | 0.0.0.0\|* | \*\|* | \[::\]\|* | *\|0.0.0.0 | *\|\[::\]) ;;
+      *) continue ;;
+    esac
+    if [[ $prog != - ]]; then printf '%s (%s, pid %s)\n' "$addr" "$prog" "$pid"; else printf '%s (process unknown)\n' "$addr"; fi
+  done < <(tcp_listeners "$port")
+}
+
+# config_http_listen FILE: http.listen from the config, empty when the file or the key is absent;
+# fails with "invalid config: FILE: ..." when the file is not JSON.
+config_http_listen() {
+  [[ -e $1 ]] || return 0
+  # shellcheck disable=SC2016  # JavaScript template literals, not shell expansions
+  "$NODE_BIN" -e '
+    const [file] = process.argv.slice(1);
+    let c;
+    try { c = JSON.parse(require("fs").readFileSync(file, "utf8")); }
+    catch (e) { console.error(`invalid config: ${file}: ${e instanceof SyntaxError ? "not valid JSON (" + e.message + ")" : e.message}`); process.exit(65); }
+    const l = c?.http?.listen;
+    if (l !== undefined && typeof l !== "string") { console.error(`invalid config: ${file}: http.listen: expected a string like 127.0.0.1:8765`); process.exit(65); }
+    if (l) console.log(l);' "$1"
+}

@@ -54,13 +54,37 @@ build_from_source() {
     if ((avail < 800)); then
       die "$EX_TEMPFAIL" "only ${avail} MB of memory+swap available; 'npm install' needs about 650 MB (800 MB with room for the host). Add swap (--swap 1G), or build on another machine and pass --dist DIR"
     fi
-    log "installing build dependencies (npm install --omit=dev in $src)"
-    # Not npm ci: npm 11 refuses the lockfiles it writes itself (npm/cli#4828, #8320).
-    (cd "$src" && run npm install --omit=dev --no-audit --no-fund --loglevel=error) >&2 || die "npm install failed in $src (see above)"
+    npm_install "$src"
   fi
   log "bundling (node build.mjs in $src)"
-  (cd "$src" && run "$NODE_BIN" build.mjs) >&2 || die "node build.mjs failed in $src (see above)"
+  (cd "$src" && run "$NODE_BIN" build.mjs) >&2 || die "$EX_SOFTWARE" "node build.mjs failed in $src (see above); or build on another machine and pass --dist DIR"
   DIST_DIR=$src/dist
+}
+
+# npm_install DIR: npm install --omit=dev in DIR, with a progress line every LDM_NPM_PROGRESS_SEC
+# (15) seconds, given up after LDM_NPM_TIMEOUT (1200) seconds; a failure shows npm's last lines
+# and the usual causes. Exits 70 on failure.
+npm_install() {
+  local src=$1 limit=${LDM_NPM_TIMEOUT:-1200} every=${LDM_NPM_PROGRESS_SEC:-15} out pid rc=0 t=0
+  local cmd=(npm install --omit=dev --no-audit --no-fund --no-update-notifier --loglevel=error)
+  if [[ $DRY_RUN == 1 ]]; then run "${cmd[@]}"; return 0; fi
+  out=$LDM_TMP/npm-install.log
+  log "installing build dependencies: ${cmd[*]} in $src (minutes on a small host; progress every ${every} s, at most ${limit} s)"
+  # npm's update notice is noise in an install log.
+  (cd "$src" && NO_UPDATE_NOTIFIER=1 npm_config_update_notifier=false exec timeout --kill-after=10 "$limit" "${cmd[@]}") >"$out" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 1
+    t=$((t + 1))
+    if ((t % every == 0)); then log "npm install: ${t} s, $(find "$src/node_modules" -mindepth 1 -maxdepth 2 -name package.json 2>/dev/null | wc -l) packages so far"; fi
+  done
+  wait "$pid" || rc=$?
+  if [[ $rc == 0 ]]; then log "npm install done in ${t} s"; return 0; fi
+  if [[ -s $out ]]; then warn "npm's last lines:"; tail -n 20 "$out" | sed 's/^/  | /' >&2; fi
+  if [[ $rc == 124 || $rc == 137 ]]; then
+    die "$EX_SOFTWARE" "npm install did not finish within ${limit} s (LDM_NPM_TIMEOUT) in $src. A slow or blocked registry (check: npm ping), or too little memory (free -m; add --swap 1G). Or build on another machine and pass --dist DIR (README: Install on a 1 GB host)"
+  fi
+  die "$EX_SOFTWARE" "npm install failed (exit $rc) in $src; npm's last lines are above. Usual causes: no route to the registry (npm ping), out of memory (dmesg | grep -i oom; add --swap 1G), a read-only or full disk (df -h $src). Or build on another machine and pass --dist DIR"
 }
 
 # check_dist DIR: the four bundles are there, each starts (--version), and every chunk they
@@ -157,13 +181,14 @@ WRAPPER
   done
 }
 
-# install_units PREFIX UNIT_SRC_DIR: copies changed units, then one daemon-reload. Sets UNITS_CHANGED.
+# install_units PREFIX UNIT_SRC_DIR: copies changed units (UNITS, from select_units), then one
+# daemon-reload. Sets UNITS_CHANGED.
 install_units() {
   local prefix=$1 src=$2 u tmp
   UNITS_CHANGED=0
   # Pushed first so that on rollback it runs last, after the old unit files are back.
   undo_push systemctl daemon-reload
-  for u in "${LDM_UNITS[@]}"; do
+  for u in "${UNITS[@]}"; do
     [[ -f $src/$u ]] || die "$EX_DATAERR" "unit $src/$u is missing"
     tmp=$(tmpfile)
     render_unit "$src/$u" "$prefix" > "$tmp"

@@ -356,6 +356,53 @@ XO "$SNAPSHOT_CMD" > "$SBX_RUN/fs-after2.txt"
 diff -u "$SBX_RUN/fs-before.txt" "$SBX_RUN/fs-after2.txt" >&2 || fail "the failed setup left files behind (diff above)"
 ok "setup exited $rc and the file system is as before setup"
 
+step "the first hour: a taken HTTP port, --no-http, a port moved by http.listen, a config typo, cleanup with nothing left"
+# A stranger holds 127.0.0.1:8765 (a transient unit, so it outlives this exec).
+X 'systemd-run --quiet --unit=ldm-test-port-holder /usr/bin/node -e "require(\"net\").createServer().listen(8765, \"127.0.0.1\")"
+   for i in $(seq 100); do grep -q ":223D 00000000:0000 0A" /proc/net/tcp && exit 0; sleep 0.1; done; exit 1' || fail "couldn't hold 127.0.0.1:8765 in the container"
+holder=$(XO 'systemctl show -p MainPID --value ldm-test-port-holder.service')
+rc=0; XO '/root/src/scripts/setup_mcp.sh --dist /root/dist1' > "$SBX_RUN/setup-port.out" 2>&1 || rc=$?
+indent < "$SBX_RUN/setup-port.out"
+[[ $rc == 75 ]] || fail "setup with 8765 taken exited $rc, expected 75"
+grep -qF "127.0.0.1:8765 (node, pid $holder)" "$SBX_RUN/setup-port.out" || fail "setup did not name the process holding 8765 (node, pid $holder)"
+XO "$SNAPSHOT_CMD" > "$SBX_RUN/fs-port.txt"
+diff -u "$SBX_RUN/fs-before.txt" "$SBX_RUN/fs-port.txt" >&2 || fail "setup refused for the port but left files behind (diff above)"
+ok "refused before installing anything, naming node (pid $holder)"
+rc=0; XO '/root/src/scripts/setup_mcp.sh --dist /root/dist1 --no-http' > "$SBX_RUN/setup-nohttp.out" 2>&1 || rc=$?
+grep -v '^  ' "$SBX_RUN/setup-nohttp.out" | tail -n 4 | indent
+[[ $rc == 0 ]] || { indent < "$SBX_RUN/setup-nohttp.out"; fail "setup --no-http exited $rc"; }
+X 'set -e; ! systemctl cat ldm-mcp-http.socket >/dev/null 2>&1; test ! -e /etc/linux-devops-mcp/http-token
+   grep -qx http=off /etc/linux-devops-mcp/install.manifest; systemctl is-active -q ldm-healthcheck.timer' || fail "setup --no-http installed HTTP parts, or not the rest"
+rc=0; XO '/opt/linux-devops-mcp/current/scripts/healthcheck_all.sh' > "$SBX_RUN/hcall-nohttp.out" 2>&1 || rc=$?
+grep -q 'ldm-mcp-http' "$SBX_RUN/hcall-nohttp.out" && { indent < "$SBX_RUN/hcall-nohttp.out"; fail "healthcheck_all.sh reports HTTP units on a --no-http install"; }
+ok "--no-http: installed without the HTTP units and token; healthcheck_all.sh (exit $rc) does not miss them"
+# The port moves through http.listen; setup applies it as a socket drop-in, and the health check follows it.
+X 'node -e '"'"'const fs = require("fs"), f = "/etc/linux-devops-mcp/config.json"; const c = JSON.parse(fs.readFileSync(f, "utf8")); c.http = { listen: "127.0.0.1:8766" }; fs.writeFileSync(f, JSON.stringify(c, null, 2))'"'"
+rc=0; XO '/root/src/scripts/setup_mcp.sh --dist /root/dist1' > "$SBX_RUN/setup-moved.out" 2>&1 || rc=$?
+grep -v '^  ' "$SBX_RUN/setup-moved.out" | tail -n 4 | indent
+[[ $rc == 0 ]] || { indent < "$SBX_RUN/setup-moved.out"; fail "setup with http.listen 127.0.0.1:8766 exited $rc"; }
+grep -q 'URL http://127.0.0.1:8766/mcp' "$SBX_RUN/setup-moved.out" || fail "setup did not print the moved URL"
+X 'set -e; systemctl show -p Listen --value ldm-mcp-http.socket | grep -q "127.0.0.1:8766"
+   systemctl start ldm-healthcheck.service || true
+   node -e '"'"'const r = JSON.parse(require("fs").readFileSync("/var/lib/linux-devops-mcp/state.json", "utf8")).healthcheck.results.find((c) => c.id === "mcp-sessions"); console.log(r.message); process.exit(r.metrics.http_up === 1 ? 0 : 1)'"'" || fail "the socket is not on 8766, or the health check did not reach the server there"
+ok "http.listen 127.0.0.1:8766: the socket listens there and the health check pings it"
+# A typo in the config: the report says which file, field and near spelling.
+X 'node -e '"'"'const fs = require("fs"), f = "/etc/linux-devops-mcp/config.json"; const c = JSON.parse(fs.readFileSync(f, "utf8")); c.healthcheck.checks = { dsik: { warn: 80 } }; fs.writeFileSync(f, JSON.stringify(c, null, 2))'"'"
+rc=0; XO '/opt/linux-devops-mcp/current/scripts/healthcheck_all.sh' > "$SBX_RUN/hcall-typo.out" 2>&1 || rc=$?
+head -n 1 "$SBX_RUN/hcall-typo.out" | indent
+[[ $rc == 2 ]] || fail "healthcheck_all.sh with a config typo exited $rc, expected 2"
+head -n 1 "$SBX_RUN/hcall-typo.out" | grep -qF 'LDM CRITICAL - invalid config: /etc/linux-devops-mcp/config.json: healthcheck.checks.dsik: unknown key (did you mean "disk"?)' ||
+  fail "healthcheck_all.sh did not name the bad key in its first line"
+ok "a typo: healthcheck_all.sh says CRITICAL and names file, field and near spelling"
+X 'systemctl stop ldm-test-port-holder.service'
+X '/root/src/scripts/cleanup_mcp.sh --purge' || fail "cleanup --purge failed"
+XO '/root/src/scripts/cleanup_mcp.sh --purge' > "$SBX_RUN/cleanup-again.out" 2>&1 || fail "cleanup with nothing installed failed"
+indent < "$SBX_RUN/cleanup-again.out"
+{ grep -q 'nothing to remove' "$SBX_RUN/cleanup-again.out" && ! grep -q 'removed' "$SBX_RUN/cleanup-again.out"; } || fail "cleanup with nothing installed did not say 'nothing to remove'"
+XO "$SNAPSHOT_CMD" > "$SBX_RUN/fs-after3.txt"
+diff -u "$SBX_RUN/fs-before.txt" "$SBX_RUN/fs-after3.txt" >&2 || fail "purge after the first-hour step left a trace (diff above)"
+ok "cleanup with nothing installed says so; no trace left"
+
 say ""
 for f in "${FIGURES[@]}"; do say "figure: $f"; done
 for p in "${PENDING[@]}"; do say "PENDING: $p"; done

@@ -1,4 +1,4 @@
-import { runProgram, redactSecrets } from '@ldm/core';
+import { runProgram, redactSecrets, VERSION } from '@ldm/core';
 import { depsFromProgram, serveStdio } from './server/serve-stdio';
 import { onDemandPolicy } from './server/on-demand-services';
 import { HTTP_OPTIONS, httpFlagsFrom } from './http/http-flags';
@@ -29,6 +29,9 @@ if (verb === 'approve' || verb === 'reject') {
         'Subcommands: `approve [ID]` lists or approves the actions sessions wait for; `reject ID`.',
       resident: true,
       options: HTTP_OPTIONS,
+      // Over stdio, a session that says what is wrong; over HTTP (systemd) exit 78 and the journal line.
+      onConfigError: (err, args) =>
+        httpFlagsFrom(args) ? undefined : import('./server/serve-config-error').then(({ serveConfigError }) => serveConfigError(err.message, { version: VERSION })),
     },
     async (ctx) => {
       const http = httpFlagsFrom(ctx.args);

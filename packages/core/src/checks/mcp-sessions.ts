@@ -1,3 +1,4 @@
+import type { Config } from '../config/schema';
 import type { Finding, HealthCheck, CheckResult } from './types';
 import { inspectSessions } from './sessions';
 import { isUnitInstalled } from './unit-installed';
@@ -50,15 +51,23 @@ export const mcpSessionsCheck: HealthCheck = {
     const http = ctx.config.healthcheck.http;
     if (await isUnitInstalled(http.unit, ctx.deps.fileExists)) {
       const token = await readToken(ctx.deps.readFile, http.tokenFile ?? ctx.config.http.tokenFile);
-      const ping = await mcpPing({ url: http.url, token, timeoutMs: http.timeoutMs, fetch: ctx.deps.fetch, signal: ctx.signal });
+      const url = httpProbeUrl(ctx.config);
+      const ping = await mcpPing({ url, token, timeoutMs: http.timeoutMs, fetch: ctx.deps.fetch, signal: ctx.signal });
       metrics.http_up = ping.ok ? 1 : 0;
       metrics.http_ms = ping.ms;
       parts.push(`HTTP ${ping.ok ? ping.message : `ping failed: ${ping.message}`}`);
       if (!ping.ok) {
-        findings.push({ subject: http.unit, severity: 'crit', summary: `MCP HTTP transport ${http.unit} does not answer a ping`, evidence: [`${http.url}: ${ping.message}`] });
+        findings.push({ subject: http.unit, severity: 'crit', summary: `MCP HTTP transport ${http.unit} does not answer a ping`, evidence: [`${url}: ${ping.message}`] });
       }
     }
     const status = findings.some((f) => f.severity === 'crit') ? 'crit' : findings.length ? 'warn' : 'ok';
     return { status, message: `sessions: ${parts.join(', ')}`, metrics, findings };
   },
 };
+
+/** Pure: where the health check pings the HTTP transport: healthcheck.http.url, else /mcp on http.listen. */
+export function httpProbeUrl(config: Config): string {
+  if (config.healthcheck.http.url) return config.healthcheck.http.url;
+  const listen = config.http.listen.replace(/^(?:0\.0\.0\.0|\*)?:/, '127.0.0.1:').replace(/^\[::\]:/, '[::1]:');
+  return `http://${listen}/mcp`;
+}

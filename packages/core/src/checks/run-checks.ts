@@ -20,7 +20,7 @@ export interface RunChecksOutput {
 
 /** healthcheck.checks.<id>, or {} when the config says nothing about the check. */
 export function settingsOf(config: Config, id: string): CheckSettings {
-  return (config.healthcheck.checks[id] ?? {}) as CheckSettings;
+  return ((config.healthcheck.checks as Record<string, CheckSettings | undefined>)[id] ?? {}) as CheckSettings;
 }
 
 export function isEnabled(check: HealthCheck, config: Config): boolean {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
 import { ConfigSchema, type Config } from './schema';
+import { keysAt, nearestKey } from './unknown-key';
 import { EXIT } from '../exit-codes';
 
 /** A config that cannot be used. Carries EX_CONFIG so every binary exits the same way. */
@@ -18,12 +19,21 @@ export interface LoadedConfig {
   source: string | null;
 }
 
+const MAX_LISTED_KEYS = 16;
+
+/** One line per problem, each whole: "invalid config: FILE: FIELD: WHY". */
 function describeIssues(file: string, error: z.ZodError): string {
-  const lines = error.issues.map((issue) => {
-    const field = issue.path.length ? issue.path.join('.') : '(top level)';
-    return `  ${field}: ${issue.message}`;
+  const lines = error.issues.flatMap((issue) => {
+    const at = (path: readonly PropertyKey[]) => (path.length ? path.map(String).join('.') : '(top level)');
+    if (issue.code !== 'unrecognized_keys') return [`invalid config: ${file}: ${at(issue.path)}: ${issue.message}`];
+    const known = keysAt(ConfigSchema, issue.path);
+    return issue.keys.map((key) => {
+      const near = nearestKey(key, known);
+      const hint = near ? ` (did you mean "${near}"?)` : known.length && known.length <= MAX_LISTED_KEYS ? ` (known: ${known.join(', ')})` : '';
+      return `invalid config: ${file}: ${at([...issue.path, key])}: unknown key${hint}`;
+    });
   });
-  return `invalid config ${file}:\n${lines.join('\n')}`;
+  return lines.join('\n');
 }
 
 /** Pure: validates an already-parsed value. */
@@ -41,13 +51,13 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
     text = await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { config: parseConfig({}, file), source: null };
-    throw new ConfigError(`couldn't read config ${file}: ${(err as Error).message}`, { cause: err });
+    throw new ConfigError(`invalid config: ${file}: couldn't read it: ${(err as Error).message}`, { cause: err });
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`invalid config ${file}: not valid JSON (${(err as Error).message})`, { cause: err });
+    throw new ConfigError(`invalid config: ${file}: not valid JSON (${(err as Error).message})`, { cause: err });
   }
   return { config: parseConfig(value, file), source: file };
 }

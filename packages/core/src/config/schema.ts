@@ -1,13 +1,8 @@
 import * as z from 'zod';
 import { CommandRuleString, PolicyConfigSchema } from '../policy/policy-config';
+import { ChecksConfigSchema } from '../checks/check-settings';
 
 const percent = z.number().min(0).max(100);
-
-const CheckThresholdsSchema = z.looseObject({
-  enabled: z.boolean().optional(),
-  warn: z.number().optional(),
-  crit: z.number().optional(),
-});
 
 export const ConfigSchema = z.strictObject({
   logging: z
@@ -27,7 +22,7 @@ export const ConfigSchema = z.strictObject({
   policy: PolicyConfigSchema.prefault({}),
   healthcheck: z
     .strictObject({
-      checks: z.record(z.string(), CheckThresholdsSchema).default({}),
+      checks: ChecksConfigSchema.default({}),
       heartbeatStaleSec: z.number().int().min(10).default(300),
       killStaleSessions: z.boolean().default(false),
       restartCap: z.strictObject({ max: z.number().int().min(0).default(3), windowMin: z.number().min(1).default(15) }).prefault({}),
@@ -37,7 +32,8 @@ export const ConfigSchema = z.strictObject({
       http: z
         .strictObject({
           unit: z.string().regex(/^[\w@.:-]+\.service$/).default('ldm-mcp-http.service'),
-          url: z.url().default('http://127.0.0.1:8765/mcp'),
+          /** Defaults to /mcp on http.listen (a wildcard address is probed on loopback), so a moved port is followed. */
+          url: z.url().optional(),
           /** Defaults to http.tokenFile, the file the server itself reads. */
           tokenFile: z.string().optional(),
           timeoutMs: z.number().int().min(100).max(60_000).default(5000),

@@ -1,6 +1,6 @@
 import { parseProgramArgs, helpText, type ProgramSpec, type ParsedArgs } from '../cli/common-args';
 import { resolvePaths, type ResolvedPaths } from '../paths/resolve-paths';
-import { loadConfig } from '../config/load-config';
+import { loadConfig, ConfigError } from '../config/load-config';
 import type { Config } from '../config/schema';
 import { createLogger, type Logger } from '../log/logger';
 import { DocumentStore } from '../state/document-store';
@@ -19,6 +19,13 @@ export interface ProgramContext {
   env: NodeJS.ProcessEnv;
 }
 
+/**
+ * A program that has something better to do with an invalid config than exit 78 (the stdio MCP
+ * server: a client shows only "connection closed"). Returns the exit code, or undefined to exit
+ * with the config error as usual.
+ */
+export type OnConfigError = (err: ConfigError, args: ParsedArgs) => Promise<number> | undefined;
+
 export interface ProgramIo {
   argv: string[];
   env: NodeJS.ProcessEnv;
@@ -33,7 +40,7 @@ const defaultIo = (): ProgramIo => ({ argv: process.argv.slice(2), env: process.
  * under the guard. --help and --version print to stdout and touch nothing else.
  */
 export async function runProgram(
-  spec: ProgramSpec & { resident?: boolean },
+  spec: ProgramSpec & { resident?: boolean; onConfigError?: OnConfigError },
   body: (ctx: ProgramContext) => Promise<number>,
   io: ProgramIo = defaultIo(),
 ): Promise<void> {
@@ -51,7 +58,13 @@ export async function runProgram(
         return EXIT.OK;
       }
       const paths = resolvePaths({ stateDirFlag: args.stateDir, logDirFlag: args.logDir, configFlag: args.config, env: io.env, cwd: io.cwd });
-      const { config, source } = await loadConfig(paths.configFile);
+      const loaded = await loadConfig(paths.configFile).catch((err: unknown) => {
+        const handled = err instanceof ConfigError ? spec.onConfigError?.(err, args) : undefined;
+        if (handled) return handled;
+        throw err;
+      });
+      if (typeof loaded === 'number') return loaded;
+      const { config, source } = loaded;
       logger = createLogger({
         program: spec.name,
         level: config.logging.level,

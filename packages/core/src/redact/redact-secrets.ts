@@ -45,6 +45,8 @@ const KEY_VALUE = /(?<![A-Za-z0-9_.-])(\\?["']?)([A-Za-z_][A-Za-z0-9_.-]{0,63})\
 const SECRET_NAME = /pass(?:wd|word|phrase)?$|^pass|passw|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credential|auth[_-]?key|signing[_-]?key|encryption[_-]?key|session[_-]?key|^key$|_key$|-key$|connection[_-]?string|dsn$/i;
 /** Values that are plainly not secrets: keep them, so config dumps stay readable. */
 const HARMLESS_VALUE = /^(?:["']?)(?:null|none|true|false|yes|no|\*+|x+|<[^>]*>|\[REDACTED[^\]]*\]|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|)(?:["']?)$/i;
+/** Node's errno names ("ENOENT: no such file"): after a name like http-token they read as its value. */
+const ERRNO_VALUE = /^E[A-Z0-9]{2,15}:$/;
 /** Names that contain a secret word but are not secrets (counts, limits, file paths). */
 const HARMLESS_NAME = /(?:max|min|num|count|limit|length|len|size|expir|ttl|timeout|type|file|path|dir|url|endpoint|id|name|policy|auth_?method|authentication|required|enabled|usage|_at|prompt|tokens)$|^(?:max|min|num|total|n)[_-]/i;
 
@@ -75,7 +77,7 @@ function redactKeyValues(text: string): string {
   let last = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const [all, q, name, sep, value] = m as unknown as [string, string, string, string, string];
-    const secret = SECRET_NAME.test(name) && !HARMLESS_NAME.test(name) && !HARMLESS_VALUE.test(value.replace(/\\/g, '')) && !value.replace(/^\\?["']/, '').startsWith('[REDACTED');
+    const secret = SECRET_NAME.test(name) && !HARMLESS_NAME.test(name) && !HARMLESS_VALUE.test(value.replace(/\\/g, '')) && !ERRNO_VALUE.test(value) && !value.replace(/^\\?["']/, '').startsWith('[REDACTED');
     if (!secret) {
       re.lastIndex = m.index + all.length - value.length;
       continue;

@@ -13,6 +13,7 @@ import {
   ollamaCheck,
   CHECKS,
   CHECK_IDS,
+  CHECK_SETTINGS,
   DOCUMENTS,
   parseOomKills,
   parseFailedUnits,
@@ -40,6 +41,10 @@ describe('the registry', () => {
   test('lists every check of the contract once', () => {
     expect(CHECK_IDS).toEqual(['disk', 'inodes', 'memory', 'swap', 'load', 'oom', 'failed-units', 'time-sync', 'ollama', 'mcp-sessions']);
     expect(new Set(CHECKS.map((c) => c.id)).size).toBe(CHECKS.length);
+  });
+
+  test('every check has a settings schema in config, and no settings schema lacks its check', () => {
+    expect(Object.keys(CHECK_SETTINGS).sort()).toEqual([...CHECK_IDS].sort());
   });
 });
 

@@ -36,14 +36,15 @@ describe('runChecks', () => {
     expect(aborted).toBe(true);
   });
 
+  // Config only takes the registry's ids, so the stand-ins borrow two of them.
   test('a disabled check is skipped; a default-off check runs when enabled in config', async () => {
-    const off: HealthCheck = { ...fixed('extra', 'warn'), defaultEnabled: false };
+    const off: HealthCheck = { ...fixed('ollama', 'warn'), defaultEnabled: false };
     const base = { deps: fakeDeps('/x'), state: DOCUMENTS.state.empty(), memory: {} };
-    const r1 = await runChecks({ ...base, checks: [off, fixed('a', 'ok')], config: parseConfig({ healthcheck: { checks: { a: { enabled: false } } } }, 't') });
+    const r1 = await runChecks({ ...base, checks: [off, fixed('disk', 'ok')], config: parseConfig({ healthcheck: { checks: { disk: { enabled: false } } } }, 't') });
     expect(r1.reports.map((r) => r.status)).toEqual(['skipped', 'skipped']);
-    const r2 = await runChecks({ ...base, checks: [off], config: parseConfig({ healthcheck: { checks: { extra: { enabled: true } } } }, 't') });
+    const r2 = await runChecks({ ...base, checks: [off], config: parseConfig({ healthcheck: { checks: { ollama: { enabled: true } } } }, 't') });
     expect(r2.reports[0]!.status).toBe('warn');
-    expect(r2.reports[0]!.findings).toEqual([{ subject: 'extra', severity: 'warn', summary: 'extra: extra says warn' }]);
+    expect(r2.reports[0]!.findings).toEqual([{ subject: 'ollama', severity: 'warn', summary: 'ollama: ollama says warn' }]);
   });
 });
 

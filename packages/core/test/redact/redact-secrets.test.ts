@@ -32,6 +32,7 @@ describe('redactSecrets removes', () => {
     ['Cookie header', 'Cookie: session=abcdef; other=1', 'Cookie: [REDACTED]'],
     ['a secret inside a JSON string value (audit lines)', '{"command":"echo password=hunter2"}', '{"command":"echo password=[REDACTED]"}'],
     ['double-encoded JSON', JSON.stringify(JSON.stringify({ password: 's3cret', user: 'bob' })), JSON.stringify(JSON.stringify({ password: '[REDACTED]', user: 'bob' }))],
+    ['a secret shaped like an errno name but without its colon', 'token: EABCDEF12345', 'token: [REDACTED]'],
     ['after harmless pairs', 'a=b c=d password=x2y', 'a=b c=d password=[REDACTED]'],
     ['shadow line (sha512crypt)', j('root:$6$saltsalt$', 'A'.repeat(86), ':19000:0:99999:7:::'), 'root:[REDACTED]:19000:0:99999:7:::'],
     ['shadow line (yescrypt)', j('bob:$y$j9T$abcdefghijklmnop$', 'B'.repeat(43), ':19000::'), 'bob:[REDACTED]:19000::'],
@@ -62,6 +63,9 @@ describe('redactSecrets keeps', () => {
     'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq user@host',
     'the password is required',
     'https://example.com/path?page=2',
+    // Node's errno names after a file named like a secret: the error must stay readable.
+    "couldn't read the token file /etc/linux-devops-mcp/http-token: ENOENT: no such file or directory, open '/etc/linux-devops-mcp/http-token'",
+    "couldn't open /run/app.secret: EACCES: permission denied",
   ])('%j', (input) => {
     expect(redactSecrets(input)).toBe(input);
   });

@@ -22,7 +22,9 @@ export async function readTokenFile(file: string): Promise<string> {
   try {
     [text, { mode }] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
   } catch (err) {
-    throw new Error(`couldn't read the token file ${file}: ${(err as Error).message}`, { cause: err });
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    const how = missing ? `; make one (setup_mcp.sh does): (umask 077; od -An -tx1 -N32 /dev/urandom | tr -d ' \\n' > ${file})` : '';
+    throw new Error(`couldn't read the token file ${file}: ${(err as Error).message}${how}`, { cause: err });
   }
   if (mode & 0o077) throw new Error(`token file ${file} is readable by others (mode ${(mode & 0o777).toString(8)}); chmod 600 it`);
   const token = text.trim();

@@ -85,6 +85,9 @@ describe('ldm-mcp-server --http (bundle)', () => {
     const noToken = run(['--listen', '127.0.0.1:0', '--token-file', join(dir, 'missing'), '--config', join(dir, 'config.json')]);
     expect(noToken.status).toBe(78);
     expect(noToken.stderr).toMatch(/couldn't read the token file/);
+    // The errno name survives redaction, and the message says how to make a token.
+    expect(noToken.stderr).toContain('ENOENT: no such file or directory');
+    expect(noToken.stderr).toContain(`(umask 077; od -An -tx1 -N32 /dev/urandom | tr -d ' \\n' > ${join(dir, 'missing')})`);
     const publicTest = run(['--listen', '0.0.0.0:0', '--insecure-no-auth', '--config', join(dir, 'config.json')]);
     expect(publicTest.status).toBe(78);
     expect(publicTest.stderr).toMatch(/only allowed on a loopback address/);

@@ -5,7 +5,8 @@ import { syslogMessage } from './syslog-header';
 
 export const FINGERPRINT_USAGE = `Usage: ldm-fingerprint [options] [FILE...]
 
-Reads log lines from each FILE in order (stdin when none is given) and prints, for every input
+Reads log lines from each FILE in order (stdin when none is given, or for a FILE of -; e.g.
+journalctl -o short --no-pager | ldm-fingerprint -) and prints, for every input
 line, "<fingerprint>\\t<template>". A syslog or journalctl header (timestamp, host, ident[pid]:)
 is kept out of the template. The parser learns as it reads; each line gets the id of the group it
 ends up in, and by default the template printed is that group's final one.
@@ -134,7 +135,7 @@ export async function runFingerprintCli(argv: string[], deps: FingerprintCliDeps
 
   try {
     const inputs: Array<[string, () => AsyncIterable<string>]> =
-      opts.files.length === 0 ? [['stdin', deps.stdin]] : opts.files.map((f) => [f, () => deps.readChunks(f)]);
+      opts.files.length === 0 ? [['stdin', deps.stdin]] : opts.files.map((f) => (f === '-' ? ['stdin', deps.stdin] : [f, () => deps.readChunks(f)]));
     for (const [name, open] of inputs) {
       let rest = '';
       try {

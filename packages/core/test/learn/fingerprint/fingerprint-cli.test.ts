@@ -75,6 +75,15 @@ describe('runFingerprintCli', () => {
     expect(f.out()).toBe(g.out());
   });
 
+  test('- reads stdin, between files, as the same text would be read from a file', async () => {
+    const f = fakeDeps({ 'a.log': LOG }, [`${LOG}\n`]);
+    const g = fakeDeps({ 'a.log': LOG, 'b.log': LOG });
+    expect(await runFingerprintCli(['a.log', '-'], f.deps)).toBe(0);
+    await runFingerprintCli(['a.log', 'b.log'], g.deps);
+    expect(f.out()).toBe(g.out());
+    expect(f.err()).toBe('');
+  });
+
   test('lines of groups merged later are printed under the merged group', async () => {
     const oom = (comm: string) => `${comm} invoked oom-killer: gfp_mask=0x140dca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0`;
     const f = fakeDeps({ 'a.log': ['mysqld', 'java', 'node'].map(oom).join('\n') });
@@ -126,6 +135,9 @@ describe('dist/ldm-fingerprint.mjs', () => {
       const fromFile = execFileSync(process.execPath, [bin, file], { encoding: 'utf8' });
       const fromStdin = execFileSync(process.execPath, [bin], { input: readFileSync(file), encoding: 'utf8' });
       expect(fromStdin).toBe(fromFile);
+      // `-` is stdin, as in `journalctl | ldm-fingerprint -` (Debian 12 has no /var/log/syslog).
+      const fromDash = execFileSync(process.execPath, [bin, '-'], { input: readFileSync(file), encoding: 'utf8' });
+      expect(fromDash).toBe(fromFile);
       const rows = fromFile.trimEnd().split('\n');
       expect(rows).toHaveLength(4);
       for (const r of rows) expect(r).toMatch(/^[0-9a-f]{12}\t\S/);
