@@ -14,8 +14,10 @@ import { randomHex } from '../node/on-demand';
 // - "stat" of a lock answers from that record, not from its mtime: a live holder's lock is never
 //   stale whatever the clocks say, and a dead holder's lock is removed at once (see reap) and
 //   reported gone, which proper-lockfile answers by taking the lock right away.
-// - Only a lock without a record (a directory made by an older release, a file torn by a power cut)
-//   is judged by mtime against `stale`, as proper-lockfile always did.
+// - A lock file without a record can only have been torn by a power cut (it is whole before it gets
+//   its name): its holder is gone, and it is removed at once too.
+// - Only a directory (the lock of an older release) is judged by mtime against `stale`, as
+//   proper-lockfile always did.
 
 /** A lock of a live holder looks refreshed in the far future: never stale, whatever the clock says. */
 const NEVER_STALE = new Date(8.64e15);
@@ -92,7 +94,11 @@ export function createLockFs(probe: HolderProbe): LockFs {
    * reaped the same way, to a bounded depth.
    */
   async function reap(path: string, dead: HolderRecord, depth = 0): Promise<void> {
-    const claim = `${path}.${dead.token}.reap`;
+    await reapIf(path, dead.token, async () => (await readRecord(path).catch(() => null))?.token === dead.token, depth);
+  }
+
+  async function reapIf(path: string, key: string, stillDead: () => Promise<boolean>, depth = 0): Promise<void> {
+    const claim = `${path}.${key}.reap`;
     if (!(await create(claim))) {
       if (depth >= MAX_CLAIM_DEPTH) return;
       const other = await readRecord(claim).catch(() => null);
@@ -100,11 +106,19 @@ export function createLockFs(probe: HolderProbe): LockFs {
       return;
     }
     try {
-      const now = await readRecord(path).catch(() => null);
-      if (now?.token === dead.token) await unlink(path).catch((err) => { if (codeOf(err) !== 'ENOENT') throw err; });
+      if (await stillDead()) await unlink(path).catch((err) => { if (codeOf(err) !== 'ENOENT') throw err; });
     } finally {
       await unlink(claim).catch(() => {});
     }
+  }
+
+  /** A lock file is whole before it gets its name: one without a record was torn by a power cut (or made by hand). */
+  async function reapTorn(path: string, ino: number): Promise<void> {
+    const key = ino.toString(16).padStart(16, '0');
+    await reapIf(path, key, async () => {
+      const now = await lstat(path).catch(() => null);
+      return now?.ino === ino && (await readRecord(path).catch(() => undefined)) === null;
+    });
   }
 
   async function mkdir(path: string): Promise<void> {
@@ -115,7 +129,12 @@ export function createLockFs(probe: HolderProbe): LockFs {
 
   async function stat(path: string): Promise<Pick<Stats, 'mtime'>> {
     const record = await readRecord(path);
-    if (!record) return lstat(path);
+    if (!record) {
+      const stats = await lstat(path);
+      if (stats.isDirectory()) return stats;
+      await reapTorn(path, stats.ino);
+      throw errno('ENOENT', path);
+    }
     const mine = held.get(path);
     if (mine?.token === record.token) return { mtime: mine.mtime };
     if ((await probe.verdict(record)) === 'alive') return { mtime: NEVER_STALE };
@@ -137,7 +156,7 @@ export function createLockFs(probe: HolderProbe): LockFs {
     });
     if (record === undefined) return;
     if (record === null) {
-      // No record: proper-lockfile judged it stale by mtime. A directory of an older release, or a torn file.
+      // No record: proper-lockfile judged an older release's directory stale by its mtime.
       await rmdir(path).catch((err) => (codeOf(err) === 'ENOTDIR' ? unlink(path) : Promise.reject(err)));
       return;
     }

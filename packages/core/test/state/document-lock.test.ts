@@ -108,6 +108,17 @@ describe('a lock is judged by its holder, never by the clock', () => {
     }
   }, 30_000);
 
+  test('a lock file torn by a power cut (no record), its mtime in the future, is taken over at once', async () => {
+    const dir = await tmp();
+    await writeFile(lockOf(dir), '{"pid":12');
+    const future = new Date(Date.now() + DAY);
+    await utimes(lockOf(dir), future, future);
+    const { ms, result } = await timed(() => new DocumentStore({ stateDir: dir }).appendIncident({ source: 'mcp', severity: 'info', summary: 'after the power cut' }));
+    expect(result.status).toBe('fulfilled');
+    expect(ms).toBeLessThan(1000);
+    expect((await readdir(dir)).filter((f) => f.includes('.lock'))).toEqual([]);
+  });
+
   test('a lock an older release left (a directory, no holder) is still taken over by mtime', async () => {
     const dir = await tmp();
     await mkdir(lockOf(dir));
