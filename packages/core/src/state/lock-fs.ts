@@ -70,11 +70,11 @@ export function createLockFs(probe: HolderProbe): LockFs {
     const tmp = tempPathFor(path, self);
     const handle = await open(tmp, 'wx', 0o640);
     try {
-      await handle.writeFile(formatHolderRecord(record));
-    } finally {
-      await handle.close();
-    }
-    try {
+      try {
+        await handle.writeFile(formatHolderRecord(record));
+      } finally {
+        await handle.close();
+      }
       await link(tmp, path);
       return record;
     } catch (err) {
@@ -125,6 +125,8 @@ export function createLockFs(probe: HolderProbe): LockFs {
     const record = await create(path);
     if (!record) throw errno('EEXIST', path);
     held.set(path, { token: record.token, mtime: new Date() });
+    // A release that never reached rmdir (a compromised lock) must not let this one be removed.
+    releasing.delete(path);
   }
 
   async function stat(path: string): Promise<Pick<Stats, 'mtime'>> {

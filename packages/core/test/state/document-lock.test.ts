@@ -129,6 +129,44 @@ describe('a lock is judged by its holder, never by the clock', () => {
   });
 });
 
+describe('one process, several writers', () => {
+  test('a held lock is not taken by another writer of the same process when the clock jumps a day', async () => {
+    const dir = await tmp();
+    const a = new DocumentStore({ stateDir: dir, lockStaleMs: 2000 });
+    const b = new DocumentStore({ stateDir: dir, lockStaleMs: 2000 });
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    const first = a.update('incidents', async (doc) => {
+      entered();
+      await gate;
+      doc.incidents.push({ id: 'held', time: 't', lastSeen: 't', count: 1, source: 'mcp', severity: 'info', summary: 'held', evidence: [], fingerprints: [], status: 'open' });
+    });
+    await inside;
+    const realNow = Date.now;
+    Date.now = () => realNow() + DAY;
+    try {
+      const others = [b.appendIncident({ source: 'mcp', severity: 'info', summary: 'other store' }), a.appendIncident({ source: 'mcp', severity: 'info', summary: 'same store' })];
+      // Time for a taker to take the lock and write, if it would; then the holder writes what it read before.
+      const outcome = await Promise.race([Promise.all(others).then(() => 'written'), new Promise((r) => setTimeout(r, 500, 'waiting'))]);
+      expect(outcome).toBe('waiting');
+      open();
+      await Promise.all([first, ...others]);
+    } finally {
+      Date.now = realNow;
+    }
+    expect((await readIncidents(dir)).map((i) => i.summary).sort()).toEqual(['held', 'other store', 'same store']);
+  });
+
+  test('50 concurrent appends through two stores of one process: all kept', async () => {
+    const dir = await tmp();
+    const stores = [new DocumentStore({ stateDir: dir }), new DocumentStore({ stateDir: dir })];
+    await Promise.all(Array.from({ length: 50 }, (_, n) => stores[n % 2]!.appendIncident({ source: 'mcp', severity: 'info', summary: `n${n}` })));
+    expect((await readIncidents(dir)).map((i) => i.summary).sort()).toEqual(Array.from({ length: 50 }, (_, n) => `n${n}`).sort());
+  });
+});
+
 describe('separate processes under clock steps', () => {
   const WRITERS = 8;
   const APPENDS = 60;
