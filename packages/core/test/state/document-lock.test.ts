@@ -70,6 +70,18 @@ describe('failures that are not "lock held" fail at once, their cause first', ()
     expect(ms).toBeLessThan(1000);
     expect((await readIncidents(dir)).map((i) => i.summary)).toEqual(['before']);
   });
+  asRoot('a full state dir (ENOSPC), and the file is untouched', async () => {
+    const dir = await tmp();
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', dir]);
+    mounts.push(dir);
+    const store = new DocumentStore({ stateDir: dir });
+    await store.appendIncident({ source: 'mcp', severity: 'info', summary: 'before' });
+    await writeFile(join(dir, 'filler'), Buffer.alloc(1024 * 1024)).catch(() => {});
+    const { ms, result } = await timed(() => new DocumentStore({ stateDir: dir }).appendIncident({ source: 'mcp', severity: 'info', summary: 'after' }));
+    expect(((result as PromiseRejectedResult).reason as Error).message.split('\n')[0]).toMatch(/ENOSPC/);
+    expect(ms).toBeLessThan(1000);
+    expect((await readIncidents(dir)).map((i) => i.summary)).toEqual(['before']);
+  });
 });
 
 describe('a lock is judged by its holder, never by the clock', () => {
