@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { readFile, rename, stat } from 'node:fs/promises';
 import type { ZodType } from 'zod';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write';
@@ -7,6 +7,7 @@ import { DOCUMENT_FILES, emptyDocument } from './document-files';
 import { boundIncidents } from './bound-incidents';
 import type { Logger } from '../log/logger';
 import { randomHex } from '../node/on-demand';
+import { makeDirs } from '../node/make-dirs';
 import { acquireDocumentLock } from './document-lock';
 import { createLockFs, type LockFs } from './lock-fs';
 import { defaultHolderProbe, type HolderProbe } from './holder-probe';
@@ -279,7 +280,7 @@ export class DocumentStore {
 
   /** The state dir, made on the first write; what killed writers left in it is removed then, once per store. */
   private ensureDir(): Promise<void> {
-    this.dirReady ??= mkdir(this.stateDir, { recursive: true, mode: 0o750 }).then(async () => {
+    this.dirReady ??= makeDirs(this.stateDir).then(async () => {
       try {
         const { removed, kept } = await removeLeftoverTemps(this.stateDir, this.probe, this.lockFs);
         if (removed.length) this.logger?.notice(`removed ${removed.length} file(s) left by killed writers in ${this.stateDir}: ${removed.slice(0, 5).join(', ')}${removed.length > 5 ? ', …' : ''}${kept ? ` (${kept} of live writers kept)` : ''}`);
