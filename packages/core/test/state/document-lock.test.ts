@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DocumentStore, IncidentsDocSchema, makeDirs, parseHolderRecord } from '@ldm/core';
+import { DocumentStore, IncidentsDocSchema, createHolderProbe, createLockFs, formatHolderRecord, makeDirs, parseHolderRecord } from '@ldm/core';
 import { spawnWorker, type Worker } from '../support/spawn-worker';
 
 const tmp = () => mkdtemp(join(tmpdir(), 'ldm-lock-'));
@@ -153,6 +153,46 @@ describe('a lock is judged by its holder, never by the clock', () => {
     await utimes(lockOf(dir), old, old);
     await new DocumentStore({ stateDir: dir, lockStaleMs: 2000 }).appendIncident({ source: 'mcp', severity: 'info', summary: 'after the old lock' });
     expect((await readIncidents(dir)).map((i) => i.summary)).toEqual(['after the old lock']);
+  });
+});
+
+describe('two takers of one dead lock', () => {
+  // Above any pid_max: no such process, ever.
+  const DEAD = { pid: 4_194_399, start: 1, boot: null, token: 'dddddddddddddddd' };
+
+  async function setUp() {
+    const dir = await tmp();
+    await writeFile(lockOf(dir), formatHolderRecord(DEAD));
+    const probe = createHolderProbe();
+    const lockFs = createLockFs(probe);
+    const statOf = (path: string) => new Promise<unknown>((resolve) => lockFs.stat(path, (err, value) => resolve(err ?? value)));
+    return { dir, probe, lockFs, statOf, claim: `${lockOf(dir)}.${DEAD.token}.reap` };
+  }
+
+  test('while a live taker holds the claim on the dead holder, the lock is left to it', async () => {
+    const { dir, probe, statOf, claim } = await setUp();
+    await writeFile(claim, formatHolderRecord({ ...(await probe.self()), token: 'cccccccccccccccc' }));
+    expect(await statOf(lockOf(dir))).toMatchObject({ code: 'ENOENT' });
+    expect(parseHolderRecord(await readFile(lockOf(dir), 'utf8'))?.token).toBe(DEAD.token);
+    await rm(claim);
+    expect(await statOf(lockOf(dir))).toMatchObject({ code: 'ENOENT' });
+    expect((await readdir(dir)).sort()).toEqual([]);
+  });
+
+  test('a claim whose taker died is reaped, then the lock', async () => {
+    const { dir, statOf, claim } = await setUp();
+    await writeFile(claim, formatHolderRecord({ ...DEAD, pid: DEAD.pid + 1, token: 'eeeeeeeeeeeeeeee' }));
+    await statOf(lockOf(dir));
+    await statOf(lockOf(dir));
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  test('the lock is not removed when it changed hands after the judgement', async () => {
+    const { dir, lockFs } = await setUp();
+    await writeFile(lockOf(dir), formatHolderRecord({ ...(await createHolderProbe().self()), token: 'abababababababab' }));
+    await lockFs.reap(lockOf(dir), DEAD);
+    expect(parseHolderRecord(await readFile(lockOf(dir), 'utf8'))?.token).toBe('abababababababab');
+    expect(await readdir(dir)).toEqual(['incidents.json.lock']);
   });
 });
 
