@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DocumentStore, IncidentsDocSchema, createHolderProbe, createLockFs, formatHolderRecord, makeDirs, parseHolderRecord } from '@ldm/core';
+import { DocumentStore, IncidentsDocSchema, createHolderProbe, createLockFs, formatHolderRecord, makeDirs, makeDirsSync, parseHolderRecord } from '@ldm/core';
 import { spawnWorker, type Worker } from '../support/spawn-worker';
 
 const tmp = () => mkdtemp(join(tmpdir(), 'ldm-lock-'));
@@ -65,6 +65,9 @@ describe('failures that are not "lock held" fail at once, their cause first', ()
     expect(await readdir(join(dir, 'a/b'))).toEqual(['c']);
     await writeFile(join(dir, 'file'), '');
     await expect(makeDirs(join(dir, 'file/sub'))).rejects.toThrow(/ENOTDIR/);
+    makeDirsSync(join(dir, 'd/e'));
+    expect(await readdir(join(dir, 'd'))).toEqual(['e']);
+    expect(() => makeDirsSync('/proc/nope/logs')).toThrow(/couldn't create \/proc\/nope\/logs: ENOENT/);
   });
 
   const asRoot = process.getuid?.() === 0 ? test : test.skip;
