@@ -14,8 +14,14 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
   state: z
     .strictObject({
-      /** A lock whose holder stopped refreshing it for this long is taken over (proper-lockfile's minimum is 2000). */
+      /**
+       * Only for a lock that names no holder (made by an older release): taken over when unchanged
+       * this long (proper-lockfile's minimum is 2000). A lock that names its holder is taken over at
+       * once when the holder is dead, and never while it lives (docs/daemons.md, "State files and locks").
+       */
       lockStaleMs: z.number().int().min(2000).max(600_000).default(10_000),
+      /** How long a writer waits for a live lock holder before it fails, naming the holder's pid. */
+      lockWaitMs: z.number().int().min(1000).max(600_000).default(30_000),
       maxIncidents: z.number().int().min(10).max(1_000_000).default(5000),
     })
     .prefault({}),

@@ -73,7 +73,7 @@ export async function runProgram(
         errorLogFiles: config.logging.errorLogFiles,
         redact: redactSecrets,
       });
-      store = new DocumentStore({ stateDir: paths.stateDir, logger, lockStaleMs: config.state.lockStaleMs, maxIncidents: config.state.maxIncidents });
+      store = new DocumentStore({ stateDir: paths.stateDir, logger, lockStaleMs: config.state.lockStaleMs, lockWaitMs: config.state.lockWaitMs, maxIncidents: config.state.maxIncidents });
       logger.debug(`${spec.name} ${VERSION} starting`, { stateDir: paths.stateDir, config: source ?? `${paths.configFile} (missing, defaults)` });
       return body({ args, paths, config, configSource: source, logger, store, env: io.env });
     },

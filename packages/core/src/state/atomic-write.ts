@@ -1,16 +1,26 @@
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { writerTag, type Holder } from './holder';
+import { defaultHolderProbe } from './holder-probe';
+
+let tmpSeq = 0;
+
+/**
+ * A temp file's name for `file`, in its directory: `.FILE.PID-START-BOOT8.SEQ.tmp`. The writer's
+ * identity in the name lets a later process remove what a killed writer left (leftover-temps.ts),
+ * and never a live writer's file. Unique per write; 'wx' refuses a name that already exists.
+ */
+export function tempPathFor(file: string, writer: Holder): string {
+  return join(dirname(file), `.${basename(file)}.${writerTag(writer)}.${(++tmpSeq).toString(36)}.tmp`);
+}
 
 /**
  * Replaces `file` with `data` so that a reader or a crash sees either the old or the new
  * content, never a mix: temp file in the same directory, fsync, rename, fsync the directory.
  */
-let tmpSeq = 0;
-
 export async function writeFileAtomic(file: string, data: string | Buffer, mode = 0o640): Promise<void> {
   const dir = dirname(file);
-  // Unique per process (pid) and per write (sequence); 'wx' refuses a name that already exists.
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.${(++tmpSeq).toString(36)}${Date.now().toString(36)}.tmp`);
+  const tmp = tempPathFor(file, await defaultHolderProbe().self());
   const handle = await open(tmp, 'wx', mode);
   try {
     await handle.writeFile(data);

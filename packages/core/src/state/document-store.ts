@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { readFile, rename, stat } from 'node:fs/promises';
 import type { ZodType } from 'zod';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write';
@@ -7,12 +7,22 @@ import { DOCUMENT_FILES, emptyDocument } from './document-files';
 import { boundIncidents } from './bound-incidents';
 import type { Logger } from '../log/logger';
 import { randomHex } from '../node/on-demand';
+import { makeDirs } from '../node/make-dirs';
+import { acquireDocumentLock } from './document-lock';
+import { createLockFs, type LockFs } from './lock-fs';
+import { defaultHolderProbe, type HolderProbe } from './holder-probe';
+import { removeLeftoverTemps } from './leftover-temps';
 import { digestIncidents, digestPatterns, sameStamp, usableDigest, type BriefingDigests, type DigestedDocument, type FileStamp } from './briefing-digest';
 
 export interface StoreOptions {
   stateDir: string;
   logger?: Logger;
+  /** Only for a lock that names no holder (an older release's): taken over when unchanged this long. */
   lockStaleMs?: number;
+  /** How long a writer waits for a live holder before it fails, naming the holder's pid. */
+  lockWaitMs?: number;
+  /** Tells live lock holders and temp file writers from dead ones; tests point it at a fake /proc. */
+  probe?: HolderProbe;
   maxIncidents?: number;
   now?: () => Date;
 }
@@ -35,17 +45,9 @@ const SUPPORTED_VERSION = 1;
 
 type Loaded<N extends DocumentName> = { doc: DocumentTypes[N]; movedAside: string | null; problem: string | null };
 
-// Loaded with the first lock: proper-lockfile and signal-exit cost ~3 ms to load, and a start
-// that only reads (the MCP server until its first heartbeat) never locks.
 // The document schemas: thousands of zod objects, built when the first document is validated.
 let schemasModule: Promise<typeof import('./schemas')> | undefined;
 const loadSchemas = () => (schemasModule ??= import('./schemas'));
-
-let lockfileModule: Promise<typeof import('proper-lockfile')> | undefined;
-function loadLockfile(): Promise<typeof import('proper-lockfile')> {
-  lockfileModule ??= import('proper-lockfile').then((m) => (m as { default?: typeof import('proper-lockfile') }).default ?? m);
-  return lockfileModule;
-}
 
 const ONE_OFF = { jitless: true } as const;
 
@@ -93,16 +95,23 @@ export class DocumentStore {
   readonly stateDir: string;
   private readonly logger?: Logger;
   private readonly lockStaleMs: number;
+  private readonly lockWaitMs: number;
+  private readonly probe: HolderProbe;
+  private readonly lockFs: LockFs;
   private readonly maxIncidents: number;
   private readonly now: () => Date;
   private dirReady: Promise<void> | null = null;
   private batchDepth = 0;
   private readonly unkeptDigests = new Map<DigestedDocument, WrittenDocument>();
+  private readonly newerSaid = new Set<DocumentName>();
 
   constructor(options: StoreOptions) {
     this.stateDir = options.stateDir;
     this.logger = options.logger;
     this.lockStaleMs = Math.max(2000, options.lockStaleMs ?? 10_000);
+    this.lockWaitMs = options.lockWaitMs ?? 30_000;
+    this.probe = options.probe ?? defaultHolderProbe();
+    this.lockFs = createLockFs(this.probe);
     this.maxIncidents = options.maxIncidents ?? 5000;
     this.now = options.now ?? (() => new Date());
   }
@@ -133,7 +142,13 @@ export class DocumentStore {
     let result: R;
     let written: WrittenDocument | null = null;
     try {
-      loaded = await this.load(name, true);
+      loaded = await this.load(name, true).catch((err: unknown) => {
+        if (err instanceof NewerVersionError && !this.newerSaid.has(name)) {
+          this.newerSaid.add(name);
+          this.logger?.error(`${err.message}; left alone (not written, not moved aside), so nothing is saved to it until then`);
+        }
+        throw err;
+      });
       result = await mutate(loaded.doc);
       const checked = (await loadSchemas()).DOCUMENTS[name].schema.safeParse(loaded.doc);
       if (!checked.success) {
@@ -263,27 +278,30 @@ export class DocumentStore {
     return incident;
   }
 
+  /** The state dir, made on the first write; what killed writers left in it is removed then, once per store. */
   private ensureDir(): Promise<void> {
-    this.dirReady ??= mkdir(this.stateDir, { recursive: true, mode: 0o750 }).then(() => undefined);
+    this.dirReady ??= makeDirs(this.stateDir).then(async () => {
+      try {
+        const { removed, kept } = await removeLeftoverTemps(this.stateDir, this.probe, this.lockFs);
+        if (removed.length) this.logger?.notice(`removed ${removed.length} file(s) left by killed writers in ${this.stateDir}: ${removed.slice(0, 5).join(', ')}${removed.length > 5 ? ', …' : ''}${kept ? ` (${kept} of live writers kept)` : ''}`);
+      } catch (err) {
+        this.logger?.warn(`couldn't look for files left by killed writers in ${this.stateDir}: ${(err as Error).message}`);
+      }
+    });
     return this.dirReady;
   }
 
   private async lock(file: string, onCompromised: (err: Error) => void): Promise<() => Promise<void>> {
-    const stale = this.lockStaleMs;
-    try {
-      return await (await loadLockfile()).lock(file, {
-        realpath: false,
-        stale,
-        // Long enough to outwait a stale lock left by a killed process, then take it over.
-        retries: { retries: Math.ceil((stale * 2) / 25) + 50, factor: 1.2, minTimeout: 5, maxTimeout: 25, randomize: true },
-        onCompromised: (err) => {
-          this.logger?.error(`lock on ${file} compromised: ${err.message}`);
-          onCompromised(err);
-        },
-      });
-    } catch (err) {
-      throw new Error(`couldn't lock ${file} (is another ldm process stuck?)`, { cause: err });
-    }
+    return acquireDocumentLock(file, {
+      lockFs: this.lockFs,
+      probe: this.probe,
+      staleMs: this.lockStaleMs,
+      waitMs: this.lockWaitMs,
+      onCompromised: (err) => {
+        this.logger?.error(`lock on ${file} compromised: ${err.message}`);
+        onCompromised(err);
+      },
+    });
   }
 
   private async load<N extends DocumentName>(name: N, mayMoveAside: boolean): Promise<Loaded<N>> {

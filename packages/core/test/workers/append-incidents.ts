@@ -1,12 +1,29 @@
 // Test worker: appends incidents to one state dir and acknowledges each on stdout only after
 // appendIncident resolved, so the parent knows which appends must survive a SIGKILL.
-// usage: append-incidents.mjs STATE_DIR COUNT TAG [LOCK_STALE_MS]
+// CLOCK_OFFSET_MS shifts this process's wall clock (Date.now and new Date()), as a clock step or
+// libfaketime would.
+// usage: append-incidents.mjs STATE_DIR COUNT TAG [LOCK_STALE_MS] [CLOCK_OFFSET_MS]
 import { DocumentStore } from '@ldm/core';
 
-const [stateDir, countArg, tag, staleArg] = process.argv.slice(2);
+const [stateDir, countArg, tag, staleArg, offsetArg] = process.argv.slice(2);
 if (!stateDir || !countArg || !tag) {
-  process.stderr.write('usage: append-incidents STATE_DIR COUNT TAG [LOCK_STALE_MS]\n');
+  process.stderr.write('usage: append-incidents STATE_DIR COUNT TAG [LOCK_STALE_MS] [CLOCK_OFFSET_MS]\n');
   process.exit(64);
+}
+const offset = Number(offsetArg ?? 0);
+if (offset) {
+  const RealDate = Date;
+  const realNow = RealDate.now.bind(RealDate);
+  class ShiftedDate extends RealDate {
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(realNow() + offset);
+      else super(...(args as [string]));
+    }
+    static override now() {
+      return realNow() + offset;
+    }
+  }
+  globalThis.Date = ShiftedDate as DateConstructor;
 }
 const store = new DocumentStore({ stateDir, lockStaleMs: Number(staleArg ?? 10_000) });
 const count = Number(countArg);

@@ -11,6 +11,8 @@ export interface BriefingSnapshot {
   /** What the briefing shows of incidents.json and patterns.json, already ordered (state/briefing-digest.ts). */
   openIncidents: Pick<IncidentsDigest, 'total' | 'lines'>;
   recurringPatterns: Pick<PatternsDigest, 'total' | 'lines'>;
+  /** Why a document could not be read (one from a newer release); the briefing goes on without it. */
+  unreadable?: string[];
   policy: { mode: string; configFile: string; allow: number; deny: number; confirm: number };
 }
 
@@ -104,6 +106,7 @@ export function buildBriefing(snap: BriefingSnapshot, redact: Redact, limits: Br
   const header = [
     `Host ${h.hostname} (${h.os}, kernel ${h.kernel}, ${h.arch}), up ${snap.uptimeSec == null ? 'unknown' : formatDuration(snap.uptimeSec)}; now ${now.toISOString().slice(0, 16)}Z.`,
     describeRun('Last boot check', snap.lastBoot, now, redact) + ' ' + describeRun('Last healthcheck', snap.healthcheck, now, redact),
+    ...(snap.unreadable ?? []).map((why) => `Cannot read: ${clip(why, max * 2)}; left alone, so what it holds is missing here.`),
   ];
   const alerts = [...snap.alerts].sort((a, b) => mostSevereFirst(a.severity, b.severity));
   const open = snap.openIncidents;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { arch, hostname, release } from 'node:os';
 import { join } from 'node:path';
-import { BriefingStateSchema, readUptimeSeconds } from '@ldm/core';
+import { BriefingStateSchema, NewerVersionError, readUptimeSeconds, type BriefingState } from '@ldm/core';
 import type { ServerDeps } from '../server/deps';
 import type { BriefingSnapshot } from './build-briefing';
 
@@ -21,16 +21,35 @@ export async function readHostSummary(etcRoot = '/etc'): Promise<BriefingSnapsho
 }
 
 /**
+ * A document from a newer release is left alone by this one: the briefing goes on without it and
+ * says which it could not read. Any other failure is the caller's.
+ */
+async function unlessNewer<T>(read: Promise<T>, instead: T, unreadable: string[]): Promise<T> {
+  try {
+    return await read;
+  } catch (err) {
+    if (!(err instanceof NewerVersionError)) throw err;
+    unreadable.push(err.message);
+    return instead;
+  }
+}
+
+/**
  * Everything the briefing needs, read once: state.json, /proc/uptime and the host names, and of
  * incidents.json and patterns.json their digests (whole files only when the digest is stale).
  */
 export async function gatherSnapshot(deps: Pick<ServerDeps, 'store' | 'config' | 'paths' | 'proc' | 'now'>): Promise<BriefingSnapshot> {
+  const unreadable: string[] = [];
+  const noState: BriefingState = { alerts: [] };
   const [state, host, uptimeSec] = await Promise.all([
-    deps.store.readPart('state', BriefingStateSchema),
+    unlessNewer(deps.store.readPart('state', BriefingStateSchema), noState, unreadable),
     readHostSummary(),
     readUptimeSeconds(deps.proc).catch(() => null),
   ]);
-  const [openIncidents, recurringPatterns] = await Promise.all([deps.store.digestOf('incidents', state.digests), deps.store.digestOf('patterns', state.digests)]);
+  const [openIncidents, recurringPatterns] = await Promise.all([
+    unlessNewer<BriefingSnapshot['openIncidents']>(deps.store.digestOf('incidents', state.digests), { total: 0, lines: [] }, unreadable),
+    unlessNewer<BriefingSnapshot['recurringPatterns']>(deps.store.digestOf('patterns', state.digests), { total: 0, lines: [] }, unreadable),
+  ]);
   const policy = deps.config.policy;
   return {
     now: deps.now(),
@@ -41,6 +60,7 @@ export async function gatherSnapshot(deps: Pick<ServerDeps, 'store' | 'config' |
     alerts: state.alerts,
     openIncidents,
     recurringPatterns,
+    unreadable,
     policy: { mode: policy.mode, configFile: deps.paths.configFile, allow: policy.allow.length, deny: policy.deny.length, confirm: policy.confirm.length },
   };
 }
