@@ -20,6 +20,8 @@ export * from './state/briefing-digest';
 export * from './state/briefing-state';
 export * from './log/logger';
 export * from './guard/run-main';
+export * from './paths/ensure-dir';
+export * from './guard/storage-failure';
 export * from './cli/common-args';
 export * from './program/run-program';
 export * from './redact/redact-secrets';
