@@ -4,6 +4,7 @@ import {
   isEnabled,
   mergeTracked,
   overallStatus,
+  readProcFile,
   readUptimeSeconds,
   replaceAlerts,
   runChecks,
@@ -19,7 +20,7 @@ import {
   type RestartRecord,
 } from '@ldm/core';
 import { superviseSessions, type SuperviseDeps } from './supervise-sessions';
-import { mayRestart, pruneRestarts } from './restart-cap';
+import { mayRestart, pruneRestarts, stampOf, type BootClock } from './restart-cap';
 import { remediate } from './remediation';
 
 export type HealthcheckDeps = SuperviseDeps;
@@ -55,6 +56,10 @@ export async function runHealthcheck(options: HealthcheckOptions): Promise<Healt
   const now = deps.now();
   const state = await store.read('state');
   const previous = state.healthcheck;
+  const boot: BootClock = {
+    bootId: await readProcFile(deps.proc, 'sys/kernel/random/boot_id').then((t) => t.trim() || null, () => null),
+    uptimeSec: await readUptimeSeconds(deps.proc).then((u) => (Number.isFinite(u) ? u : null), () => null),
+  };
   const engine = new IncidentEngine(store, {
     now: deps.now,
     uptimeSec: () => readUptimeSeconds(deps.proc),
@@ -80,10 +85,10 @@ export async function runHealthcheck(options: HealthcheckOptions): Promise<Healt
     const httpUnit = config.healthcheck.http.unit;
     const httpDown = reports.find((r) => r.id === 'mcp-sessions')?.findings.find((f) => f.subject === httpUnit);
     if (httpDown) {
-      if (mayRestart(restarts, httpUnit, now, cap)) {
+      if (mayRestart(restarts, httpUnit, now, cap, boot)) {
         const res = await deps.runCommand(['systemctl', 'restart', httpUnit], { timeoutMs: 60_000 }).catch((err: Error) => ({ exitCode: -1, stderr: err.message, stdout: '' }));
         const ok = res.exitCode === 0;
-        restarts.push({ at: now.toISOString(), kind: 'restart', target: httpUnit, reason: httpDown.evidence?.[0] ?? httpDown.summary, ok });
+        restarts.push({ ...stampOf(now, boot), kind: 'restart', target: httpUnit, reason: httpDown.evidence?.[0] ?? httpDown.summary, ok });
         const note = `systemctl restart ${httpUnit}: ${ok ? 'done' : `failed (exit ${res.exitCode}: ${res.stderr.trim().split('\n')[0]})`}`;
         actions.push(note);
         (ok ? logger.notice : logger.error)(note);
@@ -103,7 +108,7 @@ export async function runHealthcheck(options: HealthcheckOptions): Promise<Healt
 
     const concluded = new Set(reports.filter((r) => r.status === 'ok' || r.status === 'warn' || r.status === 'crit').map((r) => r.id));
     // The cap alert clears once the unit answers again or the window lets restarts resume.
-    if (!httpDown || mayRestart(restarts, httpUnit, now, cap)) concluded.add(RESTART_CAP);
+    if (!httpDown || mayRestart(restarts, httpUnit, now, cap, boot)) concluded.add(RESTART_CAP);
     const sync = await syncFindings({
       engine,
       source: 'healthcheck',
@@ -146,7 +151,7 @@ export async function runHealthcheck(options: HealthcheckOptions): Promise<Healt
         open: mergeTracked(doc.healthcheck?.open ?? [], previous?.open ?? [], sync.open),
         memory,
       };
-      doc.restarts = pruneRestarts([...doc.restarts, ...added], now, cap);
+      doc.restarts = pruneRestarts([...doc.restarts, ...added], now, cap, boot);
       doc.sessions = doc.sessions.filter((s) => !supervision.remove.some((r) => r.pid === s.pid && r.startedAt === s.startedAt));
       replaceAlerts(doc, 'healthcheck', doc.healthcheck.open);
     });
