@@ -71,6 +71,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const threshold = PRIORITY[options.level ?? 'info'];
   let fileLogger: Promise<winstonType.Logger | null> | null = null;
   let fileDisabled = !options.logDir;
+  let closed = false;
 
   // A failing error.log (full disk, read-only, removed) must never crash or silence a run: the
   // journal is the log of record, so the file is dropped with one warning there.
@@ -117,9 +118,9 @@ export function createLogger(options: LoggerOptions): Logger {
     const text = redact(message);
     const clean = redactMeta(meta, redact);
     stderr.write(formatJournalLine(level, text, clean));
-    if (PRIORITY[level] <= PRIORITY.warn && !fileDisabled) {
+    if (PRIORITY[level] <= PRIORITY.warn && !fileDisabled && !closed) {
       void openFile().then((file) => {
-        if (!fileDisabled) file?.log(WINSTON_LEVEL[level], text, clean);
+        if (!fileDisabled && !closed) file?.log(WINSTON_LEVEL[level], text, clean);
       }, fileFailed);
     }
   };
@@ -143,7 +144,7 @@ export function createLogger(options: LoggerOptions): Logger {
         }
         if (fileDisabled || !transport) return done();
         // Lines logged after close go to the journal only (winston would throw "write after end").
-        fileDisabled = true;
+        closed = true;
         transport.once('finish', done);
         transport.once('error', done);
         file.end();
