@@ -23,6 +23,16 @@ const banner = [
   'const require = (id) => (__ldmRequire ??= __ldmCreateRequire(import.meta.url))(id);',
 ].join('\n');
 
+// The daemons' own guard (core/src/guard/run-main.ts) exists only once their code has loaded; an
+// exception before that (a module that fails to evaluate) would exit with Node's 1, which Nagios
+// and the units read as WARNING. Until the guard listens, this one exits 70 with the stack at err.
+const loadGuard = [
+  '// @ldm-load-guard',
+  "if (!globalThis.__ldmLoadGuard) { globalThis.__ldmLoadGuard = (e) => { if (process.listenerCount('uncaughtException') > 1) return;",
+  "  process.stderr.write(String((e && e.stack) || e).split('\\n').map((l) => `<3>${l}\\n`).join('')); process.exit(70); };",
+  "  process.on('uncaughtException', globalThis.__ldmLoadGuard); }",
+].join('\n');
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -64,6 +74,7 @@ await Promise.all(
     build({
       ...common,
       ...(b === 'mcp-server' ? { define: { ...common.define, LDM_TOOL_LIST: JSON.stringify(toolList) } } : {}),
+      banner: { js: `${banner}\n${loadGuard}` },
       entryPoints: { [`ldm-${b}`]: join(root, `packages/${b}/src/main.ts`) },
       outdir: dist,
       splitting: true,

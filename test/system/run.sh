@@ -227,6 +227,14 @@ else
   [[ $(XO 'systemctl show -p Result --value ldm-idle-watcher.service') == success ]] || fail "ldm-idle-watcher.service failed in its sandbox"
   ok "ldm-idle-watcher.service ran in its sandbox"
 fi
+# Through the real journal: every line of a multi-line error keeps its priority, so `journalctl -p err`
+# shows the bad keys of an invalid config, not only its first line (issue #13).
+X 'printf "%s" "{\"idle\":{\"minutes\":-5},\"logging\":{\"level\":\"loud\"}}" > /tmp/ldm-bad-config.json
+   systemd-run --wait --quiet -p SyslogIdentifier=ldm-prio-test /opt/linux-devops-mcp/bin/ldm-healthcheck --once --config /tmp/ldm-bad-config.json; true'
+prio_log=$(XO 'journalctl -t ldm-prio-test -p err -b -o cat --no-pager')
+indent <<<"$prio_log"
+{ grep -q 'idle.minutes' <<<"$prio_log" && grep -q 'logging.level' <<<"$prio_log"; } || fail "journalctl -p err does not show the bad keys of an invalid config"
+ok "journalctl -p err shows every line of an invalid-config error"
 rc=0; XO '/opt/linux-devops-mcp/current/scripts/healthcheck_all.sh --no-ollama' > "$SBX_RUN/hca.out" 2>&1 || rc=$?
 indent < "$SBX_RUN/hca.out"
 { [[ $rc -le 3 ]] && head -n1 "$SBX_RUN/hca.out" | grep -Eq '^LDM (OK|WARNING|CRITICAL|UNKNOWN) - '; } || fail "healthcheck_all.sh: exit $rc, first line '$(head -n1 "$SBX_RUN/hca.out")'"

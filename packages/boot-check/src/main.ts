@@ -1,5 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
-import { defaultCheckDeps, runProgram, STATUS_EXIT } from '@ldm/core';
+import { defaultCheckDeps, nagiosLine, runProgram, stateDirReport, STATUS_EXIT } from '@ldm/core';
 import { runBootCheck } from './run-boot-check';
 import { renderJson, renderText } from './render';
 
@@ -20,8 +20,17 @@ await runProgram(
     },
   },
   async ({ config, logger, store, args, env }) => {
-    const outcome = await runBootCheck({ store, config, logger, deps: { ...defaultCheckDeps(env), path: env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' } });
-    process.stdout.write(args.values.json ? renderJson(outcome) : renderText(outcome));
-    return STATUS_EXIT[outcome.status];
+    try {
+      const outcome = await runBootCheck({ store, config, logger, deps: { ...defaultCheckDeps(env), path: env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' } });
+      process.stdout.write(args.values.json ? renderJson(outcome) : renderText(outcome));
+      return STATUS_EXIT[outcome.status];
+    } catch (err) {
+      // A state dir the host cannot write (full, read-only) is this boot's verdict, not a crash.
+      const report = stateDirReport(err, store.stateDir);
+      if (!report) throw err;
+      logger.error(`${report.id}: ${report.message}`);
+      process.stdout.write(args.values.json ? `${JSON.stringify({ status: 'crit', checked: [report] }, null, 2)}\n` : `${nagiosLine('crit', [report])}\n`);
+      return STATUS_EXIT.crit;
+    }
   },
 );

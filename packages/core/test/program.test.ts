@@ -79,6 +79,19 @@ describe('the guard', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  test('a oneshot whose event loop empties before main settles exits 70, not 0', async () => {
+    const dir = await tmp();
+    const r = run(worker, ['drain', '--state-dir', dir, '--config', join(dir, 'none.json')]);
+    expect(r.status).toBe(70);
+  });
+
+  test('an error may not borrow a verdict code (0-3): it exits 70', async () => {
+    const dir = await tmp();
+    const r = run(worker, ['verdict-code', '--state-dir', dir, '--config', join(dir, 'none.json')]);
+    expect(r.status).toBe(70);
+    expect(r.stderr).toMatch(/^<3>ldm-guard-test: failed: not really a warning/m);
+  });
+
   test('a resident process logs a failed call and keeps serving', async () => {
     const dir = await tmp();
     const r = run(worker, ['survive-resident', '--state-dir', dir, '--config', join(dir, 'none.json')]);

@@ -13,7 +13,7 @@ import {
   type RestartRecord,
   visibleText,
 } from '@ldm/core';
-import { mayRestart, type RestartCap } from './restart-cap';
+import { mayRestart, stampOf, type BootClock, type RestartCap } from './restart-cap';
 
 export interface RemediationInput {
   outcome: RecordOutcome;
@@ -30,6 +30,8 @@ export interface RemediationInput {
   logger: Logger;
   /** The restart history; a record is pushed for every fix that runs. */
   restarts: RestartRecord[];
+  /** This boot's id and uptime, so the cap is judged on the boot clock across a wall-clock step. */
+  boot?: BootClock;
 }
 
 export interface RemediationResult {
@@ -94,7 +96,7 @@ export async function remediate(input: RemediationInput): Promise<RemediationRes
   }
   const target = outcome.incident.subject ?? pattern.id;
   const cap: RestartCap = input.config.healthcheck.restartCap;
-  if (!mayRestart(input.restarts, target, input.now(), cap)) {
+  if (!mayRestart(input.restarts, target, input.now(), cap, input.boot)) {
     return { ran: false, note: `${advice}; not applied: ${target} reached the cap of ${cap.max} automatic actions in ${cap.windowMin} min` };
   }
   let ranOk = true;
@@ -112,7 +114,7 @@ export async function remediate(input: RemediationInput): Promise<RemediationRes
   const worked = ranOk && (await input.recheck().catch(() => false));
   const at = input.now().toISOString();
   const shown = visibleText(commands.join(' && '));
-  input.restarts.push({ at, kind: 'remediation', target, reason: `pattern ${pattern.id}: ${shown}`, ok: worked });
+  input.restarts.push({ ...stampOf(input.now(), input.boot), kind: 'remediation', target, reason: `pattern ${pattern.id}: ${shown}`, ok: worked });
   const summary = `auto-remediation: ran ${shown} for pattern ${pattern.id}: ${worked ? 'worked' : 'failed'}`;
   await input.store.update('incidents', (doc) => {
     doc.incidents.push({

@@ -4,9 +4,11 @@ import {
   isEnabled,
   mergeTracked,
   overallStatus,
+  readProcFile,
   readUptimeSeconds,
   replaceAlerts,
   runChecks,
+  stateDirReport,
   syncFindings,
   type CheckReport,
   type Config,
@@ -20,7 +22,7 @@ import {
   type RestartRecord,
 } from '@ldm/core';
 import { superviseSessions, type SuperviseDeps } from './supervise-sessions';
-import { mayRestart, pruneRestarts } from './restart-cap';
+import { mayRestart, pruneRestarts, stampOf, type BootClock } from './restart-cap';
 import { remediate } from './remediation';
 
 export interface HealthcheckDeps extends SuperviseDeps {
@@ -61,6 +63,10 @@ export async function runHealthcheck(options: HealthcheckOptions): Promise<Healt
   const now = deps.now();
   const state = await store.read('state');
   const previous = state.healthcheck;
+  const boot: BootClock = {
+    bootId: await readProcFile(deps.proc, 'sys/kernel/random/boot_id').then((t) => t.trim() || null, () => null),
+    uptimeSec: await readUptimeSeconds(deps.proc).then((u) => (Number.isFinite(u) ? u : null), () => null),
+  };
   const engine = new IncidentEngine(store, {
     now: deps.now,
     uptimeSec: () => readUptimeSeconds(deps.proc),
@@ -71,98 +77,108 @@ export async function runHealthcheck(options: HealthcheckOptions): Promise<Healt
   for (const r of reports) if (r.status === 'failed') logger.warn(`check ${r.id} failed: ${r.message}`);
 
   const actions: string[] = [];
-  const sessionsCheck = checks.find((c) => c.id === 'mcp-sessions');
-  const supervision =
-    sessionsCheck && isEnabled(sessionsCheck, config)
-      ? await superviseSessions(state.sessions, { deps, staleSec: config.healthcheck.heartbeatStaleSec, killStale: config.healthcheck.killStaleSessions, logger })
-      : { remove: [], actions: [] };
-  actions.push(...supervision.actions);
+  try {
+    const sessionsCheck = checks.find((c) => c.id === 'mcp-sessions');
+    const supervision =
+      sessionsCheck && isEnabled(sessionsCheck, config)
+        ? await superviseSessions(state.sessions, { deps, staleSec: config.healthcheck.heartbeatStaleSec, killStale: config.healthcheck.killStaleSessions, logger })
+        : { remove: [], actions: [] };
+    actions.push(...supervision.actions);
 
-  const restarts: RestartRecord[] = [...state.restarts];
-  const known = restarts.length;
-  const extra: FindingInput[] = [];
-  const cap = config.healthcheck.restartCap;
-  const httpUnit = config.healthcheck.http.unit;
-  const httpDown = reports.find((r) => r.id === 'mcp-sessions')?.findings.find((f) => f.subject === httpUnit);
-  if (httpDown) {
-    if (mayRestart(restarts, httpUnit, now, cap)) {
-      const res = await deps.runCommand(['systemctl', 'restart', httpUnit], { timeoutMs: 60_000 }).catch((err: Error) => ({ exitCode: -1, stderr: err.message, stdout: '' }));
-      const ok = res.exitCode === 0;
-      restarts.push({ at: now.toISOString(), kind: 'restart', target: httpUnit, reason: httpDown.evidence?.[0] ?? httpDown.summary, ok });
-      const note = `systemctl restart ${httpUnit}: ${ok ? 'done' : `failed (exit ${res.exitCode}: ${res.stderr.trim().split('\n')[0]})`}`;
-      actions.push(note);
-      (ok ? logger.notice : logger.error)(note);
-    } else {
-      extra.push({
-        check: RESTART_CAP,
-        finding: {
-          subject: `${RESTART_CAP}:${httpUnit}`,
-          severity: 'crit',
-          summary: `${httpUnit} was restarted ${cap.max} times within ${cap.windowMin} minutes; no more automatic restarts until the window passes`,
-          evidence: [httpDown.evidence?.[0] ?? httpDown.summary],
+    const restarts: RestartRecord[] = [...state.restarts];
+    const known = restarts.length;
+    const extra: FindingInput[] = [];
+    const cap = config.healthcheck.restartCap;
+    const httpUnit = config.healthcheck.http.unit;
+    const httpDown = reports.find((r) => r.id === 'mcp-sessions')?.findings.find((f) => f.subject === httpUnit);
+    if (httpDown) {
+      if (mayRestart(restarts, httpUnit, now, cap, boot)) {
+        const res = await deps.runCommand(['systemctl', 'restart', httpUnit], { timeoutMs: 60_000 }).catch((err: Error) => ({ exitCode: -1, stderr: err.message, stdout: '' }));
+        const ok = res.exitCode === 0;
+        restarts.push({ ...stampOf(now, boot), kind: 'restart', target: httpUnit, reason: httpDown.evidence?.[0] ?? httpDown.summary, ok });
+        const note = `systemctl restart ${httpUnit}: ${ok ? 'done' : `failed (exit ${res.exitCode}: ${res.stderr.trim().split('\n')[0]})`}`;
+        actions.push(note);
+        (ok ? logger.notice : logger.error)(note);
+      } else {
+        extra.push({
+          check: RESTART_CAP,
+          finding: {
+            subject: `${RESTART_CAP}:${httpUnit}`,
+            severity: 'crit',
+            summary: `${httpUnit} was restarted ${cap.max} times within ${cap.windowMin} minutes; no more automatic restarts until the window passes`,
+            evidence: [httpDown.evidence?.[0] ?? httpDown.summary],
+          },
+        });
+        logger.error(`restart cap reached for ${httpUnit}: not restarting it again`);
+      }
+    }
+
+    const concluded = new Set(reports.filter((r) => r.status === 'ok' || r.status === 'warn' || r.status === 'crit').map((r) => r.id));
+    // The cap alert clears once the unit answers again or the window lets restarts resume.
+    if (!httpDown || mayRestart(restarts, httpUnit, now, cap, boot)) concluded.add(RESTART_CAP);
+    const sync = await syncFindings({
+      engine,
+      source: 'healthcheck',
+      previous: previous?.open ?? [],
+      current: [...reports.flatMap((r) => r.findings.map((finding) => ({ check: r.id, finding }))), ...extra],
+      concluded,
+      now,
+    });
+
+    const suggestions: string[] = [];
+    for (const { input, outcome } of sync.recorded) {
+      if (outcome.deduped || !outcome.suggestion) continue;
+      const result = await remediate({
+        outcome,
+        store,
+        engine,
+        config,
+        logger,
+        restarts,
+        policyContext: options.policyContext,
+        runHost: deps.runHost,
+        boot,
+        now: deps.now,
+        recheck: async () => {
+          await deps.sleep(2000);
+          const again = await runChecks({ checks, deps, config, state: await store.read('state'), memory, only: [input.check] });
+          const report = again.reports[0];
+          return !!report && report.status !== 'failed' && !report.findings.some((f) => f.subject === input.finding.subject);
         },
       });
-      logger.error(`restart cap reached for ${httpUnit}: not restarting it again`);
+      suggestions.push(result.note);
+      if (result.ran) actions.push(result.note);
     }
-  }
 
-  const concluded = new Set(reports.filter((r) => r.status === 'ok' || r.status === 'warn' || r.status === 'crit').map((r) => r.id));
-  // The cap alert clears once the unit answers again or the window lets restarts resume.
-  if (!httpDown || mayRestart(restarts, httpUnit, now, cap)) concluded.add(RESTART_CAP);
-  const sync = await syncFindings({
-    engine,
-    source: 'healthcheck',
-    previous: previous?.open ?? [],
-    current: [...reports.flatMap((r) => r.findings.map((finding) => ({ check: r.id, finding }))), ...extra],
-    concluded,
-    now,
-  });
-
-  const suggestions: string[] = [];
-  for (const { input, outcome } of sync.recorded) {
-    if (outcome.deduped || !outcome.suggestion) continue;
-    const result = await remediate({
-      outcome,
-      store,
-      engine,
-      config,
-      logger,
-      restarts,
-      policyContext: options.policyContext,
-      runHost: deps.runHost,
-      now: deps.now,
-      recheck: async () => {
-        await deps.sleep(2000);
-        const again = await runChecks({ checks, deps, config, state: await store.read('state'), memory, only: [input.check] });
-        const report = again.reports[0];
-        return !!report && report.status !== 'failed' && !report.findings.some((f) => f.subject === input.finding.subject);
-      },
+    const status = overallStatus(reports.concat(extra.length ? [{ id: RESTART_CAP, status: 'crit', message: '', metrics: {}, findings: [], durationMs: 0 }] : []));
+    const added = restarts.slice(known);
+    await store.update('state', (doc) => {
+      doc.healthcheck = {
+        lastRun: now.toISOString(),
+        status,
+        results: reports.map(({ id, status: s, message, metrics }) => ({ id, status: s, message, metrics })),
+        open: mergeTracked(doc.healthcheck?.open ?? [], previous?.open ?? [], sync.open),
+        memory,
+      };
+      doc.restarts = pruneRestarts([...doc.restarts, ...added], now, cap, boot);
+      doc.sessions = doc.sessions.filter((s) => !supervision.remove.some((r) => r.pid === s.pid && r.startedAt === s.startedAt));
+      replaceAlerts(doc, 'healthcheck', doc.healthcheck.open);
     });
-    suggestions.push(result.note);
-    if (result.ran) actions.push(result.note);
-  }
 
-  const status = overallStatus(reports.concat(extra.length ? [{ id: RESTART_CAP, status: 'crit', message: '', metrics: {}, findings: [], durationMs: 0 }] : []));
-  const added = restarts.slice(known);
-  await store.update('state', (doc) => {
-    doc.healthcheck = {
-      lastRun: now.toISOString(),
+    return {
       status,
-      results: reports.map(({ id, status: s, message, metrics }) => ({ id, status: s, message, metrics })),
-      open: mergeTracked(doc.healthcheck?.open ?? [], previous?.open ?? [], sync.open),
-      memory,
+      checks: reports,
+      incidents: [...new Set(sync.recorded.map((r) => r.outcome.incident.id))],
+      cleared: sync.cleared,
+      actions,
+      suggestions,
     };
-    doc.restarts = pruneRestarts([...doc.restarts, ...added], now, cap);
-    doc.sessions = doc.sessions.filter((s) => !supervision.remove.some((r) => r.pid === s.pid && r.startedAt === s.startedAt));
-    replaceAlerts(doc, 'healthcheck', doc.healthcheck.open);
-  });
-
-  return {
-    status,
-    checks: reports,
-    incidents: [...new Set(sync.recorded.map((r) => r.outcome.incident.id))],
-    cleared: sync.cleared,
-    actions,
-    suggestions,
-  };
+  } catch (err) {
+    // The checks ran; only recording them failed. A state dir the host cannot write (full,
+    // read-only, failing) is the run's verdict, CRITICAL, reported with the checks' results.
+    const report = stateDirReport(err, store.stateDir);
+    if (!report) throw err;
+    logger.error(`${report.id}: ${report.message}`);
+    return { status: 'crit', checks: [report, ...reports], incidents: [], cleared: [], actions, suggestions: [] };
+  }
 }

@@ -69,6 +69,7 @@ describe('healthcheck against a live ldm-mcp-server', () => {
       // Age the heartbeat instead of waiting: the stopped server cannot refresh it.
       const doc = s.state();
       doc.sessions[0].lastActivity = new Date(Date.now() - 60_000).toISOString();
+      doc.sessions[0].beatUptimeSec -= 60;
       writeFileSync(join(s.stateDir, 'state.json'), JSON.stringify(doc));
       const report = s.healthcheck();
       expect(report).toMatchObject({ status: 'warn', metrics: { stale: 1 } });
@@ -78,5 +79,24 @@ describe('healthcheck against a live ldm-mcp-server', () => {
     } finally {
       child.kill('SIGKILL');
     }
+  });
+
+  test.each([30_000, -30_000, 86_400_000])('the wall clock stepped by %d ms since the server started: still alive, heartbeat kept', async (stepMs) => {
+    const s = setup({});
+    const child = s.server();
+    const done = exited(child);
+    try {
+      await waitFor('the heartbeat', () => s.state()?.sessions?.some((x: { pid: number }) => x.pid === child.pid));
+      // What a step of the clock looks like to the next healthcheck: the server's wall-clock stamps
+      // are off by the step, its boot-clock stamps are not.
+      const doc = s.state();
+      for (const key of ['startedAt', 'lastActivity']) doc.sessions[0][key] = new Date(Date.parse(doc.sessions[0][key]) - stepMs).toISOString();
+      writeFileSync(join(s.stateDir, 'state.json'), JSON.stringify(doc));
+      expect(s.healthcheck()).toMatchObject({ status: 'ok', metrics: { sessions: 1, alive: 1, gone: 0, stale: 0 } });
+      expect(s.state().sessions.map((x: { pid: number }) => x.pid)).toEqual([child.pid]);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    await done;
   });
 });

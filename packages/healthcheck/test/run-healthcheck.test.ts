@@ -55,6 +55,12 @@ function deps(e: Env, table: CommandTable, over: Partial<HealthcheckDeps> = {}):
   };
 }
 
+/** Moves both clocks `sec` past T0 (the boot clock from the fixture's 86400 s), plus a wall-clock step. */
+async function elapse(e: Env, sec: number, stepMs = 0) {
+  e.clock.now = new Date(T0.getTime() + sec * 1000 + stepMs);
+  await writeProc(e.procRoot, { uptime: `${86_400 + sec}.00 80000.00\n` });
+}
+
 const FAILED_NGINX = 'nginx.service loaded failed failed A high performance web server\n';
 const healthyTable: CommandTable = {
   'systemctl list-units': ok(''),
@@ -199,7 +205,7 @@ describe('MCP sessions', () => {
     const table = { ...healthyTable, 'systemctl restart': ok('') };
     const outs = [];
     for (let i = 0; i < 4; i++) {
-      e.clock.now = new Date(T0.getTime() + i * 120_000);
+      await elapse(e, i * 120);
       outs.push(await run(e, table, {}, { fileExists, fetch: fetchDown }));
     }
     expect(e.calls.filter((c) => c[1] === 'restart')).toEqual([
@@ -212,10 +218,53 @@ describe('MCP sessions', () => {
     expect(state.restarts).toHaveLength(3);
     expect(state.alerts.map((a) => a.id)).toEqual(expect.arrayContaining(['healthcheck:ldm-mcp-http.service', 'healthcheck:restart-cap:ldm-mcp-http.service']));
     // Once the window has passed, restarts resume and the cap alert clears.
-    e.clock.now = new Date(T0.getTime() + 20 * 60_000);
+    await elapse(e, 20 * 60);
     await run(e, table, {}, { fileExists, fetch: fetchDown });
     expect(e.calls.filter((c) => c[1] === 'restart')).toHaveLength(4);
     expect((await e.store.read('state')).alerts.map((a) => a.id)).not.toContain('healthcheck:restart-cap:ldm-mcp-http.service');
+  });
+
+  test.each([
+    ['back', -86_400_000],
+    ['forward', 86_400_000],
+  ])('a wall-clock step %s by a day: the cap still closes after 3 restarts and opens when its window has passed on the boot clock', async (_dir, stepMs) => {
+    const e = await env();
+    const fileExists = async (p: string) => p === '/etc/systemd/system/ldm-mcp-http.service';
+    const fetchDown = (async () => {
+      throw new Error('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:8808') });
+    }) as unknown as typeof fetch;
+    const table = { ...healthyTable, 'systemctl restart': ok('') };
+    const restarts = () => e.calls.filter((c) => c[1] === 'restart').length;
+    for (let i = 0; i < 3; i++) {
+      await elapse(e, i * 120);
+      await run(e, table, {}, { fileExists, fetch: fetchDown });
+    }
+    await elapse(e, 400, stepMs);
+    expect((await run(e, table, {}, { fileExists, fetch: fetchDown })).status).toBe('crit');
+    expect(restarts()).toBe(3);
+    await elapse(e, 20 * 60, stepMs);
+    await run(e, table, {}, { fileExists, fetch: fetchDown });
+    expect(restarts()).toBe(4);
+    for (const r of (await e.store.read('state')).restarts) expect(Date.parse(r.at)).toBeLessThanOrEqual(e.clock.now.getTime());
+  });
+
+  test('restart records dated a day in the future (older release, no boot clock) close the cap for one window at most', async () => {
+    const e = await env();
+    const fileExists = async (p: string) => p === '/etc/systemd/system/ldm-mcp-http.service';
+    const fetchDown = (async () => {
+      throw new Error('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:8808') });
+    }) as unknown as typeof fetch;
+    const table = { ...healthyTable, 'systemctl restart': ok('') };
+    const future = new Date(T0.getTime() + 86_400_000).toISOString();
+    await e.store.update('state', (doc) => {
+      doc.restarts = [0, 1, 2].map(() => ({ at: future, kind: 'restart' as const, target: 'ldm-mcp-http.service', reason: 'x', ok: true }));
+    });
+    await elapse(e, 0);
+    await run(e, table, {}, { fileExists, fetch: fetchDown });
+    expect(e.calls.filter((c) => c[1] === 'restart')).toHaveLength(0);
+    await elapse(e, 16 * 60);
+    await run(e, table, {}, { fileExists, fetch: fetchDown });
+    expect(e.calls.filter((c) => c[1] === 'restart')).toHaveLength(1);
   });
 
   test('HTTP transport not installed: no probe at all', async () => {

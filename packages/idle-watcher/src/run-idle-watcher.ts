@@ -2,6 +2,7 @@ import { arch } from 'node:os';
 import {
   IncidentEngine,
   addToHistory,
+  clampFuture,
   assessReclamation,
   decideIdle,
   decodeHistory,
@@ -87,8 +88,9 @@ export async function runIdleWatcher(options: IdleWatcherOptions): Promise<IdleO
   const reading = await readSample(deps.proc);
   const figures = figuresSince(previous.lastSample, reading, now);
 
-  const since = previous.since ?? now.toISOString();
-  const lastActivity = newest(previous.lastActivity, ...state.sessions.map(activityOf)) ?? since;
+  // Times written before the clock was set back would hold the host "active" for the length of the step.
+  const since = clampFuture(previous.since ?? now.toISOString(), now);
+  const lastActivity = clampFuture(newest(previous.lastActivity, ...state.sessions.map(activityOf)) ?? since, now);
   const decision = decideIdle({
     now,
     cpuPercent: figures.cpuPercent,
@@ -150,8 +152,8 @@ export async function runIdleWatcher(options: IdleWatcherOptions): Promise<IdleO
       lastSample: figures.tooSoon ? current.lastSample : toIdleSample(reading, now),
       since,
       // Re-read under the lock: a heartbeat written since our read still counts.
-      lastActivity: newest(lastActivity, ...doc.sessions.map(activityOf)) ?? lastActivity,
-      standbySince: mode === 'standby' ? (wasStandby ? previous.standbySince ?? now.toISOString() : now.toISOString()) : undefined,
+      lastActivity: clampFuture(newest(lastActivity, ...doc.sessions.map(activityOf)) ?? lastActivity, now),
+      standbySince: mode === 'standby' ? (wasStandby ? clampFuture(previous.standbySince ?? now.toISOString(), now) : now.toISOString()) : undefined,
       last: lastIdle,
       history: encodeHistory(history),
       reclamation: reclamation ? { ...reclamation, at: now.toISOString() } : undefined,

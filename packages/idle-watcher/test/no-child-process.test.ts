@@ -31,7 +31,8 @@ describe('an idle-watcher sample', () => {
     await store.update('state', (doc) => {
       doc.idle!.lastSample!.at = new Date(Date.now() - 300_000).toISOString();
     });
-    await writeProc(procRoot, { stat: procStat(5000, 95000) });
+    // Five minutes pass on the boot clock too (/proc/uptime), which the interval is taken from.
+    await writeProc(procRoot, { stat: procStat(5000, 95000), uptime: '86700.00 80000.00\n' });
     const out = await runIdleWatcher({ store, config, logger: silentLogger, deps });
     expect(out.cpuPercent).not.toBeNull();
     for (const [name, spy] of Object.entries(spies)) expect([name, spy.mock.calls.length]).toEqual([name, 0]);

@@ -22,12 +22,15 @@ async function setup(opts: { unitInstalled?: boolean; arch?: string } = {}) {
   /** Advances the clock and the CPU counters: `busyPct` of the elapsed jiffies were busy. */
   let busy = 1000;
   let idle = 9000;
-  const tick = async (minutes: number, busyPct: number, netBytes = 0) => {
-    clock.now = new Date(clock.now.getTime() + minutes * 60_000);
+  let uptime = 86_400;
+  /** `stepMs`: how far the wall clock jumps on top of the elapsed time (NTP, a resume); boot time does not. */
+  const tick = async (minutes: number, busyPct: number, netBytes = 0, stepMs = 0) => {
+    clock.now = new Date(clock.now.getTime() + minutes * 60_000 + stepMs);
+    uptime += minutes * 60;
     const jiffies = minutes * 60 * 100;
     busy += (jiffies * busyPct) / 100;
     idle += (jiffies * (100 - busyPct)) / 100;
-    await writeProc(procRoot, { stat: procStat(Math.round(busy), Math.round(idle)), netdev: netdev(1000 + netBytes, 1000), meminfo: meminfo(1000, 700) });
+    await writeProc(procRoot, { stat: procStat(Math.round(busy), Math.round(idle)), netdev: netdev(1000 + netBytes, 1000), meminfo: meminfo(1000, 700), uptime: `${uptime}.00 80000.00\n` });
   };
   const run = (config: unknown = {}) => runIdleWatcher({ store, config: parseConfig(config, 't'), logger: silentLogger, deps });
   return { store, calls, clock, tick, run, procRoot };
@@ -129,5 +132,45 @@ describe('ldm-idle-watcher', () => {
     const s = await setup({ arch: 'arm64' });
     const out = await s.run();
     expect(out.shape).toBe('a1');
+  });
+
+  test('the clock set back a day: the next sample 5 minutes later is measured, not "too recent"', async () => {
+    const s = await setup();
+    await s.run();
+    await s.tick(5, 20);
+    expect((await s.run()).cpuPercent).toBeCloseTo(20, 5);
+    await s.tick(5, 40, 0, -86_400_000);
+    const after = await s.run();
+    expect(after.decision.reason).not.toMatch(/too recent/);
+    expect(after.cpuPercent).toBeCloseTo(40, 5);
+    await s.tick(5, 10);
+    expect((await s.run()).cpuPercent).toBeCloseTo(10, 5);
+  });
+
+  test('the clock stepped forward a day: CPU and network over the 5 boot-time minutes, not over a day', async () => {
+    const s = await setup();
+    await s.run();
+    await s.tick(5, 30, 0, 86_400_000);
+    const out = await s.run();
+    expect(out.cpuPercent).toBeCloseTo(30, 5);
+    expect(out.netBytesPerSec).not.toBeNull();
+    const idle = (await s.store.read('state')).idle!;
+    expect(idle.lastSample?.uptimeSec).toBe(86_400 + 300);
+  });
+
+  test('a sample from an older release (no boot time) after a backward step: a new baseline, measured 5 minutes later', async () => {
+    const s = await setup();
+    await s.run();
+    await s.store.update('state', (doc) => {
+      delete (doc.idle!.lastSample as { uptimeSec?: number }).uptimeSec;
+      doc.idle!.lastActivity = new Date(T0.getTime() + 86_400_000).toISOString();
+    });
+    await s.tick(5, 50, 0, -86_400_000);
+    const first = await s.run();
+    expect(first.decision.reason).not.toMatch(/too recent/);
+    // The future activity stamp is clamped to now, so it cannot hold the host awake for a day.
+    expect(Date.parse(first.lastActivity)).toBeLessThanOrEqual(s.clock.now.getTime());
+    await s.tick(5, 50);
+    expect((await s.run()).cpuPercent).toBeCloseTo(50, 5);
   });
 });

@@ -38,6 +38,9 @@ export const RestartRecordSchema = z.looseObject({
   target: z.string(),
   reason: z.string(),
   ok: z.boolean(),
+  /** The boot and its clock (seconds since boot) at the restart: its age then survives wall-clock steps. */
+  bootId: z.string().optional(),
+  uptimeSec: z.number().nonnegative().optional(),
 });
 
 export const BootCheckedSchema = z.looseObject({

@@ -15,10 +15,14 @@ export interface HistorySample {
 
 export const hourOf = (d: Date) => Math.floor(d.getTime() / 3_600_000);
 
-/** Pure: the history with the sample added to its hour, and hours older than 7 days dropped. */
+/**
+ * Pure: the history with the sample added to its hour, and hours older than 7 days dropped. Hours
+ * "in the future" (written before the clock was set back) are kept up to 7 days ahead: they are
+ * real samples, and dropping them would lose up to a week of the reclamation evidence.
+ */
 export function addToHistory(history: readonly HourBucket[], sample: HistorySample): HourBucket[] {
   const h = hourOf(sample.at);
-  const kept = history.filter((b) => b.h > h - HISTORY_HOURS && b.h <= h).map((b) => ({ ...b }));
+  const kept = history.filter((b) => b.h > h - HISTORY_HOURS && b.h < h + HISTORY_HOURS).map((b) => ({ ...b }));
   let bucket = kept.find((b) => b.h === h);
   if (!bucket) {
     bucket = { h, cpu: [], mem: [], netBytes: 0, netSec: 0 };

@@ -49,6 +49,8 @@ export function encodeHistory(buckets: readonly HourBucket[]): string {
 export const IdleSampleSchema = z.looseObject({
   at: z.string(),
   bootId: z.string().nullable().default(null),
+  /** Seconds since boot when taken (CLOCK_BOOTTIME); absent in samples from older releases. */
+  uptimeSec: z.number().nonnegative().optional(),
   cpuTotal: z.number(),
   cpuIdle: z.number(),
   rxBytes: z.number(),

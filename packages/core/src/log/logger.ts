@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureDir } from '../paths/ensure-dir';
 import type winstonType from 'winston';
 
 export type LogLevel = 'error' | 'warn' | 'notice' | 'info' | 'debug';
@@ -40,10 +40,16 @@ function formatMeta(meta: Record<string, unknown>): string {
   return parts.length ? ` ${parts.join(' ')}` : '';
 }
 
-/** Pure: the line written to stderr for journald. Newlines are folded so one entry stays one journal line. */
+/**
+ * Pure: the text written to stderr for journald. journald gives each stderr line its own entry and
+ * reads the `<N>` prefix per line, so every line of a multi-line message carries the priority:
+ * the lines naming the bad keys under "invalid config" must show in `journalctl -p err` too.
+ */
 export function formatJournalLine(level: string, message: string, meta: Record<string, unknown> = {}): string {
   const priority = SD_PRIORITY[level] ?? 6;
-  return `<${priority}>${(message + formatMeta(meta)).replace(/\r?\n/g, ' \u23ce ')}\n`;
+  const lines = (message + formatMeta(meta)).split(/\r?\n/);
+  while (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines.map((line) => `<${priority}>${line}\n`).join('');
 }
 
 function redactMeta(meta: Record<string, unknown>, redact: (text: string) => string): Record<string, unknown> {
@@ -65,34 +71,46 @@ export function createLogger(options: LoggerOptions): Logger {
   const threshold = PRIORITY[options.level ?? 'info'];
   let fileLogger: Promise<winstonType.Logger | null> | null = null;
   let fileDisabled = !options.logDir;
+  let closed = false;
+
+  // A failing error.log (full disk, read-only, removed) must never crash or silence a run: the
+  // journal is the log of record, so the file is dropped with one warning there.
+  const fileFailed = (err: unknown) => {
+    if (fileDisabled) return;
+    fileDisabled = true;
+    const code = (err as NodeJS.ErrnoException).code;
+    stderr.write(formatJournalLine('warning', `${options.program}: error.log disabled, couldn't write ${join(options.logDir!, 'error.log')}: ${code && !(err as Error).message.includes(code) ? `${code} ` : ''}${(err as Error).message}`));
+  };
 
   const openFile = (): Promise<winstonType.Logger | null> =>
     (fileLogger ??= (async () => {
       try {
-        mkdirSync(options.logDir!, { recursive: true, mode: 0o750 });
+        await ensureDir(options.logDir!, 0o750);
+        const { default: winston } = await import('winston');
+        const file = winston.createLogger({
+          levels: winston.config.syslog.levels,
+          level: 'warning',
+          exitOnError: false,
+          transports: [
+            new winston.transports.File({
+              filename: join(options.logDir!, 'error.log'),
+              maxsize: options.errorLogMaxBytes ?? 1_048_576,
+              maxFiles: options.errorLogFiles ?? 5,
+              tailable: true,
+              format: winston.format.combine(
+                winston.format.timestamp(),
+                winston.format.printf((info) => `${info.timestamp} ${info.level} ${options.program}: ${info.message}${formatMeta(info)}`),
+              ),
+            }),
+          ],
+        });
+        file.on('error', fileFailed);
+        file.transports[0]?.on('error', fileFailed);
+        return file;
       } catch (err) {
-        fileDisabled = true;
-        stderr.write(formatJournalLine('warning', `${options.program}: no error.log, couldn't create ${options.logDir}: ${(err as Error).message}`));
+        fileFailed(err);
         return null;
       }
-      const { default: winston } = await import('winston');
-      return winston.createLogger({
-        levels: winston.config.syslog.levels,
-        level: 'warning',
-        exitOnError: false,
-        transports: [
-          new winston.transports.File({
-            filename: join(options.logDir!, 'error.log'),
-            maxsize: options.errorLogMaxBytes ?? 1_048_576,
-            maxFiles: options.errorLogFiles ?? 5,
-            tailable: true,
-            format: winston.format.combine(
-              winston.format.timestamp(),
-              winston.format.printf((info) => `${info.timestamp} ${info.level} ${options.program}: ${info.message}${formatMeta(info)}`),
-            ),
-          }),
-        ],
-      });
     })());
 
   const at = (level: LogLevel) => (message: string, meta: Record<string, unknown> = {}) => {
@@ -100,8 +118,10 @@ export function createLogger(options: LoggerOptions): Logger {
     const text = redact(message);
     const clean = redactMeta(meta, redact);
     stderr.write(formatJournalLine(level, text, clean));
-    if (PRIORITY[level] <= PRIORITY.warn && !fileDisabled) {
-      void openFile().then((file) => file?.log(WINSTON_LEVEL[level], text, clean));
+    if (PRIORITY[level] <= PRIORITY.warn && !fileDisabled && !closed) {
+      void openFile().then((file) => {
+        if (!fileDisabled && !closed) file?.log(WINSTON_LEVEL[level], text, clean);
+      }, fileFailed);
     }
   };
 
@@ -116,12 +136,17 @@ export function createLogger(options: LoggerOptions): Logger {
       if (!file) return;
       await new Promise<void>((resolve) => {
         const transport = file.transports[0];
-        const timer = setTimeout(resolve, 2000);
-        timer.unref();
-        transport?.once('finish', () => {
+        // Bounded and holding the event loop: a oneshot must reach its own exit(code), never drain to 0.
+        const timer = setTimeout(done, 2000);
+        function done() {
           clearTimeout(timer);
           resolve();
-        });
+        }
+        if (fileDisabled || !transport) return done();
+        // Lines logged after close go to the journal only (winston would throw "write after end").
+        closed = true;
+        transport.once('finish', done);
+        transport.once('error', done);
         file.end();
       });
     },

@@ -8,6 +8,8 @@ import { runMain } from '../guard/run-main';
 import { redactSecrets } from '../redact/redact-secrets';
 import { VERSION } from '../version';
 import { EXIT } from '../exit-codes';
+import { access, constants } from 'node:fs/promises';
+import { describeErrno, ensureDir } from '../paths/ensure-dir';
 
 export interface ProgramContext {
   args: ParsedArgs;
@@ -34,6 +36,26 @@ export interface ProgramIo {
 }
 
 const defaultIo = (): ProgramIo => ({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd(), stdout: process.stdout });
+
+/**
+ * Creates the state dir and checks that this user may write it, so a wrong --state-dir or owner
+ * fails at once in one line (EX_CANTCREAT) instead of deep in a lock's retries. A read-only or
+ * full filesystem is left to the run: for a health check that is a verdict about the host.
+ */
+export async function prepareStateDir(program: string, stateDir: string): Promise<void> {
+  try {
+    await ensureDir(stateDir, 0o750);
+  } catch (err) {
+    throw Object.assign(new Error(`${program}: state dir: ${(err as Error).message}`, { cause: err }), { exitCode: EXIT.CANT_CREATE });
+  }
+  try {
+    await access(stateDir, constants.W_OK | constants.X_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'EACCES';
+    if (code === 'EROFS') return;
+    throw Object.assign(new Error(`${program}: state dir ${stateDir} is not writable: ${code} (${describeErrno(code)})`, { cause: err }), { exitCode: EXIT.CANT_CREATE });
+  }
+}
 
 /**
  * The start of every binary: flags, then paths, then config, then logger and store, then `body`
@@ -65,6 +87,7 @@ export async function runProgram(
       });
       if (typeof loaded === 'number') return loaded;
       const { config, source } = loaded;
+      await prepareStateDir(spec.name, paths.stateDir);
       logger = createLogger({
         program: spec.name,
         level: config.logging.level,

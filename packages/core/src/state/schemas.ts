@@ -91,6 +91,10 @@ export const HeartbeatSchema = z.looseObject({
   lastActivity: z.string(),
   transport: z.enum(['stdio', 'http']).default('stdio'),
   bootId: z.string().optional(),
+  /** The server's start in clock ticks since boot (/proc/self/stat field 22): its identity, whatever the wall clock did. */
+  startTicks: z.number().int().nonnegative().optional(),
+  /** Seconds since boot (CLOCK_BOOTTIME) at the last beat: silence measured without the wall clock. */
+  beatUptimeSec: z.number().nonnegative().optional(),
 });
 
 export const StateDocSchema = z.looseObject({

@@ -46,4 +46,29 @@ describe('assessSession', () => {
     expect(a!.verdict).toBe('alive');
     expect(b!.verdict).toBe('gone');
   });
+
+  describe('with the boot clock in the heartbeat (startTicks, beatUptimeSec): wall-clock steps change nothing', () => {
+    // The server started at boot+999.5 s and last beat at boot+86390 s (uptime now 86400 s).
+    const modern = (over: Partial<Heartbeat> = {}) => hb({ startTicks: 99_950, beatUptimeSec: 86_390, ...over } as Partial<Heartbeat>);
+    test.each([30_000, -30_000, 86_400_000, -86_400_000])('healthcheck clock off by %d ms: a live session stays alive', (offMs) => {
+      const now = new Date(NOW.getTime() + offMs);
+      const a = assessSession(modern(), proc('S', 99_950), { ...opts, now, bootTimeMs: now.getTime() - 86_400_000, uptimeSec: 86_400 });
+      expect(a).toMatchObject({ verdict: 'alive', silentSec: 10 });
+    });
+
+    test('a pid now held by another start of the server is reused, whatever the clocks say', () => {
+      expect(assessSession(modern(), proc('S', 99_951), { ...opts, uptimeSec: 86_400 }).verdict).toBe('reused');
+    });
+
+    test('silence is counted on the boot clock: stale after staleSec of boot time, even if the wall clock says 10 s', () => {
+      const a = assessSession(modern({ beatUptimeSec: 86_000 } as Partial<Heartbeat>), proc('S', 99_950), { ...opts, uptimeSec: 86_400 });
+      expect(a).toMatchObject({ verdict: 'stale', silentSec: 400 });
+    });
+
+    test('inspectSessions passes the boot clock from /proc/uptime', async () => {
+      const root = await writeProc(await tmpDir(), { pids: { 4242: { stat: pidStat(4242, 'node', 'S', 99_950), cmdline: SERVER_CMD } } });
+      const [a] = await inspectSessions([modern()], { procRoot: root }, new Date(NOW.getTime() + 30_000), 300);
+      expect(a).toMatchObject({ verdict: 'alive', silentSec: 10 });
+    });
+  });
 });

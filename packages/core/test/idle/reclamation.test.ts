@@ -96,4 +96,16 @@ describe('idle decision, shape, sample figures', () => {
     const recent = { ...prev, at: new Date(NOW.getTime() - 20_000).toISOString() };
     expect(figuresSince(recent, reading(200, 1800, 3000, 9000), NOW)).toMatchObject({ cpuPercent: null, tooSoon: true });
   });
+
+  test('history: a sample after the clock was set back a day keeps the hours "ahead" of it; hours a week ahead or behind go', () => {
+    const at = (h: number) => new Date(h * 3_600_000);
+    const h0 = 500_000;
+    const sample = (h: number) => ({ at: at(h), cpuPercent: 1, memUsedPercent: 10, netBytes: 0, netSec: 300 });
+    let history = addToHistory([], sample(h0));
+    for (let h = h0 + 1; h <= h0 + 24; h++) history = addToHistory(history, sample(h));
+    const after = addToHistory(history, sample(h0));
+    expect(after.map((b) => b.h)).toEqual(history.map((b) => b.h));
+    expect(after.find((b) => b.h === h0)!.cpu).toHaveLength(2);
+    expect(addToHistory(history, sample(h0 - HISTORY_HOURS)).map((b) => b.h)).toEqual([h0 - HISTORY_HOURS]);
+  });
 });

@@ -67,7 +67,18 @@ describe('logger', () => {
     expect(err.text()).toContain('REDACTED');
   });
 
-  test('a multi-line message stays one journal entry', () => {
-    expect(formatJournalLine('error', 'a\nb')).toBe('<3>a \u23ce b\n');
+  test('every line of a multi-line message keeps its priority (journald reads the prefix per line)', () => {
+    expect(formatJournalLine('error', 'invalid config /etc/x.json:\n  idle.minutes: too small\r\n  http.port: not a number\n')).toBe(
+      '<3>invalid config /etc/x.json:\n<3>  idle.minutes: too small\n<3>  http.port: not a number\n',
+    );
+    expect(formatJournalLine('warning', 'one line', { unit: 'a\nb' })).toBe('<4>one line unit=a\n<4>b\n');
+  });
+
+  test('a log dir that cannot be created (under /proc) ends at once with one warning', async () => {
+    const err = capture();
+    const logger = createLogger({ program: 'ldm-test', logDir: '/proc/nope/logs', stderr: err.stream });
+    logger.warn('w');
+    await logger.close();
+    expect(err.text()).toMatch(/^<4>w\n<4>ldm-test: error\.log disabled, .*\/proc\/nope\/logs.*ENOENT/);
   });
 });

@@ -1,4 +1,4 @@
-import type { DocumentStore, Logger } from '@ldm/core';
+import { parsePidStat, readProcFile, readUptimeSeconds, type DocumentStore, type Logger, type ProcSource } from '@ldm/core';
 
 export interface HeartbeatOptions {
   store: DocumentStore;
@@ -11,6 +11,17 @@ export interface HeartbeatOptions {
   throttleMs?: number;
   /** A beat is written this often even when idle, so the healthcheck can tell alive from hung. */
   intervalMs?: number;
+  /**
+   * Where to read this process's start (PID/stat) and the boot clock (uptime). With it, the
+   * healthcheck judges identity and silence without the wall clock, which NTP or a resume may step.
+   */
+  proc?: ProcSource;
+}
+
+/** Boot-clock fields of a heartbeat; absent when /proc cannot tell. */
+interface BootStamp {
+  startTicks?: number;
+  beatUptimeSec?: number;
 }
 
 /**
@@ -26,6 +37,7 @@ export class Heartbeat {
   private started = false;
   private stopped = false;
   private lastRequest: string | null = null;
+  private startTicks: number | undefined;
 
   constructor(private readonly options: HeartbeatOptions) {
     this.now = options.now ?? (() => new Date());
@@ -36,6 +48,9 @@ export class Heartbeat {
   async start(): Promise<void> {
     if (this.started || this.stopped) return;
     this.started = true;
+    if (this.options.proc) {
+      this.startTicks = await readProcFile(this.options.proc, `${this.options.pid}/stat`).then((t) => parsePidStat(t).startTicks, () => undefined);
+    }
     await this.beat();
     this.timer = setInterval(() => void this.beat(), this.options.intervalMs ?? 60_000);
     this.timer.unref();
@@ -65,14 +80,15 @@ export class Heartbeat {
     const at = this.now();
     this.lastWritten = at.getTime();
     this.writing = this.writing
-      .then(() =>
+      .then(() => this.bootStamp())
+      .then((stamp) =>
         this.options.store.update('state', (doc) => {
           if (this.stopped) return;
           const mine = doc.sessions.find((s) => s.pid === this.options.pid);
           // lastActivity is the liveness stamp the healthcheck reads (a live idle session keeps
           // beating); lastRequest is when the model last asked for something.
           const request = this.lastRequest ? { lastRequest: this.lastRequest } : {};
-          if (mine) Object.assign(mine, { lastActivity: at.toISOString(), ...request });
+          if (mine) Object.assign(mine, { lastActivity: at.toISOString(), ...request, ...stamp });
           else
             doc.sessions.push({
               pid: this.options.pid,
@@ -81,10 +97,20 @@ export class Heartbeat {
               transport: this.options.transport ?? 'stdio',
               ...request,
               ...(this.options.bootId ? { bootId: this.options.bootId } : {}),
+              ...stamp,
             });
         }),
       )
       .catch((err: unknown) => this.options.logger.warn(`couldn't write the heartbeat: ${(err as Error).message}`));
     return this.writing;
+  }
+
+  private async bootStamp(): Promise<BootStamp> {
+    if (!this.options.proc) return {};
+    const uptime = await readUptimeSeconds(this.options.proc).catch(() => NaN);
+    return {
+      ...(this.startTicks !== undefined && Number.isInteger(this.startTicks) ? { startTicks: this.startTicks } : {}),
+      ...(Number.isFinite(uptime) && uptime >= 0 ? { beatUptimeSec: uptime } : {}),
+    };
   }
 }

@@ -47,7 +47,7 @@ export async function serveHttp(deps: ServerDeps, flags: HttpFlags, env: NodeJS.
   if (refusal) throw new ConfigError(`ldm-mcp-server --http: ${refusal}`);
 
   const bootId = await readBootId(deps.proc).catch(() => undefined);
-  const heartbeat = new Heartbeat({ store: deps.store, logger: deps.logger, pid: process.pid, bootId, transport: 'http' });
+  const heartbeat = new Heartbeat({ store: deps.store, logger: deps.logger, pid: process.pid, bootId, transport: 'http', proc: deps.proc });
   const shared: ServerDeps = { ...deps, hostSampler: deps.hostSampler ?? new HostSampler(deps.proc) };
   const http = new McpHttpServer({
     createSession: async () => (await createServer(shared)).server,
