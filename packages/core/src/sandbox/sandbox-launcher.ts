@@ -50,15 +50,17 @@ export function systemdExit(client: ProcessExit, stderr: string, plan: SandboxPl
   else if (end.result === 'timeout') exit.note = `killed: the sandbox's backstop of ${plan.runtimeMaxSec}s`;
   else if (end.result === 'exit-code' && end.exitCode === 200) exit.note = 'the sandbox could not enter the working directory (missing, or hidden as a secret)';
   else if (end.result === 'exit-code' && end.exitCode !== null && end.exitCode >= 201 && end.exitCode <= 243) exit.note = `the sandbox unit failed to set up (systemd exit status ${end.exitCode})`;
+  // Without a memory controller the cap is LimitAS=: an allocation fails instead of the OOM killer.
+  else if (!plan.cgroupCaps) return allocationFailed(exit, stderr, plan);
   return exit;
 }
 
-/** Pure: a note when a bubblewrap command most likely ran into its address-space cap. */
-export function bwrapExit(exit: ProcessExit, stderr: string, plan: SandboxPlan): ProcessExit {
+/** Pure: a note when a command most likely ran into its address-space cap (RLIMIT_AS: bubblewrap, or systemd without cgroup v2). */
+export function allocationFailed(exit: ProcessExit, stderr: string, plan: SandboxPlan): ProcessExit {
   if (exit.spawnError || exit.exitCode === 0) return exit;
   const tail = stderr.slice(-4096);
   if (/memory exhausted|Cannot allocate memory|MemoryError|out of memory|std::bad_alloc/i.test(tail))
-    return { ...exit, note: `${memoryNote(plan)} (address space, RLIMIT_AS): an allocation failed` };
+    return { ...exit, note: `stopped by the memory cap ${plan.memoryMax}: an allocation failed (the cap is an address-space limit here, RLIMIT_AS)` };
   return exit;
 }
 
@@ -101,7 +103,7 @@ export function bubblewrapSandbox(plan: SandboxPlan, deps: LauncherDeps): Sandbo
     const argv = bwrapArgv(plan, { argv: options.argv, cwd: checkCwd(options.cwd), env: sandboxEnvironment(deps.env) }, deps.asRoot, deps.bwrap);
     const handle = startProcess({ ...options, argv, cwd: '/', env: { PATH: deps.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' } });
     let outcome: ProcessExit | null = null;
-    const exited = handle.exited.then((exit) => (outcome = bwrapExit(exit, handle.stderr.text(false), plan)));
+    const exited = handle.exited.then((exit) => (outcome = allocationFailed(exit, handle.stderr.text(false), plan)));
     return { ...handle, pid: handle.pid, exited, result: () => outcome, kill: () => handle.kill() };
   };
   return { backend: 'bubblewrap', plan, launch };
