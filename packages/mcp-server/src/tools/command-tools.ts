@@ -70,7 +70,7 @@ export const runCommand = defineTool({
     const spec = argvOf(args, ctx.deps.bin.bash);
     if (typeof spec === 'string') return refuse(`Invalid arguments: ${spec}.`);
     const cwd = args.cwd ?? '/';
-    if (!cwd.startsWith('/')) return refuse(`Invalid arguments: cwd must be an absolute path, got ${JSON.stringify(cwd)}.`);
+    if (!cwd.startsWith('/') || /[\0-\x1f\x7f]/.test(cwd)) return refuse(`Invalid arguments: cwd must be an absolute path without control characters, got ${JSON.stringify(cwd)}.`);
     const place = args.host ? await onHost(spec.input, cwd, ctx) : await inSandbox(spec.input, cwd, ctx);
     if ('refusal' in place) return place.refusal;
     const { gate, launch, backend, notes } = place;
