@@ -70,8 +70,8 @@ ok('everyday reads work unasked: systemctl status/list-units/list-timers/show, j
 const mark = `9${process.pid}`;
 const t = await run({ command: `setsid sleep ${mark} & sleep ${mark}`, timeout_s: 1 });
 const deadline = Date.now() + 8000;
-while (Date.now() < deadline && sh(`pgrep -fc "sleep ${mark}" || true`) !== '0') await new Promise((r) => setTimeout(r, 100));
-if (!t.timed_out || sh(`pgrep -fc "sleep ${mark}" || true`) !== '0') fail('a timeout did not stop everything in the unit', t);
+while (Date.now() < deadline && sh(`pgrep -fxc "sleep ${mark}" || true`) !== '0') await new Promise((r) => setTimeout(r, 100));
+if (!t.timed_out || sh(`pgrep -fxc "sleep ${mark}" || true`) !== '0') fail('a timeout did not stop everything in the unit', t);
 ok('a timeout stops the unit, also what left the process group');
 
 const big = await run({ command: 'head -c 2G /dev/zero | tail >/dev/null', timeout_s: 120 });
