@@ -3,6 +3,8 @@ import type { SandboxConfig } from './sandbox-config';
 
 /** What choosing a backend looks at; tests answer from a table. */
 export interface ChooseDeps {
+  /** The server runs as root: only root may start units in the system manager. */
+  isRoot: boolean;
   /** /run/systemd/system exists: systemd is PID 1. */
   systemdIsInit(): Promise<boolean>;
   /** Absolute path of a program on PATH, or null. */
@@ -30,8 +32,8 @@ export async function chooseBackend(wanted: SandboxConfig['backend'], deps: Choo
   ]);
   const why: string[] = [];
   if (wanted !== 'bubblewrap') {
-    if (init && systemdRun) return { backend: 'systemd', systemdRun, bwrap: { bwrap: bwrap ?? 'bwrap', prlimit: prlimit ?? 'prlimit', setpriv: setpriv ?? 'setpriv' } };
-    why.push(!init ? 'systemd is not PID 1 here (no /run/systemd/system)' : 'systemd-run was not found on PATH');
+    if (init && systemdRun && deps.isRoot) return { backend: 'systemd', systemdRun, bwrap: { bwrap: bwrap ?? 'bwrap', prlimit: prlimit ?? 'prlimit', setpriv: setpriv ?? 'setpriv' } };
+    why.push(!init ? 'systemd is not PID 1 here (no /run/systemd/system)' : !systemdRun ? 'systemd-run was not found on PATH' : 'the server does not run as root, and only root may start units');
   }
   if (wanted !== 'systemd') {
     if (bwrap && prlimit && setpriv) {

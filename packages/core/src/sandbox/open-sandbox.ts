@@ -34,6 +34,7 @@ function spawnQuiet(argv: string[], timeoutMs: number): Promise<{ code: number |
 
 function hostChooseDeps(env: NodeJS.ProcessEnv, plan: () => Promise<import('./sandbox-plan').SandboxPlan>): ChooseDeps {
   return {
+    isRoot: process.getuid?.() === 0,
     systemdIsInit: () => access('/run/systemd/system').then(() => true, () => false),
     which: async (name) => {
       for (const dir of (env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(delimiter)) {

@@ -1,8 +1,9 @@
 import { describe, test, expect } from '@jest/globals';
 import { chooseBackend, type ChooseDeps } from '@ldm/core';
 
-function host(has: { init?: boolean; programs?: string[]; bwrapFails?: string }): ChooseDeps {
+function host(has: { init?: boolean; programs?: string[]; bwrapFails?: string; user?: boolean }): ChooseDeps {
   return {
+    isRoot: !has.user,
     systemdIsInit: async () => has.init ?? false,
     which: async (name) => ((has.programs ?? []).includes(name) ? `/usr/bin/${name}` : null),
     bwrapWorks: async () => has.bwrapFails ?? null,
@@ -22,6 +23,10 @@ describe('chooseBackend', () => {
   test('bubblewrap that cannot run (no user namespaces) is not chosen, and the reason is given', async () => {
     const r = await chooseBackend('auto', host({ programs: all, bwrapFails: 'setting up uid map: Permission denied' }));
     expect('unavailable' in r && r.unavailable).toMatch(/uid map/);
+  });
+
+  test('not root: the system manager would refuse its units, so bubblewrap is used', async () => {
+    expect(await chooseBackend('auto', host({ init: true, programs: all, user: true }))).toMatchObject({ backend: 'bubblewrap' });
   });
 
   test('a named backend is used only if it works here', async () => {
