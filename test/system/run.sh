@@ -140,6 +140,16 @@ X 'set -e
    systemctl daemon-reload; systemctl reset-failed ldm-healthcheck.service ldm-test-dummy.service 2>/dev/null || true' || fail "hardening check"
 ok "restart through systemd, journal read and state/log writes work; /etc and /usr are read-only"
 
+step "run_command's systemd sandbox contains the model's commands; everyday reads still work"
+# test/system/sandbox-probe.mjs drives the installed server over stdio; bench/sandbox.mjs prints the cost.
+mkdir -p "$SBX_MERGED/root/src/test/system"
+cp "$HERE/sandbox-probe.mjs" "$SBX_MERGED/root/src/test/system/"
+X 'node /root/src/test/system/sandbox-probe.mjs /opt/linux-devops-mcp/bin/ldm-mcp-server' || fail "the command sandbox"
+bench=$(XO 'node /root/src/bench/sandbox.mjs --calls 40 --server /opt/linux-devops-mcp/bin/ldm-mcp-server 2>&1') || { indent <<<"$bench"; fail "bench/sandbox.mjs"; }
+indent <<<"$bench"
+while IFS= read -r line; do FIGURES+=("sandbox (systemd, in the container): $line"); done < <(grep -E 'p50|2 GB' <<<"$bench")
+ok "writes, unit changes and secrets stay out of reach; systemctl status and journalctl work unasked"
+
 step "the boot check ran (started by setup) and wrote its report"
 boot1=$(XO 'cat /proc/sys/kernel/random/boot_id')
 X 'systemctl show ldm-boot-check.service -p ActiveState,SubState,Result,ExecMainStatus --no-pager; journalctl -u ldm-boot-check -b --no-pager -o cat | tail -5'

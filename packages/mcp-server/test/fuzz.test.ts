@@ -57,7 +57,7 @@ function fuzzMessage(rand: () => number, i: number): string {
 
 describe('fuzz: malformed and random input on stdin', () => {
   test('5,000 messages later the server is alive, answers a ping, and stdout stayed JSON-RPC', async () => {
-    // Read-only mode: random arguments must not reach run_command or write_file.
+    // Read-only mode: random arguments reach no write_file, and run_command only in its read-only sandbox.
     const env = bundleEnv({ policy: { mode: 'read-only' } });
     const child = spawn(process.execPath, env.args, { stdio: ['pipe', 'pipe', 'pipe'] });
     try {

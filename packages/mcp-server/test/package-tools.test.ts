@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decideCommand, decidePath, redactSecrets, resolvePathForPolicy } from '@ldm/core';
+import { decideCommand, decideHostCommand, decidePath, redactSecrets, resolvePathForPolicy } from '@ldm/core';
 import { makeDeps, type TestEnv } from './support/make-deps';
 import { connect, type Connected } from './support/connect';
 import { ALL_TOOLS, toolsForMode } from '../src/tools/all-tools';
@@ -10,7 +10,7 @@ import { aptArgv, packageProblem } from '../src/packages/apt-argv';
 import type { PolicyPort } from '../src/server/deps';
 
 /** The real policy engine, so what needs the human here is what needs the human on a host. */
-const realPolicy: PolicyPort = { decideCommand, decidePath, resolvePathForPolicy, redactSecrets };
+const realPolicy: PolicyPort = { decideCommand, decideHostCommand, decidePath, resolvePathForPolicy, redactSecrets };
 const ACCEPT = () => ({ action: 'accept' as const, content: { approve: true } });
 const DECLINE = () => ({ action: 'decline' as const });
 

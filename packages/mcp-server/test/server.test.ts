@@ -101,47 +101,82 @@ describe('in-process server', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
-  test('confirm: accepted with elicitation runs; declined does not; no elicitation gets a refusal naming the config', async () => {
+  test('host: true needs approval: accepted with elicitation runs; declined does not; no elicitation gets a refusal naming the config', async () => {
     const env = makeDeps();
     const marker = join(env.dir, 'confirmed');
     open = await connect(env.deps, { elicit: () => ({ action: 'accept', content: { approve: true } }) });
-    const yes = await call(open, 'run_command', { command: `touch ${marker} # confirm-me` });
+    const yes = await call(open, 'run_command', { command: `touch ${marker}`, host: true });
     expect(yes.isError).toBeFalsy();
     expect(existsSync(marker)).toBe(true);
     expect(open.elicitations).toHaveLength(1);
     expect(JSON.stringify(open.elicitations[0])).toContain(marker);
+    expect(yes.structuredContent!.sandbox).toBeNull();
     await open.close();
 
     const marker2 = join(env.dir, 'declined');
     open = await connect(env.deps, { elicit: () => ({ action: 'decline' }) });
-    const no = await call(open, 'run_command', { command: `touch ${marker2} # confirm-me` });
+    const no = await call(open, 'run_command', { command: `touch ${marker2}`, host: true });
     expect(no.isError).toBe(true);
     expect(existsSync(marker2)).toBe(false);
     await open.close();
 
     open = await connect(env.deps, { elicit: () => ({ action: 'accept', content: { approve: false } }) });
-    const unticked = await call(open, 'run_command', { command: `touch ${marker2} # confirm-me` });
+    const unticked = await call(open, 'run_command', { command: `touch ${marker2}`, host: true });
     expect(unticked.isError).toBe(true);
     expect(existsSync(marker2)).toBe(false);
     await open.close();
 
     open = await connect(env.deps);
-    const refused = await call(open, 'run_command', { command: `touch ${marker2} # confirm-me` });
+    const refused = await call(open, 'run_command', { command: `touch ${marker2}`, host: true });
     expect(refused.isError).toBe(true);
-    expect(refused.content[0]!.text).toContain('policy.allow');
     expect(refused.content[0]!.text).toContain(env.deps.paths.configFile);
     expect(existsSync(marker2)).toBe(false);
   });
 
-  test('read-only mode lists only read-only tools and refuses the others', async () => {
+  test('sandboxed: what the parser reads as a host change runs without asking, with a note pointing to the typed tools and host: true', async () => {
+    const env = makeDeps();
+    open = await connect(env.deps, { elicit: () => ({ action: 'accept', content: { approve: true } }) });
+    const r = await call(open, 'run_command', { command: 'echo ran # confirm-me' });
+    expect(r.isError).toBeFalsy();
+    expect(r.structuredContent).toMatchObject({ exit_code: 0, stdout: 'ran\n' });
+    expect(open.elicitations).toHaveLength(0);
+    expect(r.content.map((c) => c.text).join('\n')).toMatch(/host: true/);
+  });
+
+  test('no sandbox on the host: commands are refused with what to install, unless the mode is unrestricted', async () => {
+    const marker = (dir: string) => join(dir, 'ran');
+    const unavailable = async () => ({ unavailable: 'no sandbox here: install bubblewrap' });
+    const std = makeDeps({ sandbox: unavailable });
+    open = await connect(std.deps);
+    const r = await call(open, 'run_command', { command: `touch ${marker(std.dir)}` });
+    expect(r.isError).toBe(true);
+    expect(r.content[0]!.text).toContain('install bubblewrap');
+    expect(existsSync(marker(std.dir))).toBe(false);
+    await open.close();
+    const un = makeDeps({ sandbox: unavailable, config: { policy: { mode: 'unrestricted' } } });
+    open = await connect(un.deps);
+    const ok = await call(open, 'run_command', { command: `touch ${marker(un.dir)}` });
+    expect(ok.isError).toBeFalsy();
+    expect(ok.structuredContent!.sandbox).toBeNull();
+    expect(existsSync(marker(un.dir))).toBe(true);
+  });
+
+  test('read-only mode lists the read-only tools and run_command (contained), marked read-only; host: true is refused', async () => {
     const env = makeDeps({ config: { policy: { mode: 'read-only' } } });
-    open = await connect(env.deps);
+    open = await connect(env.deps, { elicit: () => ({ action: 'accept', content: { approve: true } }) });
     const { tools } = await open.client.listTools();
     expect(tools.length).toBeGreaterThan(5);
     expect(tools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
-    expect(tools.map((t) => t.name)).not.toContain('run_command');
-    const r = (await open.client.callTool({ name: 'run_command', arguments: { command: 'true' } })) as Result;
-    expect(r.isError).toBe(true);
+    expect(tools.map((t) => t.name)).toContain('run_command');
+    expect(tools.map((t) => t.name)).not.toContain('write_file');
+    const marker = join(env.dir, 'host');
+    const host = (await open.client.callTool({ name: 'run_command', arguments: { command: `touch ${marker}`, host: true } })) as Result;
+    expect(host.isError).toBe(true);
+    expect(existsSync(marker)).toBe(false);
+    expect(open.elicitations).toHaveLength(0);
+    const w = (await open.client.callTool({ name: 'write_file', arguments: { path: marker, content: 'x' } })) as Result;
+    expect(w.isError).toBe(true);
+    expect(existsSync(marker)).toBe(false);
   });
 
   test('system_status, list_processes and network_listeners read /proc', async () => {

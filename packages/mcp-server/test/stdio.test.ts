@@ -92,23 +92,36 @@ describe('the bundle over stdio, driven by the SDK client', () => {
     const { client } = await spawnClient(env);
     const r = await call(client, 'run_command', { command: 'echo hello && echo warn >&2' });
     expect(r.structuredContent).toMatchObject({ exit_code: 0, stdout: 'hello\n', stderr: 'warn\n', decision: { action: 'allow' } });
+    expect(['systemd', 'bubblewrap']).toContain(r.structuredContent!.sandbox);
     const a = await call(client, 'run_command', { argv: ['printf', '%s', '$(not a shell)'] });
     expect(a.structuredContent!.stdout).toBe('$(not a shell)');
   });
 
-  test('confirm: runs only after the human accepts through elicitation; without elicitation the refusal names the config', async () => {
-    const env = bundleEnv({ policy: { confirm: ['touch'] } });
+  test('host: true runs only after the human accepts through elicitation; without elicitation the refusal names the config', async () => {
+    const env = bundleEnv();
     const m1 = join(env.dir, 'accepted');
     const yes = await spawnClient(env, 'accept');
-    expect((await call(yes.client, 'run_command', { command: `touch ${m1}` })).isError).toBeFalsy();
+    expect((await call(yes.client, 'run_command', { command: `touch ${m1}`, host: true })).isError).toBeFalsy();
     expect(existsSync(m1)).toBe(true);
     const m2 = join(env.dir, 'declined');
     const no = await spawnClient(env, 'decline');
-    expect((await call(no.client, 'run_command', { command: `touch ${m2}` })).isError).toBe(true);
+    expect((await call(no.client, 'run_command', { command: `touch ${m2}`, host: true })).isError).toBe(true);
     const none = await spawnClient(env);
-    const refused = await call(none.client, 'run_command', { command: `touch ${m2}` });
+    const refused = await call(none.client, 'run_command', { command: `touch ${m2}`, host: true });
     expect(refused.isError).toBe(true);
-    expect(refused.content[0]!.text).toContain(`remove or narrow policy.confirm[0] in ${env.configFile}`);
+    expect(refused.content[0]!.text).toContain(env.configFile);
+    expect(existsSync(m2)).toBe(false);
+  });
+
+  test('host: true is pre-authorised by a policy.allow rule the human wrote, and only for what it covers', async () => {
+    const env = bundleEnv({ policy: { allow: ['touch **'] } });
+    const m1 = join(env.dir, 'allowed');
+    const none = await spawnClient(env);
+    expect((await call(none.client, 'run_command', { command: `touch ${m1}`, host: true })).isError).toBeFalsy();
+    expect(existsSync(m1)).toBe(true);
+    const m2 = join(env.dir, 'not-covered');
+    const r = await call(none.client, 'run_command', { command: `touch ${m1} && echo x > ${m2}`, host: true });
+    expect(r.isError).toBe(true);
     expect(existsSync(m2)).toBe(false);
   });
 
@@ -141,11 +154,13 @@ describe('the bundle over stdio, driven by the SDK client', () => {
     expect(shadow.isError).toBe(true);
   });
 
-  test('read-only mode lists only read-only tools', async () => {
+  test('read-only mode lists the read-only tools and the contained run_command', async () => {
     const env = bundleEnv({ policy: { mode: 'read-only' } });
     const { client } = await spawnClient(env);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(ALL_TOOLS.filter((t) => t.annotations.readOnlyHint).map((t) => t.name).sort());
+    const expected = ALL_TOOLS.filter((t) => t.annotations.readOnlyHint || t.containedInReadOnly).map((t) => t.name);
+    expect(tools.map((t) => t.name).sort()).toEqual(expected.sort());
+    expect(tools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
   });
 
   test('heartbeat is in state.json while the session lives and removed when stdin closes', async () => {

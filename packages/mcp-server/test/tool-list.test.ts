@@ -39,10 +39,13 @@ describe('the tool list', () => {
     ]) expect(names).toContain(required);
   });
 
-  test('read-only mode is derived from readOnlyHint alone', () => {
-    const ro = toolsForMode('read-only').map((t) => t.name);
-    expect(ro).toEqual(ALL_TOOLS.filter((t) => t.annotations.readOnlyHint).map((t) => t.name));
-    for (const name of ['run_command', 'write_file', 'service_action', 'job_kill', 'record_incident', 'resolve_incident']) expect(ro).not.toContain(name);
+  test('read-only mode is derived from readOnlyHint alone: read-only tools, and contained ones carrying the hint in that mode', () => {
+    const ro = toolsForMode('read-only');
+    expect(ro.map((t) => t.name)).toEqual(ALL_TOOLS.filter((t) => t.annotations.readOnlyHint || t.containedInReadOnly).map((t) => t.name));
+    expect(ro.every((t) => t.annotations.readOnlyHint && !t.annotations.destructiveHint)).toBe(true);
+    expect(ro.map((t) => t.name)).toContain('run_command');
+    for (const name of ['write_file', 'service_action', 'job_kill', 'record_incident', 'resolve_incident']) expect(ro.map((t) => t.name)).not.toContain(name);
+    expect(ALL_TOOLS.filter((t) => t.containedInReadOnly).map((t) => t.name)).toEqual(['run_command']);
     expect(toolsForMode('standard')).toEqual(ALL_TOOLS);
   });
 });

@@ -1,5 +1,5 @@
 import { pageBounds } from '../redact/page-boundaries';
-import { startProcess, type ProcessExit, type ProcessHandle, type StartOptions } from './start-process';
+import { startProcess, type Launch, type ProcessExit, type ProcessHandle, type StartOptions } from './start-process';
 import type { TailBuffer } from './tail-buffer';
 
 export interface JobLimits {
@@ -19,6 +19,8 @@ export interface JobInfo {
   startedAt: string;
   exitCode: number | null;
   signal: string | null;
+  /** From the launcher, e.g. "killed: memory cap 512M". */
+  note: string | null;
   durationMs: number;
   stdoutBytes: number;
   stderrBytes: number;
@@ -65,10 +67,10 @@ export class JobRegistry {
 
   constructor(readonly limits: JobLimits) {}
 
-  /** Starts a program as a job. */
-  start(command: string, options: Omit<StartOptions, 'maxBufferBytes'>): JobInfo {
+  /** Starts a program as a job: directly, or through `launch` (a sandbox). */
+  start(command: string, options: Omit<StartOptions, 'maxBufferBytes'>, launch: Launch = startProcess): JobInfo {
     this.makeRoom();
-    return this.add(command, startProcess({ ...options, maxBufferBytes: this.limits.bufferBytes }));
+    return this.add(command, launch({ ...options, maxBufferBytes: this.limits.bufferBytes }));
   }
 
   /**
@@ -164,6 +166,7 @@ export class JobRegistry {
       startedAt: job.handle.startedAt.toISOString(),
       exitCode: exit?.exitCode ?? null,
       signal: exit?.signal ?? null,
+      note: exit?.note ?? null,
       durationMs: exit ? exit.durationMs : Date.now() - job.handle.startedAt.getTime(),
       stdoutBytes: job.handle.stdout.total,
       stderrBytes: job.handle.stderr.total,

@@ -1,4 +1,4 @@
-import { startProcess, type ProcessHandle, type StartOptions } from './start-process';
+import { startProcess, type Launch, type ProcessHandle, type StartOptions } from './start-process';
 
 export interface RunOptions extends StartOptions {
   /** After this the process group is killed, or handed back still running (see onTimeout). */
@@ -6,6 +6,8 @@ export interface RunOptions extends StartOptions {
   onTimeout?: 'kill' | 'background';
   /** Aborting (the client cancelled the request) stops the process group like a timeout. */
   signal?: AbortSignal;
+  /** How the program is started; default: directly. */
+  launch?: Launch;
 }
 
 export interface RunResult {
@@ -21,6 +23,8 @@ export interface RunResult {
   spawnError?: string;
   /** The errno name of spawnError, e.g. ENOENT. */
   spawnErrorCode?: string;
+  /** From the launcher, e.g. "killed: memory cap 512M". */
+  note?: string;
   /** With onTimeout 'background': the still-running process, for a job registry to adopt. */
   running?: ProcessHandle;
 }
@@ -28,7 +32,7 @@ export interface RunResult {
 function collect(handle: ProcessHandle, timedOut: boolean, stillRunning = false): Omit<RunResult, 'exitCode' | 'signal' | 'durationMs'> {
   return {
     stdout: handle.stdout.text(stillRunning),
-    stderr: handle.stderr.text(stillRunning),
+    stderr: handle.tidyStderr ? handle.tidyStderr(handle.stderr.text(stillRunning), handle.stderr.truncated) : handle.stderr.text(stillRunning),
     stdoutTruncated: handle.stdout.truncated,
     stderrTruncated: handle.stderr.truncated,
     timedOut,
@@ -40,7 +44,7 @@ export async function runProcess(options: RunOptions): Promise<RunResult> {
   if (!Number.isFinite(options.timeoutMs) || options.timeoutMs <= 0) {
     throw new Error(`Expected the timeoutMs option to be a positive number, got ${options.timeoutMs}`);
   }
-  const handle = startProcess(options);
+  const handle = (options.launch ?? startProcess)(options);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), options.timeoutMs);

@@ -26,6 +26,8 @@ export interface ProcessExit {
   spawnError?: string;
   /** The errno name of spawnError, e.g. ENOENT: "not installed" is not a failure to some callers. */
   spawnErrorCode?: string;
+  /** What a sandbox knows about the end that the status cannot say, e.g. "killed: memory cap 512M". */
+  note?: string;
 }
 
 /** A started process: its output so far, and a promise of its end. */
@@ -41,7 +43,12 @@ export interface ProcessHandle {
   result(): ProcessExit | null;
   /** TERM then KILL to the whole process group. */
   kill(): void;
+  /** Takes out of stderr what the launcher itself wrote there (a sandbox's report of how it ended). */
+  tidyStderr?(text: string, truncated: boolean): string;
 }
+
+/** Starts a program: directly (startProcess) or inside a sandbox (sandbox/sandbox-launcher.ts). */
+export type Launch = (options: StartOptions) => ProcessHandle;
 
 /**
  * Starts a program in its own process group (detached) so that a timeout or job_kill can

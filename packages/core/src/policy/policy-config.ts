@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { parseCommandRule } from './command-rule';
+import { SandboxConfigSchema } from '../sandbox/sandbox-config';
 
 /** Built-in deny rules that the config may downgrade to "confirm" by naming them in `relaxBuiltin`. */
 export const RELAXABLE_BUILTIN_RULES = ['power'] as const;
@@ -38,6 +39,8 @@ export const PolicyConfigSchema = z.strictObject({
       confirmWrite: z.array(AbsolutePathPattern).default([]),
     })
     .prefault({}),
+  /** Containment of the commands the model runs (run_command, jobs); see sandbox-config.ts. */
+  sandbox: SandboxConfigSchema.prefault({}),
 });
 
 export type PolicyConfig = z.infer<typeof PolicyConfigSchema>;

@@ -37,7 +37,10 @@ describe('command rule syntax', () => {
 
 describe('PolicyConfigSchema', () => {
   test('defaults', () => {
-    expect(PolicyConfigSchema.parse({})).toEqual({ mode: 'standard', deny: [], allow: [], confirm: [], relaxBuiltin: [], paths: { allow: ['/'], deny: [], confirmWrite: [] } });
+    expect(PolicyConfigSchema.parse({})).toEqual({
+      mode: 'standard', deny: [], allow: [], confirm: [], relaxBuiltin: [], paths: { allow: ['/'], deny: [], confirmWrite: [] },
+      sandbox: { backend: 'auto', writablePaths: [], hiddenPaths: [], memoryMax: '512M', tasksMax: 256 },
+    });
     expect(ConfigSchema.parse({}).policy.mode).toBe('standard');
   });
   test('rejects bad rules, unknown relaxations, relative path patterns and unknown keys', () => {

@@ -79,6 +79,43 @@ export class PolicyGate {
     return this.enforce(decision, { tool, action, rule: decision.rule, reason: decision.reason, subject, ...previewOf(extra) }, signal);
   }
 
+  /**
+   * A command that runs inside the sandbox: the kernel contains it, so nothing here asks the human.
+   * The parser's deny list still refuses; what it would have asked about (a change to the host)
+   * runs and fails there, and `hostChange` says so. Read-only mode adds no list of its own: the
+   * sandbox is then read-only, which is the guarantee.
+   */
+  async sandboxedCommand(tool: string, input: { command: string } | { argv: string[] }, cwd: string): Promise<GateResult<CommandDecision> & { hostChange?: boolean }> {
+    const policy = this.deps.config.policy;
+    let decision: CommandDecision;
+    try {
+      decision = await this.deps.policy.decideCommand({ ...input, cwd }, policy.mode === 'read-only' ? { ...policy, mode: 'standard' } : policy, policyContextOf(this.deps));
+    } catch (err) {
+      const message = `Not done: the command policy could not decide on this input (${(err as Error).message}); nothing was run.`;
+      return { allowed: false, decision: null, message, audit: { decision: 'error', rule: 'policy-error' } };
+    }
+    if (decision.action === 'deny') return this.enforce(decision, { tool, action: actionText(input), rule: decision.rule, reason: decision.reason });
+    return { allowed: true, decision, audit: { decision: 'allow', rule: decision.rule }, hostChange: decision.action === 'confirm' };
+  }
+
+  /**
+   * One command on the host, outside the sandbox (run_command host: true): decideHostCommand, then
+   * the same enforcement as every other action, so the approval covers this exact argv and cwd.
+   */
+  async hostCommand(tool: string, input: { command: string } | { argv: string[] }, cwd: string, signal?: AbortSignal, extra?: ActionExtra): Promise<GateResult<CommandDecision>> {
+    let decision: CommandDecision;
+    try {
+      decision = await this.deps.policy.decideHostCommand({ ...input, cwd }, this.deps.config.policy, policyContextOf(this.deps));
+    } catch (err) {
+      const message = `Not done: the command policy could not decide on this input (${(err as Error).message}); nothing was run.`;
+      return { allowed: false, decision: null, message, audit: { decision: 'error', rule: 'policy-error' } };
+    }
+    // The approval binds where it runs as well as what: the same argv in the sandbox is another action.
+    const subject: ActionSubject = { ...('command' in input ? { command: input.command } : { argv: input.argv }), cwd, host: true, ...extra?.subject };
+    const action = `on the host, outside the sandbox, in ${cwd}: ${actionText(input)}`;
+    return this.enforce(decision, { tool, action, rule: decision.rule, reason: decision.reason, subject, ...previewOf(extra) }, signal);
+  }
+
   /** Resolves the path (symlinks, ..) and asks the policy about the resolved path. */
   async path(tool: string, raw: string, op: 'read' | 'write' | 'list', signal?: AbortSignal, extra?: ActionExtra): Promise<GateResult<PathDecision>> {
     const { policy } = this.deps;
@@ -203,6 +240,10 @@ export class PolicyGate {
 
 function previewOf(extra: ActionExtra | undefined): { preview?: string } {
   return extra?.preview !== undefined ? { preview: extra.preview } : {};
+}
+
+function actionText(input: { command: string } | { argv: string[] }): string {
+  return 'command' in input ? input.command : input.argv.map(shellQuote).join(' ');
 }
 
 /** POSIX single-quoting, for showing an argv to a human as one line. */

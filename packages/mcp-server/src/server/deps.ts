@@ -9,6 +9,7 @@ import type {
   PolicyConfig,
   PolicyContext,
   ProcSource,
+  SandboxChoice,
 } from '@ldm/core';
 import type { IncidentEngine } from '@ldm/core';
 import type { AuditLog } from '../audit/audit-log';
@@ -21,6 +22,8 @@ import type { HostSampler } from '../host/host-sampler';
 export interface PolicyPort {
   /** `cwd`: the absolute directory the command will run in, so relative targets are judged where they land. */
   decideCommand(input: ({ command: string } | { argv: string[] }) & { cwd?: string }, policy: PolicyConfig, ctx: PolicyContext): CommandDecision | Promise<CommandDecision>;
+  /** run_command with host: true (core/src/policy/decide-host-command.ts). */
+  decideHostCommand(input: ({ command: string } | { argv: string[] }) & { cwd?: string }, policy: PolicyConfig, ctx: PolicyContext): CommandDecision | Promise<CommandDecision>;
   decidePath(path: string, op: 'read' | 'write' | 'list', policy: PolicyConfig, ctx: PolicyContext): PathDecision | Promise<PathDecision>;
   /** Absolute, symlinks resolved (the parent's, for a file that does not exist yet). */
   resolvePathForPolicy(path: string): Promise<string>;
@@ -50,6 +53,8 @@ export interface ServerDeps {
   logger: Logger;
   policy: PolicyPort;
   jobs: JobRegistry;
+  /** Where the model's commands run: the sandbox (chosen on first use), or why there is none. */
+  sandbox: () => Promise<SandboxChoice>;
   audit: AuditLog;
   bin: Binaries;
   /** Runs the typed tools' programs on the host; defaults to core's runOnHost. */
@@ -67,3 +72,8 @@ export interface ServerDeps {
 
 // One definition for the server and the healthcheck's remediation: packages/core/src/policy/suite-context.ts.
 export { DEFAULT_INSTALL_PREFIX, policyContextOf, SUITE_UNITS } from '@ldm/core';
+
+/** What the sandbox hides of the suite itself: the config dir (HTTP token) and the state dir (approvals). */
+export function suiteSecretsOf(deps: Pick<ServerDeps, 'paths'>): { configDir: string; stateDir: string } {
+  return { configDir: deps.paths.configFile.replace(/\/[^/]*$/, '') || '/', stateDir: deps.paths.stateDir };
+}

@@ -5,8 +5,8 @@ import { AuditLog } from '../audit/audit-log';
 import { Heartbeat } from '../heartbeat/heartbeat';
 import { createServer } from './create-server';
 import { LineCap } from './line-cap';
-import { onDemandIncidents } from './on-demand-services';
-import { DEFAULT_INSTALL_PREFIX, type PolicyPort, type ServerDeps } from './deps';
+import { onDemandIncidents, onDemandSandbox } from './on-demand-services';
+import { DEFAULT_INSTALL_PREFIX, suiteSecretsOf, type PolicyPort, type ServerDeps } from './deps';
 
 declare const LDM_VERSION: string | undefined;
 
@@ -16,6 +16,9 @@ const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 const STOP_DEADLINE_MS = 3000;
 
 const FIRST_BEAT_LATEST_MS = 1000;
+
+/** A sandboxed command's unit ends after this even if the server lost track of it (it crashed). */
+const SANDBOX_BACKSTOP_SEC = 86_400;
 
 const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
@@ -32,6 +35,7 @@ export function depsFromProgram(ctx: ProgramContext, policy: PolicyPort): Server
     logger,
     policy,
     jobs: new JobRegistry({ maxJobs: config.mcp.maxJobs, bufferBytes: config.mcp.jobBufferBytes }),
+    sandbox: onDemandSandbox((m) => m.openSandbox(config.policy, suiteSecretsOf({ paths }), SANDBOX_BACKSTOP_SEC, ctx.env)),
     audit: new AuditLog({
       file: join(paths.logDir, 'audit.log'),
       maxBytes: config.mcp.auditMaxBytes,

@@ -13,7 +13,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerDeps } from './deps';
-import type { ToolDef } from '../tools/tool-def';
+import { CONTAINED_META, type ToolDef } from '../tools/tool-def';
 import { PolicyGate, type GateSession } from '../policy/policy-gate';
 import { OpsContextSource } from '../ops-context/ops-context-source';
 import { HostSampler } from '../host/host-sampler';
@@ -60,7 +60,14 @@ export async function renderToolList(tools: ToolDef[]): Promise<Tool[]> {
 }
 
 function registration(def: ToolDef) {
-  return { title: def.title, description: def.description, annotations: def.annotations, inputSchema: def.inputSchema, outputSchema: def.outputSchema };
+  return {
+    title: def.title,
+    description: def.description,
+    annotations: def.annotations,
+    inputSchema: def.inputSchema,
+    outputSchema: def.outputSchema,
+    ...(def.containedInReadOnly ? { _meta: { [CONTAINED_META]: true } } : {}),
+  };
 }
 
 function describeError(err: unknown): string {

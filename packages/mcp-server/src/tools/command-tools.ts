@@ -1,9 +1,10 @@
 import * as z from 'zod';
-import { runProcess, JobLimitError, bashArgv, commandEnvironment } from '@ldm/core';
-import { defineTool, READ_ONLY, refuse } from './tool-def';
+import { runProcess, startProcess, JobLimitError, bashArgv, commandEnvironment, type CommandDecision, type Launch } from '@ldm/core';
+import { defineTool, READ_ONLY, refuse, type AuditFacts, type ToolOutcome } from './tool-def';
 import { approvalIdField, decisionSchema, opsContextField } from './common-schemas';
 import { sha256Hex } from '../approvals/approval-action';
 import type { ToolContext } from './tool-context';
+import type { ActionExtra } from '../policy/policy-gate';
 
 const runInput = z
   .object({
@@ -17,6 +18,10 @@ const runInput = z
       .optional()
       .describe("kill (default): TERM then KILL the process group. background: keep it running as a job; read it with job_output"),
     background: z.boolean().optional().describe('Start as a background job right away and return its id'),
+    host: z
+      .boolean()
+      .optional()
+      .describe('Run this one command on the host, outside the sandbox. Needs the human\'s approval of the exact command and cwd (unless their config allows it); refused in read-only mode'),
     ...approvalIdField,
   })
   .strict();
@@ -31,6 +36,8 @@ const runOutput = z.object({
   duration_ms: z.number(),
   timed_out: z.boolean(),
   job_id: z.string().nullable().describe('Set when the command runs on as a background job'),
+  sandbox: z.string().nullable().describe('Where it ran: systemd or bubblewrap (contained), or null on the host'),
+  note: z.string().nullable().describe('How it ended when the status cannot say, e.g. "killed: memory cap 512M"'),
   decision: decisionSchema,
   ...opsContextField,
 });
@@ -51,36 +58,41 @@ export const runCommand = defineTool({
   name: 'run_command',
   title: 'Run a command',
   description:
-    'Runs a command on this host under the command policy and returns exit code, stdout, stderr (each capped, tail kept), ' +
-    'duration and the policy decision. `command` runs via bash -c; `argv` runs without a shell. A timeout stops the whole ' +
-    "process group (TERM, then KILL); with on_timeout 'background' or background: true the command continues as a job " +
-    '(job_status, job_output, job_kill). Denied commands do not run; some need the human\'s approval ' +
-    '(asked in the client, or on the host: then call again with the approval_id the refusal gives).',
+    'Runs a command on this host inside a sandbox and returns exit code, stdout, stderr (each capped, tail kept), ' +
+    'duration and the policy decision. The sandbox is unprivileged and read-only: it can read logs, the journal, /etc ' +
+    '(not secrets) and process lists, write only its private /tmp, and cannot change services, packages or files; it has ' +
+    'a memory and task cap. To change the host use service_action or write_file, or host: true for this one command, ' +
+    "which needs the human's approval. `command` runs via bash -c; `argv` runs without a shell. A timeout stops " +
+    "everything it started (TERM, then KILL); with on_timeout 'background' or background: true the command continues as " +
+    'a job (job_status, job_output, job_kill). Commands on the deny list do not run. An approval is asked in the client, ' +
+    'or on the host: then call again with the approval_id the refusal gives.',
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  containedInReadOnly: true,
   inputSchema: runInput,
   outputSchema: runOutput,
   handler: async (args, ctx) => {
     const spec = argvOf(args, ctx.deps.bin.bash);
     if (typeof spec === 'string') return refuse(`Invalid arguments: ${spec}.`);
     const cwd = args.cwd ?? '/';
-    if (!cwd.startsWith('/')) return refuse(`Invalid arguments: cwd must be an absolute path, got ${JSON.stringify(cwd)}.`);
+    if (!cwd.startsWith('/') || /[\0-\x1f\x7f]/.test(cwd)) return refuse(`Invalid arguments: cwd must be an absolute path without control characters, got ${JSON.stringify(cwd)}.`);
     // What is piped in changes what runs: an approval binds it too.
     const stdin = args.stdin === undefined ? undefined : { subject: { stdin_sha256: sha256Hex(args.stdin), stdin_chars: args.stdin.length }, preview: args.stdin.slice(0, 1000) };
-    const gate = await ctx.gate.command('run_command', spec.input, ctx.signal, cwd, stdin);
-    if (!gate.allowed) return refuse(gate.message, gate.audit);
+    const place = args.host ? await onHost(spec.input, cwd, ctx, stdin) : await inSandbox(spec.input, cwd, ctx);
+    if ('refusal' in place) return place.refusal;
+    const { gate, launch, backend, notes } = place;
     const decision = { action: gate.audit.decision ?? 'allow', rule: gate.decision.rule, reason: gate.decision.reason };
     const { mcp } = ctx.deps.config;
     const common = { argv: spec.argv, cwd, env: commandEnvironment(process.env), ...(args.stdin !== undefined ? { stdin: args.stdin } : {}) };
     if (args.background) {
       try {
-        const job = ctx.deps.jobs.start(spec.display, common);
+        const job = ctx.deps.jobs.start(spec.display, common, launch);
         return {
           structured: {
             exit_code: null, signal: null, stdout: '', stderr: '', stdout_truncated: false, stderr_truncated: false,
-            duration_ms: 0, timed_out: false, job_id: job.id, decision, ops_context: null,
+            duration_ms: 0, timed_out: false, job_id: job.id, sandbox: backend, note: null, decision, ops_context: null,
           },
           audit: { ...gate.audit, exitCode: null },
-          notes: [`Started as background job ${job.id}; read it with job_output {id: "${job.id}"}.`],
+          notes: [...notes, `Started as background job ${job.id}; read it with job_output {id: "${job.id}"}.`],
         };
       } catch (err) {
         if (err instanceof JobLimitError) return refuse(err.message, gate.audit);
@@ -93,10 +105,10 @@ export const runCommand = defineTool({
       timeoutMs: timeoutMs(ctx, args.timeout_s),
       onTimeout: args.on_timeout === 'background' ? 'background' : 'kill',
       signal: ctx.signal,
+      launch,
     });
     if (result.spawnError) return refuse(`${result.spawnError} (cwd ${cwd})`, { ...gate.audit, exitCode: null });
     let jobId: string | null = null;
-    const notes: string[] = [];
     if (result.running) {
       try {
         jobId = ctx.deps.jobs.adopt(spec.display, result.running).id;
@@ -105,6 +117,7 @@ export const runCommand = defineTool({
         notes.push(`Timed out and was stopped: ${(err as Error).message}.`);
       }
     } else if (result.timedOut) notes.push(`Timed out after ${timeoutMs(ctx, args.timeout_s) / 1000}s; the process group was stopped (TERM, then KILL).`);
+    if (result.note) notes.push(result.note);
     const ops = await ctx.ops.for([result.stdout, result.stderr]);
     return {
       structured: {
@@ -117,6 +130,8 @@ export const runCommand = defineTool({
         duration_ms: result.durationMs,
         timed_out: result.timedOut,
         job_id: jobId,
+        sandbox: backend,
+        note: result.note ?? null,
         decision,
         ops_context: ops,
       },
@@ -126,6 +141,34 @@ export const runCommand = defineTool({
   },
 });
 
+type CommandInput = { command: string } | { argv: string[] };
+type Gated = { gate: { decision: CommandDecision; audit: AuditFacts }; launch: Launch; backend: string | null; notes: string[] };
+
+/** host: true: the human approves this exact command and cwd (gate.hostCommand); it runs as the server does. */
+async function onHost(input: CommandInput, cwd: string, ctx: ToolContext, extra?: ActionExtra): Promise<Gated | { refusal: ToolOutcome<never> }> {
+  const gate = await ctx.gate.hostCommand('run_command', input, cwd, ctx.signal, extra);
+  if (!gate.allowed) return { refusal: refuse(gate.message, gate.audit) };
+  return { gate, launch: startProcess, backend: null, notes: ['Ran on the host, outside the sandbox.'] };
+}
+
+/** The default: the kernel contains the command; the parser only refuses its deny list. */
+async function inSandbox(input: CommandInput, cwd: string, ctx: ToolContext): Promise<Gated | { refusal: ToolOutcome<never> }> {
+  const gate = await ctx.gate.sandboxedCommand('run_command', input, cwd);
+  if (!gate.allowed) return { refusal: refuse(gate.message, gate.audit) };
+  const notes: string[] = [];
+  if (gate.hostChange) {
+    notes.push(
+      `The policy reads this as a change to the host (${gate.decision.reason}); inside the read-only sandbox it cannot take effect. ` +
+        'To change the host, use the typed tool (service_action, write_file) or run_command with host: true, which asks the human.',
+    );
+  }
+  const choice = await ctx.deps.sandbox();
+  if ('sandbox' in choice) return { gate, launch: choice.sandbox.launch, backend: choice.sandbox.backend, notes };
+  if (ctx.deps.config.policy.mode !== 'unrestricted') return { refusal: refuse(`Not run: ${choice.unavailable}`, { ...gate.audit, decision: 'refused:no-sandbox' }) };
+  notes.push(`Ran without a sandbox (policy.mode is unrestricted): ${choice.unavailable}`);
+  return { gate, launch: startProcess, backend: null, notes };
+}
+
 const jobInfo = z.object({
   id: z.string(),
   command: z.string(),
@@ -134,6 +177,7 @@ const jobInfo = z.object({
   started_at: z.string(),
   exit_code: z.number().nullable(),
   signal: z.string().nullable(),
+  note: z.string().nullable().describe('How it ended when the status cannot say, e.g. "killed: memory cap 512M"'),
   duration_ms: z.number(),
   stdout_bytes: z.number(),
   stderr_bytes: z.number(),
@@ -142,7 +186,7 @@ const jobInfo = z.object({
 function toJobInfo(j: ReturnType<ToolContext['deps']['jobs']['status']>): z.infer<typeof jobInfo> {
   return {
     id: j.id, command: j.command, pid: j.pid, state: j.state, started_at: j.startedAt, exit_code: j.exitCode,
-    signal: j.signal, duration_ms: j.durationMs, stdout_bytes: j.stdoutBytes, stderr_bytes: j.stderrBytes,
+    signal: j.signal, note: j.note, duration_ms: j.durationMs, stdout_bytes: j.stdoutBytes, stderr_bytes: j.stderrBytes,
   };
 }
 
@@ -210,7 +254,7 @@ export const jobOutput = defineTool({
 export const jobKill = defineTool({
   name: 'job_kill',
   title: 'Stop a background job',
-  description: 'Stops a background job: TERM to its process group, KILL after a grace period.',
+  description: 'Stops a background job: TERM to everything it started (its sandbox unit or process group), KILL after a grace period.',
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   inputSchema: jobId,
   outputSchema: jobInfo,

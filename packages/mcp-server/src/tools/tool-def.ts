@@ -43,6 +43,11 @@ export interface ToolDef<I extends z.ZodObject = z.ZodObject, O extends z.ZodObj
   annotations: ToolAnnotations;
   inputSchema: I;
   outputSchema: O;
+  /**
+   * In read-only mode the tool is read-only by construction, not by its nature: run_command, whose
+   * sandbox then has no writable path and no way to the host. It is offered there with readOnlyHint.
+   */
+  containedInReadOnly?: true;
   handler: (args: z.infer<I>, ctx: ToolContext) => Promise<ToolOutcome<z.infer<O>>>;
 }
 
@@ -58,7 +63,20 @@ export function refuse(message: string, audit?: AuditFacts): ToolOutcome<never> 
   return { isError: true, message, ...(audit ? { audit } : {}) };
 }
 
-/** The tools offered under a policy mode: in read-only mode only those with readOnlyHint are even listed. */
-export function toolsForMode<T extends { annotations?: { readOnlyHint?: boolean } }>(mode: string, tools: T[]): T[] {
-  return mode === 'read-only' ? tools.filter((t) => t.annotations?.readOnlyHint === true) : tools;
+/** The mark a containedInReadOnly tool carries in tools/list, so a list rendered ahead of time keeps it. */
+export const CONTAINED_META = 'linux-devops-mcp/readOnlyWhenContained';
+
+type ModeTool = { annotations?: { readOnlyHint?: boolean; destructiveHint?: boolean }; containedInReadOnly?: true; _meta?: Record<string, unknown> };
+
+/**
+ * The tools offered under a policy mode. In read-only mode only those whose readOnlyHint holds
+ * there are even listed: read-only tools, and contained ones with the hint set for that mode.
+ */
+export function toolsForMode<T extends ModeTool>(mode: string, tools: T[]): T[] {
+  if (mode !== 'read-only') return tools;
+  return tools.flatMap((t) => {
+    if (t.annotations?.readOnlyHint === true) return [t];
+    if (t.containedInReadOnly || t._meta?.[CONTAINED_META] === true) return [{ ...t, annotations: { ...t.annotations, readOnlyHint: true, destructiveHint: false } }];
+    return [];
+  });
 }

@@ -119,17 +119,19 @@ describe('a client without elicitation: the human approves on the host', () => {
     const a = join(env.dir, 'a');
     const b = join(env.dir, 'b');
     const session = await spawnSession(env);
-    expect((await call(session, 'run_command', { argv: ['touch', a], cwd: env.dir })).isError).toBe(true);
+    expect((await call(session, 'run_command', { argv: ['touch', a], cwd: env.dir, host: true })).isError).toBe(true);
     const { id } = onlyPending(env.stateDir);
     expect((await hostCli(dirs, 'approve', id, '--yes')).code).toBe(0);
 
-    expect((await call(session, 'run_command', { argv: ['touch', b], cwd: env.dir, approval_id: id })).isError).toBe(true);
-    expect((await call(session, 'run_command', { argv: ['touch', `${a} `], cwd: env.dir, approval_id: id })).isError).toBe(true);
-    expect((await call(session, 'run_command', { argv: ['touch', a], cwd: '/', approval_id: id })).isError).toBe(true);
-    expect((await call(session, 'run_command', { command: `touch ${a}`, cwd: env.dir, approval_id: id })).isError).toBe(true);
+    expect((await call(session, 'run_command', { argv: ['touch', b], cwd: env.dir, host: true, approval_id: id })).isError).toBe(true);
+    expect((await call(session, 'run_command', { argv: ['touch', `${a} `], cwd: env.dir, host: true, approval_id: id })).isError).toBe(true);
+    expect((await call(session, 'run_command', { argv: ['touch', a], cwd: '/', host: true, approval_id: id })).isError).toBe(true);
+    expect((await call(session, 'run_command', { command: `touch ${a}`, cwd: env.dir, host: true, approval_id: id })).isError).toBe(true);
+    // Not on the host: the approval is for the host, and the sandbox cannot write here anyway.
+    await call(session, 'run_command', { argv: ['touch', a], cwd: env.dir, approval_id: id });
     expect(existsSync(a) || existsSync(b) || existsSync(`${a} `)).toBe(false);
 
-    expect((await call(session, 'run_command', { argv: ['touch', a], cwd: env.dir, approval_id: id })).isError).toBeFalsy();
+    expect((await call(session, 'run_command', { argv: ['touch', a], cwd: env.dir, host: true, approval_id: id })).isError).toBeFalsy();
     expect(existsSync(a)).toBe(true);
     expect(existsSync(b)).toBe(false);
   });
@@ -186,7 +188,7 @@ describe('a client with elicitation', () => {
     const open = await connect(env.deps, { elicit: () => ({ action: 'decline' }) });
     closers.push(open.close);
     const command = `echo ok\x1b[2K\x1b[1A\r# confirm-me \u202eexe.txt\u200b${'\n'.repeat(60)}touch ${join(env.dir, 'hidden')}`;
-    await call(open.client, 'run_command', { command });
+    await call(open.client, 'run_command', { command, host: true });
     const { message, requestedSchema } = open.elicitations[0] as { message: string; requestedSchema: { properties: { approve: { description: string } } } };
     for (const text of [message, requestedSchema.properties.approve.description]) {
       expect(text).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/u);

@@ -8,6 +8,9 @@ import {
   JobRegistry,
   redactSecrets,
   silentLogger,
+  startProcess,
+  type Sandbox,
+  type SandboxChoice,
   type CommandDecision,
   type PathDecision,
 } from '@ldm/core';
@@ -26,6 +29,15 @@ export function fakePolicy(calls: unknown[] = []): PolicyPort {
       if (/confirm-me/.test(text) || /^systemctl stop/.test(text)) return d('confirm', 'default:confirm:fake', 'needs a human');
       if (ctx.suiteUnits.some((u) => text.includes(u))) return d('deny', 'fake:deny:suite-unit', 'suite unit');
       return d('allow', 'fake:allow', 'allowed');
+    },
+    decideHostCommand(input, policy) {
+      calls.push({ kind: 'host-command', input });
+      const text = 'command' in input ? input.command : input.argv.join(' ');
+      const commands = ['command' in input ? text.split(' ') : input.argv];
+      if (policy.mode === 'read-only') return { action: 'deny', rule: 'mode:read-only', reason: 'read-only', commands };
+      if (/\brm\b/.test(text)) return { action: 'deny', rule: 'fake:deny:rm', reason: 'rm is denied by the fake policy', commands };
+      if (/host-allowed/.test(text) || policy.mode === 'unrestricted') return { action: 'allow', rule: 'fake:allow:host', reason: 'allowed', commands };
+      return { action: 'confirm', rule: 'host:confirm', reason: 'on the host', commands };
     },
     decidePath(path, op, _policy, ctx): PathDecision {
       calls.push({ kind: 'path', path, op });
@@ -51,7 +63,15 @@ export interface TestEnv {
 }
 
 /** Real store, engine, jobs and audit log in a temp dir; fake systemctl/journalctl scripts. */
-export function makeDeps(overrides: { config?: unknown; policy?: PolicyPort } = {}): TestEnv {
+/**
+ * Stands in for the sandbox where a test is about the gate and the tools, not containment: commands
+ * start directly. Containment is tested through the real backends (sandbox.test.ts, run.sh).
+ */
+export const directSandbox = async (): Promise<SandboxChoice> => ({
+  sandbox: { backend: 'direct (test)' as Sandbox['backend'], plan: {} as Sandbox['plan'], launch: startProcess },
+});
+
+export function makeDeps(overrides: { config?: unknown; policy?: PolicyPort; sandbox?: ServerDeps['sandbox'] } = {}): TestEnv {
   const dir = mkdtempSync(join(tmpdir(), 'ldm-mcp-'));
   const stateDir = join(dir, 'state');
   const logDir = join(dir, 'log');
@@ -103,6 +123,7 @@ esac`,
     logger: silentLogger,
     policy: overrides.policy ?? fakePolicy(policyCalls),
     jobs: new JobRegistry({ maxJobs: config.mcp.maxJobs, bufferBytes: config.mcp.jobBufferBytes }),
+    sandbox: overrides.sandbox ?? directSandbox,
     audit: new AuditLog({ file: join(logDir, 'audit.log'), maxBytes: config.mcp.auditMaxBytes, files: 3, redact: redactSecrets }),
     bin: { systemctl, journalctl, bash: '/bin/bash', aptGet },
     proc: { procRoot: '/proc' },
