@@ -5,7 +5,9 @@ import type { Word } from './shell-parse';
 import { wordText } from './shell-parse';
 import { couldBe, hasExpansion, isLiteral, literal, wordRegex } from './shell-words';
 import type { PolicyContext } from './types';
-import { splitOptions, findStartPaths } from './command-wrappers';
+import { findStartPaths, wrapperHostChange } from './command-wrappers';
+import { splitOptions } from './split-options';
+import { isLongOption } from './long-option';
 import { checkSecretRead, checkWriteTarget, reachesBlockDevice, reachesCatastrophicRoot, type TargetFinding } from './command-targets';
 
 export interface Finding {
@@ -55,7 +57,7 @@ function hasFlag(args: Word[], short: string, long: string[]): boolean {
     if (t === null) continue;
     if (t === '--') return false;
     if (t.startsWith('--')) {
-      if (long.includes(t.slice(2).split('=')[0]!)) return true;
+      if (isLongOption(t, long)) return true;
     } else if (t.startsWith('-') && [...t.slice(1)].some((c) => short.includes(c))) return true;
   }
   return false;
@@ -111,11 +113,12 @@ function reachesSuiteUnit(w: Word, ctx: PolicyContext): 'yes' | 'maybe' | 'no' {
 const SYSTEMCTL_STOPPING = new Set(['stop', 'disable', 'mask', 'kill', 'freeze', 'edit', 'revert', 'set-property', 'link', 'preset', 'reenable', 'clean', 'try-restart', 'restart', 'reload-or-restart', 'try-reload-or-restart', 'condrestart', 'force-reload']);
 const SYSTEMCTL_CONFIRM = new Set(['stop', 'disable', 'mask', 'kill', 'freeze', 'edit', 'revert', 'set-property', 'link', 'preset', 'preset-all', 'reenable', 'clean', 'daemon-reexec', 'switch-root']);
 const SYSTEMCTL_POWER = new Set(['reboot', 'poweroff', 'halt', 'kexec', 'soft-reboot', 'suspend', 'hibernate', 'hybrid-sleep', 'suspend-then-hibernate', 'rescue', 'emergency', 'isolate', 'exit', 'default']);
-const SYSTEMCTL_OPTS_WITH_VALUE = ['t', 's', 'p', 'H', 'M', 'n', 'o', 'P'];
+const SYSTEMCTL_OPTS_WITH_VALUE = 'tspHMnoP';
+const SYSTEMCTL_FLAGS = ['now', 'no-block', 'no-pager', 'no-legend', 'no-wall', 'no-reload', 'no-ask-password', 'all', 'full', 'failed', 'quiet', 'runtime', 'force', 'user', 'system', 'global', 'recursive', 'reverse', 'after', 'before', 'wait', 'dry-run', 'plain', 'value', 'show-types', 'show-transaction', 'firmware-setup', 'read-only', 'mkdir', 'marked', 'ignore-inhibitors'];
 const SYSTEMCTL_LONG_WITH_VALUE = ['type', 'state', 'property', 'host', 'machine', 'root', 'lines', 'output', 'signal', 'kill-whom', 'kill-value', 'job-mode', 'what', 'when', 'timestamp', 'boot-loader-entry', 'boot-loader-menu', 'reboot-argument', 'message', 'image', 'preset-mode', 'drop-in', 'legend', 'check-inhibitors'];
 
 function systemctlFindings(args: Word[], ctx: PolicyContext): Finding[] {
-  const { rest } = splitOptionsAnywhere(args, SYSTEMCTL_OPTS_WITH_VALUE, SYSTEMCTL_LONG_WITH_VALUE);
+  const { rest } = splitOptions(args, { short: SYSTEMCTL_OPTS_WITH_VALUE, long: SYSTEMCTL_LONG_WITH_VALUE, flags: SYSTEMCTL_FLAGS, permute: true });
   if (!rest.length) return [];
   const verb = literal(rest[0]!);
   if (verb === null) return [confirm('service-change', `systemctl with a verb that is not known until it runs (${rest[0]!.raw})`, true)];
@@ -133,28 +136,6 @@ function systemctlFindings(args: Word[], ctx: PolicyContext): Finding[] {
   }
   if (SYSTEMCTL_CONFIRM.has(verb)) out.push(confirm('service-stop', `systemctl ${verb} ${units.map((u) => u.raw).join(' ')} stops, disables or reconfigures a service`));
   return out;
-}
-
-/** Like splitOptions, but systemctl and friends accept options after the verb too. */
-function splitOptionsAnywhere(args: Word[], short: string[], long: string[]): { rest: Word[] } {
-  const rest: Word[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const t = literal(args[i]!);
-    if (t === '--') {
-      rest.push(...args.slice(i + 1));
-      break;
-    }
-    if (t !== null && t.startsWith('--')) {
-      if (!t.includes('=') && long.includes(t.slice(2))) i++;
-      continue;
-    }
-    if (t !== null && t.startsWith('-') && t.length > 1) {
-      if (t.length === 2 && short.includes(t[1]!)) i++;
-      continue;
-    }
-    rest.push(args[i]!);
-  }
-  return { rest };
 }
 
 function suiteProcessNames(ctx: PolicyContext): string[] {
@@ -313,6 +294,9 @@ export function builtinFindings(program: string, argv: Word[], env: RuleEnv): Fi
       out.push(byDefault('unlisted-program', `${prog0} is not an installed system program; its contents cannot be checked`));
   }
 
+
+  const hostChange = wrapperHostChange(program, args);
+  if (hostChange) out.push(confirm('host-wrapper', hostChange));
 
   if (/^mkfs(\..*)?$/.test(program) || ['mke2fs', 'mkdosfs', 'mkntfs', 'wipefs', 'blkdiscard', 'mkfs.xfs', 'mkfs.btrfs', 'zpool'].includes(program)) {
     if (program === 'zpool') {

@@ -161,21 +161,19 @@ function walkArgv(argv: Word[], depth: number, walk: Walk, stdinSource: boolean,
       break;
     case 'exec':
       inv.wrapper = true;
+      // env -C, sudo -D, nsenter -w ...: relative paths of the inner command are then anywhere.
+      if (u.cwdUnknown && !walk.cwds.includes(ANY_CWD)) walk.cwds.push(ANY_CWD);
       walkArgv(u.argv, depth, walk, stdinSource, hops + 1);
+      for (const s of u.scripts ?? []) walkInnerScript(program, s, depth, walk, inv, downloadRule);
       break;
     case 'multi':
       inv.wrapper = true;
       for (const a of u.argvs) walkArgv(a, depth, walk, false, hops + 1);
       break;
-    case 'script': {
+    case 'script':
       inv.wrapper = true;
-      if (u.script.some(hasExpansion)) {
-        inv.findings.push(downloadRule(`${program} runs the script ${u.script.map((w) => w.raw).join(' ')}, which contains expansions`));
-        break;
-      }
-      walkScript(u.script.map(wordText).join(' '), depth + 1, walk, true);
+      walkInnerScript(program, u.script, depth, walk, inv, downloadRule);
       break;
-    }
     case 'stdin-shell':
       inv.wrapper = true;
       inv.findings.push(
@@ -204,6 +202,15 @@ function walkArgv(argv: Word[], depth: number, walk: Walk, stdinSource: boolean,
     const ops = argv.slice(1).filter((w) => !(literal(w) ?? 'x').startsWith('-'));
     if (ops.length === 0 || ops.some((w) => literal(w) === '-')) inv.findings.push(denyFinding('download-exec', `${program} runs code piped from a download`));
   }
+}
+
+/** A script a wrapper runs (sh -c, su -c, strace -o '|cmd'): parsed and walked when it is literal. */
+function walkInnerScript(program: string, script: Word[], depth: number, walk: Walk, inv: Invocation, downloadRule: (what: string) => Finding): void {
+  if (script.some(hasExpansion)) {
+    inv.findings.push(downloadRule(`${program} runs the script ${script.map((w) => w.raw).join(' ')}, which contains expansions`));
+    return;
+  }
+  walkScript(script.map(wordText).join(' '), depth + 1, walk, true);
 }
 
 const SEVERITY: Record<PolicyAction, number> = { allow: 0, confirm: 1, deny: 2 };

@@ -241,3 +241,13 @@ describe('cwd', () => {
     expect(decideCommand({ command: 'ls', cwd: 'tmp' }, standard, CTX).action).toBe('deny');
   });
 });
+
+describe('wrappers that move the working directory', () => {
+  test('env -C, sudo --chdir and friends make relative targets unknown', () => {
+    expect(decideCommand({ command: 'rm -rf *', cwd: '/srv/app' }, standard, CTX).rule).toBe('builtin:confirm:rm-recursive');
+    expect(decideCommand({ command: 'env -C / rm -rf *', cwd: '/srv/app' }, standard, CTX).rule).toBe('builtin:confirm:rm-unknown-target');
+    expect(decideCommand({ command: 'env --chdir=/ rm -rf *', cwd: '/srv/app' }, standard, CTX).rule).toBe('builtin:confirm:rm-unknown-target');
+    expect(decideCommand({ command: 'sudo --chd=/etc rm -f shadow', cwd: '/tmp' }, standard, CTX).action).toBe('confirm');
+    expect(decideCommand({ command: 'rm -f shadow', cwd: '/tmp' }, standard, CTX).action).toBe('allow');
+  });
+});
