@@ -8,39 +8,22 @@ import type { PolicyContext } from './types';
 import { findStartPaths, wrapperHostChange } from './command-wrappers';
 import { splitOptions } from './split-options';
 import { isLongOption } from './long-option';
-import { checkSecretRead, checkWriteTarget, reachesBlockDevice, reachesCatastrophicRoot, type TargetFinding } from './command-targets';
+import { checkSecretRead, checkWriteTarget, reachesBlockDevice, reachesCatastrophicRoot } from './command-targets';
+import { byDefault, confirm, deny, fromTarget, indexRules, type Finding, type RuleEnv } from './command-rule-table';
+import { EXEC_RULES, sedScripts } from './command-rules-exec';
+import { WRITE_RULES } from './command-rules-write';
+import { BUS_RULES } from './command-rules-bus';
 
-export interface Finding {
-  action: 'deny' | 'confirm';
-  rule: string;
-  reason: string;
-  /**
-   * builtin: a built-in rule (config allow cannot lift it).
-   * default: what standard mode does with commands it cannot inspect (scripts, inline code, programs
-   * outside the system directories); a config allow rule lifts it.
-   */
-  level: 'builtin' | 'default';
-  /** A confirmation that stays on in unrestricted mode: the target is unknowable. */
-  always?: boolean;
-}
+/** The rule families kept as values ({id, programs, findings}), by program. */
+const RULES = indexRules(EXEC_RULES, WRITE_RULES, BUS_RULES);
 
-export interface RuleEnv {
-  ctx: PolicyContext;
-  /** Directories the command line cds into before, if written literally. */
-  cwds: string[];
-  /** A download command (curl, wget ...) appears somewhere in the input. */
-  hasDownloader: boolean;
-}
+export type { Finding, RuleEnv } from './command-rule-table';
 
 export const DOWNLOADERS = new Set(['curl', 'wget', 'fetch', 'aria2c', 'axel', 'lwp-request', 'GET', 'http', 'https', 'xh', 'nc', 'ncat', 'netcat', 'socat', 'tftp', 'ftp', 'scp', 'rsync', 'git']);
 export const INTERPRETERS = /^(python[0-9.]*|pypy[0-9.]*|perl[0-9.]*|ruby[0-9.]*|node|nodejs|deno|bun|php[0-9.]*|lua[0-9.]*|luajit|tclsh[0-9.]*|wish|Rscript|julia|osascript|pwsh|powershell|gawk|mawk|nawk|awk|busybox-awk)$/;
 /** Where distribution packages put programs: running one of these by path is like running it by name. */
 const SYSTEM_BIN_DIRS = ['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin', '/usr/lib', '/usr/libexec', '/lib', '/snap/bin'];
 
-const fromTarget = (t: TargetFinding | null): Finding[] => (t ? [{ ...t, level: 'builtin' }] : []);
-const deny = (rule: string, reason: string): Finding => ({ action: 'deny', rule: `builtin:deny:${rule}`, reason, level: 'builtin' });
-const confirm = (rule: string, reason: string, always = false): Finding => ({ action: 'confirm', rule: `builtin:confirm:${rule}`, reason, level: 'builtin', ...(always ? { always } : {}) });
-const byDefault = (rule: string, reason: string): Finding => ({ action: 'confirm', rule: `default:confirm:${rule}`, reason, level: 'default' });
 
 const texts = (ws: Word[]): (string | null)[] => ws.map(literal);
 /** An argument whose value is only known at run time (not a glob): it could be any option too. */
@@ -297,6 +280,7 @@ export function builtinFindings(program: string, argv: Word[], env: RuleEnv): Fi
 
   const hostChange = wrapperHostChange(program, args);
   if (hostChange) out.push(confirm('host-wrapper', hostChange));
+  for (const rule of RULES.get(program) ?? []) out.push(...rule.findings(program, args, env));
 
   if (/^mkfs(\..*)?$/.test(program) || ['mke2fs', 'mkdosfs', 'mkntfs', 'wipefs', 'blkdiscard', 'mkfs.xfs', 'mkfs.btrfs', 'zpool'].includes(program)) {
     if (program === 'zpool') {
@@ -362,41 +346,23 @@ export function builtinFindings(program: string, argv: Word[], env: RuleEnv): Fi
   if (program === 'tee') for (const w of operands(args)) out.push(...fromTarget(checkWriteTarget(w, 'tee writes', ctx, env.cwds)));
   if (program === 'truncate') for (const w of operands(args, 'sr')) out.push(...fromTarget(checkWriteTarget(w, 'truncates', ctx, env.cwds)));
   if (program === 'touch' || program === 'mkdir' || program === 'mkfifo' || program === 'mknod') for (const w of operands(args, 'dtrm')) out.push(...fromTarget(checkWriteTarget(w, 'creates', ctx, env.cwds)));
-  if (program === 'sort' || program === 'uniq') {
-    for (let i = 0; i < args.length; i++) {
-      const x = t[i];
-      if (x === '-o' && args[i + 1]) out.push(...fromTarget(checkWriteTarget(args[i + 1]!, 'writes', ctx, env.cwds)));
-      else if (x?.startsWith('--output=')) out.push(...fromTarget(checkWriteTarget({ cells: args[i]!.cells.slice(9), raw: x.slice(9) }, 'writes', ctx, env.cwds)));
-    }
-    if (program === 'uniq') {
-      const ops = operands(args, 'fsw');
-      if (ops.length > 1) out.push(...fromTarget(checkWriteTarget(ops[1]!, 'writes', ctx, env.cwds)));
-    }
-  }
-  if ((program === 'curl' || program === 'wget') && args.length) {
-    for (let i = 0; i < args.length; i++) {
-      const x = t[i];
-      if ((x === '-o' || x === '-O' || x === '--output' || x === '--output-document') && args[i + 1] && !(program === 'curl' && x === '-O'))
-        out.push(...fromTarget(checkWriteTarget(args[i + 1]!, 'downloads into', ctx, env.cwds)));
-    }
-  }
-  if ((program === 'sed' && hasFlag(args, 'i', ['in-place'])) || (/^perl/.test(program) && t.some((x) => x !== null && /^-[a-zA-Z]*i/.test(x)))) {
-    const ops = operands(args, program === 'sed' ? 'efl' : 'eEIM');
-    const files = program === 'sed' && !t.some((x) => x === '-e' || x === '-f' || x?.startsWith('--expression')) ? ops.slice(1) : ops;
-    for (const w of files) out.push(...fromTarget(checkWriteTarget(w, `${program} -i edits`, ctx, env.cwds)));
+  if (program === 'uniq') {
+    const ops = operands(args, 'fsw');
+    if (ops.length > 1) out.push(...fromTarget(checkWriteTarget(ops[1]!, 'writes', ctx, env.cwds)));
   }
   if (program === 'sed') {
-    const script = (operands(args, 'efl')[0] && literal(operands(args, 'efl')[0]!)) ?? '';
-    const scripts = [script, ...args.flatMap((w, i) => (t[i - 1] === '-e' ? [wordText(w)] : []))];
-    if (scripts.some((s) => /(^|[;\n{}])\s*([0-9$]+|\/[^/]*\/)?(,([0-9$]+|\/[^/]*\/))?\s*!?\s*[ewW]\b/.test(s) || /s(.)(?:\\.|(?!\1).)*\1(?:\\.|(?!\1).)*\1[a-zA-Z0-9]*[ewW]/.test(s)))
-      out.push(byDefault('inline-code', 'the sed script runs commands (e) or writes files (w)'));
+    const sed = sedScripts(args);
+    if (sed.inPlace) for (const w of sed.files) out.push(...fromTarget(checkWriteTarget(w, 'sed -i edits', ctx, env.cwds)));
+  }
+  if (/^perl/.test(program) && t.some((x) => x !== null && /^-[a-zA-Z]*i/.test(x))) {
+    for (const w of operands(args, 'eEIM')) out.push(...fromTarget(checkWriteTarget(w, `${program} -i edits`, ctx, env.cwds)));
   }
 
   if (PACKAGE_REMOVE[program]) {
     const sub = firstOperand(args);
     if (sub === null || (sub !== undefined && PACKAGE_REMOVE[program]!.test(sub))) out.push(confirm('package-remove', `${program} ${sub ?? ''} removes packages`));
   }
-  if (program === 'dpkg' && t.some((x) => x !== null && /^(-r|-P|--remove|--purge|-[a-zA-Z]*[rP])$/.test(x))) out.push(confirm('package-remove', 'dpkg removes packages'));
+  if (program === 'dpkg' && t.some((x) => x !== null && (/^-[a-zA-Z]*[rP]/.test(x) && !x.startsWith('--') || isLongOption(x, ['remove', 'purge'])))) out.push(confirm('package-remove', 'dpkg removes packages'));
   if (program === 'pacman' && t.some((x) => x !== null && /^-R/.test(x))) out.push(confirm('package-remove', 'pacman -R removes packages'));
   if (['userdel', 'deluser', 'groupdel', 'delgroup', 'usermod', 'passwd', 'chpasswd', 'chage', 'gpasswd', 'useradd', 'adduser', 'groupadd', 'addgroup', 'newusers', 'vipw', 'vigr', 'visudo', 'pwck', 'grpck'].includes(program)) {
     if (!(program === 'passwd' && t.some((x) => x === '-S' || x === '--status'))) out.push(confirm('accounts', `${program} changes user accounts or passwords`));
@@ -457,7 +423,7 @@ export function builtinFindings(program: string, argv: Word[], env: RuleEnv): Fi
     out.push(confirm('interactive-editor', `${program} is an interactive editor (it can also run commands); use the file tools to edit files`));
   if (program === 'setcap') out.push(confirm('setuid', 'setcap gives a program capabilities (root powers)'));
   if (['timedatectl', 'hostnamectl', 'localectl'].includes(program) && t.some((x) => /^set-/.test(x ?? ''))) out.push(confirm('system-settings', `${program} changes system settings`));
-  if (program === 'journalctl' && t.some((x) => x !== null && /^--(vacuum-(size|time|files)|rotate|flush|relinquish-var|setup-keys|update-catalog)/.test(x))) out.push(confirm('log-delete', 'journalctl --vacuum/--rotate deletes or moves logs'));
+  if (program === 'journalctl' && t.some((x) => isLongOption(x, ['vacuum-size', 'vacuum-time', 'vacuum-files', 'rotate', 'flush', 'relinquish-var', 'setup-keys', 'update-catalog']))) out.push(confirm('log-delete', 'journalctl --vacuum/--rotate deletes or moves logs'));
   if (program === 'git' && t.some((x) => x === 'clean') && t.some((x) => x !== null && /^-[a-zA-Z]*[fxX]/.test(x))) out.push(confirm('rm-recursive', 'git clean deletes untracked files'));
   // Builtins that take variable names evaluate array subscripts: read 'a[$(cmd)]' runs cmd.
   if (['test', '[', 'printf', 'read', 'unset', 'declare', 'typeset', 'local', 'export', 'readonly', 'wait', 'mapfile', 'readarray', 'getopts'].includes(program) && args.some((w) => /\[[^\]]*[$`]/.test(wordText(w))))
@@ -474,9 +440,6 @@ export function builtinFindings(program: string, argv: Word[], env: RuleEnv): Fi
 
   if (INTERPRETERS.test(program)) out.push(...interpreterFindings(program, args));
   // Files that wrappers and tools write as a side effect.
-  if (['time', 'strace', 'ltrace'].includes(program))
-    for (let i = 0; i < args.length && !(t[i] !== null && !t[i]!.startsWith('-') && t[i - 1] !== '-o'); i++)
-      if ((t[i] === '-o' || t[i] === '--output') && args[i + 1]) out.push(...fromTarget(checkWriteTarget(args[i + 1]!, `${program} -o writes`, ctx, env.cwds)));
   if (program === 'script') {
     const files = operands(args, 'cEIOBTtm');
     for (const w of files) out.push(...fromTarget(checkWriteTarget(w, 'script writes', ctx, env.cwds)));
@@ -488,14 +451,6 @@ export function builtinFindings(program: string, argv: Word[], env: RuleEnv): Fi
     if (reachesCatastrophicRoot(target, env.cwds) === 'yes')
       out.push(confirm('system-write', `${program} extracts into ${target.raw}, a system directory: the archive can overwrite any file below it`));
   }
-  // Options that make an ordinary program run a command line of its own.
-  const runsCommand =
-    (program === 'git' && t.some((x) => x === '-c' || (x !== null && /^--(exec-path|config-env)|^-c./.test(x)))) ||
-    (program === 'tar' && t.some((x) => x !== null && /^--(to-command|checkpoint-action|use-compress-program|info-script|new-volume-script|rsh-command)|^-[a-zA-Z]*[IF]$/.test(x))) ||
-    ((program === 'ssh' || program === 'scp' || program === 'sftp') && args.some((w, i) => t[i - 1] === '-o' || t[i - 1] === '-F' ? /proxycommand|localcommand|permitlocalcommand|^\//i.test(wordText(w)) : /^-o\s*(proxycommand|localcommand)/i.test(wordText(w)))) ||
-    (program === 'rsync' && args.some((w, i) => (t[i - 1] === '-e' || t[i - 1] === '--rsh' || /^--rsh=/.test(t[i] ?? '')) && !/^(--rsh=)?ssh(\s|$)/.test(wordText(w)))) ||
-    ((program === 'man' || program === 'less' || program === 'more') && t.some((x) => x !== null && /^(-P|--pager|-H|--html)/.test(x) && program === 'man'));
-  if (runsCommand) out.push(byDefault('inline-code', `${program} is given an option that runs a command of its own (${args.map((a) => a.raw).join(' ')})`));
   // Any literal argument naming a secret file is refused (ls/stat and friends only look at metadata).
   // Last, so that a more specific rule (rm, sed -i ...) gives the reason.
   if (!['ls', 'stat', 'file', 'namei', 'test', '[', 'du', 'find', 'realpath', 'readlink', 'dirname', 'basename', 'getfacl', 'lsattr'].includes(program))

@@ -3,11 +3,12 @@
 import type { Word } from './shell-parse';
 import { literal } from './shell-words';
 import { AWK_EFFECTS } from './command-builtin-rules';
+import { isLongOption } from './long-option';
 
 type Check = (args: (string | null)[]) => boolean;
 
 const any: Check = () => true;
-const without = (re: RegExp): Check => (a) => a.every((x) => x !== null ? !re.test(x) : true);
+const without = (re: RegExp, longs: string[] = []): Check => (a) => a.every((x) => (x !== null ? !re.test(x) && !isLongOption(x, longs) : true));
 const noneDynamic = (c: Check): Check => (a) => a.every((x) => x !== null) && c(a);
 const firstIn = (set: string[], ifEmpty = true): Check => (a) => {
   const ops = a.filter((x) => x === null || !x.startsWith('-'));
@@ -26,16 +27,16 @@ for (const p of [
 ]) READ_ONLY[p] = any;
 
 Object.assign(READ_ONLY, {
-  sort: without(/^(-o|--output)/),
+  sort: without(/^-[a-zA-Z]*o/, ['output', 'compress-program']),
   uniq: (a: (string | null)[]) => a.filter((x) => x === null || !x.startsWith('-')).length <= 1,
   // -exec's command is checked on its own (find is unwrapped like sudo).
   find: without(/^-(ok|okdir|delete|fprint|fprint0|fprintf|fls)$/),
-  dmesg: without(/^(-c|-C|--clear|--read-clear|-D|--console-off|-E|--console-on|-n|--console-level)$/),
+  dmesg: without(/^-[a-zA-Z]*[cCDEn]/, ['clear', 'read-clear', 'console-off', 'console-on', 'console-level']),
   blkid: without(/^(-g|--garbage-collect)$/),
-  date: without(/^(-s|--set|--set=.*)$/),
+  date: without(/^-[a-zA-Z]*s/, ['set']),
   hostname: (a: (string | null)[]) => a.every((x) => x !== null && x.startsWith('-') && !/^(-F|--file|-b|--boot)$/.test(x)),
   env: (a: (string | null)[]) => a.every((x) => x !== null && /^(-0|--null)$/.test(x)),
-  journalctl: without(/^--(vacuum-|rotate|flush|relinquish-var|setup-keys|update-catalog|sync)/),
+  journalctl: without(/^$/, ['vacuum-size', 'vacuum-time', 'vacuum-files', 'rotate', 'flush', 'relinquish-var', 'setup-keys', 'update-catalog', 'sync']),
   systemctl: firstIn(['status', 'show', 'cat', 'list-units', 'list-unit-files', 'list-timers', 'list-sockets', 'list-dependencies', 'list-jobs', 'list-machines', 'list-paths', 'list-automounts', 'is-active', 'is-enabled', 'is-failed', 'is-system-running', 'get-default', 'show-environment', 'help']),
   service: (a: (string | null)[]) => a.length === 2 && a[1] === 'status' || (a.length === 1 && a[0] === '--status-all'),
   ip: (a: (string | null)[]) => {
@@ -82,7 +83,7 @@ Object.assign(READ_ONLY, {
   },
   awk: (a: (string | null)[]) => a.every((x) => x !== null) && !a.includes('-f') && !a.some((x) => AWK_EFFECTS.test(x!)),
   sed: (a: (string | null)[]) => {
-    if (a.some((x) => x === null || /^(-i|--in-place|-f|--file|-s)|^-[a-zA-Z]*i/.test(x))) return false;
+    if (a.some((x) => x === null || /^-[a-zA-Z]*[ifs]/.test(x) || isLongOption(x, ['in-place', 'file', 'separate']))) return false;
     const scripts = a.flatMap((x, i) => (a[i - 1] === '-e' || a[i - 1] === '--expression' ? [x!] : []));
     if (!scripts.length) {
       const first = a.find((x) => !x!.startsWith('-'));

@@ -1,0 +1,148 @@
+// Programs that run a command of their own as a side effect of an option or of their input:
+// tar checkpoint actions, sed's e command, apt hooks, dpkg maintainer scripts, git's pagers and
+// transports, pagers' shell escapes. What they run cannot be seen here, so they need approval
+// (default:confirm:inline-code / run-script; a config allow rule can lift them).
+import type { Word } from './shell-parse';
+import { wordText } from './shell-parse';
+import { literal } from './shell-words';
+import { isLongOption } from './long-option';
+import { splitOptions, hasOpt, findOpt } from './split-options';
+import { byDefault, type BuiltinRule, type Finding } from './command-rule-table';
+
+const TAR_EXEC_LONG = ['checkpoint-action', 'to-command', 'use-compress-program', 'info-script', 'new-volume-script', 'rsh-command', 'rmt-command'];
+// tar's short options that take a value: the rest of a cluster after one of them is its value.
+const TAR_SHORT_VALUE = 'bCfFgHIKLNTVX';
+
+/** tar -I PROG, -F SCRIPT, --to-command=CMD, --checkpoint-action=exec=CMD ... also in clusters and old-style `tar cIf`. */
+function tarRunsCommand(args: Word[]): boolean {
+  return args.some((w, i) => {
+    const t = literal(w);
+    if (t === null) return false;
+    if (t.startsWith('--')) return isLongOption(t, TAR_EXEC_LONG);
+    // A dash cluster, or the first word in old style (tar cIf prog archive).
+    if (!(t.startsWith('-') || i === 0)) return false;
+    for (const ch of t.replace(/^-/, '')) {
+      if (ch === 'I' || ch === 'F') return true;
+      if (TAR_SHORT_VALUE.includes(ch) && t.startsWith('-')) return false;
+    }
+    return false;
+  });
+}
+
+const SED_SPEC = { short: 'efl', optShort: 'i', long: ['expression', 'file', 'line-length'], optLong: ['in-place'], flags: ['quiet', 'silent', 'regexp-extended', 'separate', 'null-data', 'zero-terminated', 'posix', 'debug', 'sandbox', 'follow-symlinks', 'unbuffered'] };
+
+/** The sed scripts given (-e/--expression values, else the first operand) and whether one comes from a file. */
+export function sedScripts(args: Word[]): { scripts: (string | null)[]; fromFile: boolean; inPlace: boolean; files: Word[] } {
+  const { opts, rest } = splitOptions(args, { ...SED_SPEC, permute: true });
+  const exprs = opts.filter((o) => (o.name === 'e' || o.name === 'expression') && !!o.value).map((o) => literal(o.value!));
+  const fromFile = hasOpt(opts, 'f', 'file');
+  const scripts = exprs.length || fromFile ? exprs : rest.length ? [literal(rest[0]!)] : [];
+  const files = exprs.length || fromFile ? rest : rest.slice(1);
+  return { scripts, fromFile, inPlace: hasOpt(opts, 'i', 'in-place'), files };
+}
+
+// e (execute), w/W (write a file) as commands, or as flags of s///.
+const SED_COMMAND_EW = /(^|[;\n{}])\s*([0-9$]+|\/[^/]*\/)?(,([0-9$]+|\/[^/]*\/))?\s*!?\s*[ewW]/;
+const SED_S_FLAGS_EW = /s(.)(?:\\.|(?!\1).)*\1(?:\\.|(?!\1).)*\1[a-zA-Z0-9]*[ewW]/;
+
+const sed: BuiltinRule = {
+  id: 'sed-exec-write',
+  programs: ['sed', 'gsed'],
+  findings(program, args) {
+    const { scripts, fromFile } = sedScripts(args);
+    if (fromFile) return [byDefault('run-script', `${program} -f runs a script file whose contents cannot be checked (it can run commands or write files)`)];
+    if (scripts.some((s) => s === null)) return [byDefault('inline-code', `the ${program} script is not known until it runs (it can run commands or write files)`)];
+    if (scripts.some((s) => SED_COMMAND_EW.test(s!) || SED_S_FLAGS_EW.test(s!))) return [byDefault('inline-code', `the ${program} script runs commands (e) or writes files (w)`)];
+    return [];
+  },
+};
+
+const tar: BuiltinRule = {
+  id: 'tar-exec',
+  programs: ['tar', 'gtar', 'bsdtar'],
+  findings: (program, args) => (tarRunsCommand(args) ? [byDefault('inline-code', `${program} is given an option that runs a command of its own (${args.map((a) => a.raw).join(' ')})`)] : []),
+};
+
+const APT = ['apt', 'apt-get', 'aptitude', 'apt-cache', 'apt-mark'];
+const apt: BuiltinRule = {
+  id: 'apt-hooks',
+  programs: APT,
+  findings(program, args) {
+    const { opts, rest } = splitOptions(args, { short: 'ocqt', long: ['option', 'config-file', 'target-release', 'default-release'], permute: true });
+    const out: Finding[] = [];
+    // -o can set hooks (APT::Update::Pre-Invoke, DPkg::Pre-Invoke, Dir::Bin::dpkg ...) that run as root.
+    if (hasOpt(opts, 'o', 'option', 'c', 'config-file')) out.push(byDefault('inline-code', `${program} -o/-c sets configuration, which can name commands for apt to run (hooks)`));
+    // A path instead of a package name: a local .deb, whose maintainer scripts run as root.
+    if (['install', 'reinstall'].includes(literal(rest[0] ?? { cells: [], raw: '' }) ?? '') && rest.slice(1).some((w) => /[/]|\.deb$/.test(wordText(w))))
+      out.push(byDefault('run-script', `${program} installs a local package file, whose maintainer scripts cannot be checked`));
+    return out;
+  },
+};
+
+const dpkg: BuiltinRule = {
+  id: 'dpkg-install',
+  programs: ['dpkg'],
+  findings(program, args) {
+    const t = args.map(literal);
+    const installs = t.some((x) => x !== null && (/^-[a-zA-Z]*i/.test(x) && !x.startsWith('--') || isLongOption(x, ['install', 'unpack', 'configure', 'triggers-only'])));
+    return installs ? [byDefault('run-script', `${program} installs or configures packages: their maintainer scripts run as root and cannot be checked`)] : [];
+  },
+};
+
+const runParts: BuiltinRule = {
+  id: 'run-parts',
+  programs: ['run-parts'],
+  findings(program, args) {
+    const { opts } = splitOptions(args, { short: 'u', long: ['umask', 'arg', 'regex'], flags: ['test', 'list', 'report', 'reverse', 'exit-on-error', 'lsbsysinit', 'new-session', 'verbose'] });
+    return hasOpt(opts, 'test', 'list') ? [] : [byDefault('run-script', `${program} runs every script in a directory; their contents cannot be checked`)];
+  },
+};
+
+const git: BuiltinRule = {
+  id: 'git-exec',
+  programs: ['git'],
+  findings(program, args) {
+    const t = args.map(literal);
+    const hit = t.some((x, i) =>
+      x === null
+        ? false
+        : x === '-c' || /^-c./.test(x) || x === '-u' && i > 0 ||
+          isLongOption(x, ['exec-path', 'config-env', 'upload-pack', 'receive-pack', 'template', 'config', 'exec']) ||
+          /^ext::/.test(x),
+    );
+    return hit ? [byDefault('inline-code', `${program} is given an option or remote that runs a command of its own (${args.map((a) => a.raw).join(' ')})`)] : [];
+  },
+};
+
+/** less/more/man: +cmd with a shell escape (!, |), a pager or preprocessor option, key bindings from a file. */
+const pagers: BuiltinRule = {
+  id: 'pager-escape',
+  programs: ['less', 'more', 'most', 'man', 'zless', 'zmore'],
+  findings(program, args) {
+    const t = args.map(literal);
+    const escape = args.some((w) => /^\+.*[!|]/.test(wordText(w)));
+    const manPager = program === 'man' && t.some((x) => x !== null && (/^-[a-zA-Z]*[PHB]/.test(x) && !x.startsWith('--') || isLongOption(x, ['pager', 'html', 'browser', 'preprocessor'])));
+    const lessKeys = program === 'less' && t.some((x) => x !== null && (/^-[a-zA-Z]*k/.test(x) && !x.startsWith('--') || isLongOption(x, ['lesskey-file', 'lesskey-src', 'lesskey-content'])));
+    return escape || manPager || lessKeys ? [byDefault('inline-code', `${program} is given a shell escape, pager or key file that runs commands (${args.map((a) => a.raw).join(' ')})`)] : [];
+  },
+};
+
+const rsyncSsh: BuiltinRule = {
+  id: 'remote-shell',
+  programs: ['rsync', 'ssh', 'scp', 'sftp'],
+  findings(program, args) {
+    const t = args.map(literal);
+    const hit =
+      ((program === 'ssh' || program === 'scp' || program === 'sftp') &&
+        args.some((w, i) => (t[i - 1] === '-o' || t[i - 1] === '-F' ? /proxycommand|localcommand|knownhostscommand|^\//i.test(wordText(w)) : /^-o\s*(proxycommand|localcommand|knownhostscommand)/i.test(wordText(w))))) ||
+      (program === 'rsync' &&
+        (() => {
+          const { opts } = splitOptions(args, { short: 'eBfMT', long: ['rsh', 'rsync-path', 'filter', 'temp-dir', 'config', 'remote-option'], permute: true });
+          const rsh = findOpt(opts, 'e', 'rsh');
+          return (!!rsh && !/^ssh(\s|$)/.test(rsh.value ? wordText(rsh.value) : '')) || hasOpt(opts, 'rsync-path', 'M', 'remote-option');
+        })());
+    return hit ? [byDefault('inline-code', `${program} is given an option that runs a command of its own (${args.map((a) => a.raw).join(' ')})`)] : [];
+  },
+};
+
+export const EXEC_RULES: readonly BuiltinRule[] = [sed, tar, apt, dpkg, runParts, git, pagers, rsyncSsh];
