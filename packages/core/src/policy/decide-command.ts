@@ -8,7 +8,10 @@ import { parseShell, wordText, type Redirect, type SimpleCommand, type Word } fr
 import { braceExpand, BraceExpansionError, hasExpansion, literal, literalWord } from './shell-words';
 import { unwrap } from './command-wrappers';
 import { assignmentFindings, builtinFindings, DOWNLOADERS, INTERPRETERS, type Finding, type RuleEnv } from './command-builtin-rules';
-import { ANY_CWD, checkSecretRead, checkWriteTarget } from './command-targets';
+import { ANY_CWD, HOME_UNKNOWN, checkSecretRead, checkWriteTarget } from './command-targets';
+
+/** Words that set (or declare, read, loop over) a variable that decides where cd and ~ lead. */
+const CWD_VARS = /(^|[^$A-Za-z0-9_{])(HOME|PWD|OLDPWD|CDPATH)(\+?=|$)/;
 import { parseCommandRule, ruleMatches, type CommandRule } from './command-rule';
 import { isReadOnlyCommand, READ_ONLY_WRAPPERS } from './read-only-commands';
 
@@ -102,11 +105,19 @@ function prescan(cmds: SimpleCommand[], walk: Walk): void {
   for (const c of cmds) {
     const names = c.words.map((w) => literal(w)).filter((x): x is string => x !== null).map((x) => posix.basename(x));
     if (names.some((n) => DOWNLOADERS.has(n) && n !== 'git' && n !== 'rsync' && n !== 'scp')) walk.hasDownloader = true;
-    if (c.words.length && ['cd', 'pushd', 'popd'].includes(literal(c.words[0]!) ?? '')) {
-      const dir = c.words[1] ? literal(c.words[1]) : null;
-      const known = walk.cwds.filter((d) => d !== ANY_CWD);
+    // HOME, PWD, OLDPWD or CDPATH set anywhere in the line: ~ and cd targets are no longer known.
+    if ([...c.assignments, ...c.words].some((w) => CWD_VARS.test(wordText(w)))) {
+      for (const m of [ANY_CWD, HOME_UNKNOWN]) if (!walk.cwds.includes(m)) walk.cwds.push(m);
+    }
+    let k = 0;
+    while (k < c.words.length && ['builtin', 'command'].includes(literal(c.words[k]!) ?? '')) k++;
+    if (k < c.words.length && ['cd', 'pushd', 'popd', 'chdir'].includes(literal(c.words[k]!) ?? '')) {
+      const cdArgs = c.words.slice(k + 1);
+      // Options (-P resolves symlinks, -L, -e, -@) or anything but one literal directory: unknown.
+      const dir = cdArgs.length === 1 && !(literal(cdArgs[0]!) ?? '-').startsWith('-') ? literal(cdArgs[0]!) : null;
+      const known = walk.cwds.filter((d) => d.startsWith('/'));
       // Literal targets are followed (relative ones from every known cwd); anything else may be anywhere.
-      const next = dir === null || dir === '-' || literal(c.words[0]!) === 'popd' ? [ANY_CWD] : dir.startsWith('/') ? [posix.normalize(dir)] : known.map((d) => posix.join(d, dir));
+      const next = dir === null || literal(c.words[k]!) === 'popd' ? [ANY_CWD] : dir.startsWith('/') ? [posix.normalize(dir)] : known.map((d) => posix.join(d, dir));
       if (!dir?.startsWith('/') && walk.cwds.includes(ANY_CWD)) next.push(ANY_CWD);
       for (const n of next) if (!walk.cwds.includes(n)) walk.cwds.push(n);
     }

@@ -414,9 +414,14 @@ class Parser {
         continue;
       }
       if (c === '~' && this.i === start) {
-        this.i++;
-        cells.push({ dyn: '~' });
-        continue;
+        // The tilde prefix: ~, ~+, ~-, ~user, up to the first slash. Quoted characters in it stop expansion.
+        const m = /^~[A-Za-z0-9._+-]*/.exec(this.s.slice(this.i, this.i + 256))!;
+        const after = this.s[this.i + m[0].length];
+        if (after === undefined || after === '/' || META.has(after)) {
+          this.i += m[0].length;
+          cells.push({ dyn: m[0] });
+          continue;
+        }
       }
       cells.push({ ch: c, quoted: false });
       this.i++;

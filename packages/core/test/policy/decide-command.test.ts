@@ -251,3 +251,24 @@ describe('wrappers that move the working directory', () => {
     expect(decideCommand({ command: 'rm -f shadow', cwd: '/tmp' }, standard, CTX).action).toBe('allow');
   });
 });
+
+describe('tilde and directory tricks: targets the text cannot fix are unknown, never harmless', () => {
+  const d = (command: string, cwd = '/srv/app') => decideCommand({ command, cwd }, standard, CTX);
+  test('~+, ~-, ~user and .. after them', () => {
+    for (const c of ['rm -rf ~+', 'rm -rf ~-', 'rm -rf ~bin', 'rm -rf ~root/..', 'rm -rf ~nobody/../etc'])
+      expect({ c, rule: d(c).rule }).toEqual({ c, rule: 'builtin:confirm:rm-unknown-target' });
+    expect(d('echo x > ~daemon/../shadow').action).toBe('confirm');
+    // Plain ~ is still root's or a user's home, as before.
+    expect(d('rm -rf ~').rule).toBe('builtin:deny:rm-root');
+    expect(d('ls ~+ ~-').action).toBe('allow');
+    // A quoted character in the prefix stops tilde expansion: a literal relative name.
+    expect(d("rm -rf ~'root'").rule).toBe('builtin:confirm:rm-recursive');
+  });
+  test('cd options, CDPATH, HOME/PWD/OLDPWD assignments', () => {
+    expect(d('cd build && rm -rf *').rule).toBe('builtin:confirm:rm-recursive');
+    for (const c of ['cd -P build && rm -rf *', 'cd -L build && rm -rf *', 'CDPATH=/ cd etc && rm -rf *', 'export CDPATH=/; cd etc; rm -rf *', 'HOME=/etc; cd ~ && rm -rf *', 'HOME=/ rm -rf ~', 'read HOME < /tmp/h; rm -rf ~', 'OLDPWD=/ cd - && rm -rf *', 'builtin cd / && rm -rf *'])
+      expect({ c, action: d(c).action }).toEqual({ c, action: expect.stringMatching(/confirm|deny/) });
+    expect(d('HOME=/etc; cd ~ && echo x > shadow').action).not.toBe('allow');
+    expect(d('command cd /etc && echo x > shadow').rule).toBe('builtin:deny:access-control');
+  });
+});
