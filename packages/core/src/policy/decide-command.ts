@@ -136,10 +136,29 @@ function walkCommand(words: Word[], c: SimpleCommand, depth: number, walk: Walk)
   walk.invocations.push(redirectInv);
   if (words.length === 0) return;
   const stdinSource = c.redirects.some((r) => r.op === '<<' || r.op === '<<-' || r.op === '<<<' || r.op === '<' || r.op === '<&') || c.pipedInput;
-  walkArgv(words, depth, walk, stdinSource, 0);
+  walkArgv(words, depth, walk, stdinSource, 0, stdinScript(c));
 }
 
-function walkArgv(argv: Word[], depth: number, walk: Walk, stdinSource: boolean, hops: number): void {
+/**
+ * The text a command reads on stdin when the line fixes it: a here-document or here-string
+ * whose contents are literal. A shell fed this runs it, so it is parsed and checked like sh -c.
+ */
+function stdinScript(c: SimpleCommand): string | undefined {
+  const input = c.redirects.filter((r) => ['<<', '<<-', '<<<', '<', '<&'].includes(r.op) && (r.fd === undefined || r.fd === 0)).pop();
+  if (!input) return undefined;
+  if (input.heredoc) {
+    const { body, quoted } = input.heredoc;
+    // Unquoted: $, ` and \ are expanded first; with none of them the text is what the shell reads.
+    return quoted || !/[$`\\]/.test(body) ? body : undefined;
+  }
+  if (input.op === '<<<') {
+    const text = literal(input.target);
+    return text === null ? undefined : `${text}\n`;
+  }
+  return undefined;
+}
+
+function walkArgv(argv: Word[], depth: number, walk: Walk, stdinSource: boolean, hops: number, stdinText?: string): void {
   const w0 = argv[0]!;
   const name = literal(w0);
   if (name === null) {
@@ -174,7 +193,7 @@ function walkArgv(argv: Word[], depth: number, walk: Walk, stdinSource: boolean,
       inv.wrapper = true;
       // env -C, sudo -D, nsenter -w ...: relative paths of the inner command are then anywhere.
       if (u.cwdUnknown && !walk.cwds.includes(ANY_CWD)) walk.cwds.push(ANY_CWD);
-      walkArgv(u.argv, depth, walk, stdinSource, hops + 1);
+      walkArgv(u.argv, depth, walk, stdinSource, hops + 1, stdinText);
       for (const s of u.scripts ?? []) walkInnerScript(program, s, depth, walk, inv, downloadRule);
       break;
     case 'multi':
@@ -187,6 +206,10 @@ function walkArgv(argv: Word[], depth: number, walk: Walk, stdinSource: boolean,
       break;
     case 'stdin-shell':
       inv.wrapper = true;
+      if (stdinText !== undefined) {
+        walkScript(stdinText, depth + 1, walk, true);
+        break;
+      }
       inv.findings.push(
         stdinSource
           ? downloadRule(`${program} reads the commands to run from its input (pipe, here-document or file)`)

@@ -76,6 +76,7 @@ interface PendingHeredoc {
 class Parser {
   private i = 0;
   private pending: PendingHeredoc[] = [];
+  private inSubstitution = 0;
   readonly commands: SimpleCommand[] = [];
   readonly functions: FunctionDef[] = [];
 
@@ -151,6 +152,8 @@ class Parser {
           closed = true;
           break;
         }
+        if (this.inSubstitution > 0 && line.startsWith(h.delimiter) && /^\s*\)/.test(line.slice(h.delimiter.length)))
+          this.fail(`here-document line ${JSON.stringify(line.slice(0, 40))} inside $( ): bash versions disagree on where it ends`);
         lines.push(line);
       }
       if (!closed) this.fail(`here-document delimited by ${JSON.stringify(h.delimiter)} is not closed`);
@@ -433,9 +436,18 @@ class Parser {
   /** Parses a command list up to `)` and returns its commands (the `)` is consumed). */
   private subParser(): SimpleCommand[] {
     const before = this.commands.length;
+    // Here-documents opened outside are read after the substitution; those opened inside must end
+    // inside it. bash differs between versions at that edge (a body line "EOF)" ends the document
+    // and the substitution in bash 5.2), so anything else is refused rather than guessed.
+    const outer = this.pending;
+    this.pending = [];
+    this.inSubstitution++;
     this.enter();
     this.parseList(')', 'substitution');
     this.nest--;
+    this.inSubstitution--;
+    if (this.pending.length) this.fail('a here-document opened inside $( ) must end inside it');
+    this.pending = outer;
     this.i++;
     const found = this.commands.slice(before).map((c) => ({ ...c, context: 'substitution' as const }));
     this.commands.splice(before, found.length, ...found);

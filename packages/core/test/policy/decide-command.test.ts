@@ -272,3 +272,19 @@ describe('tilde and directory tricks: targets the text cannot fix are unknown, n
     expect(d('command cd /etc && echo x > shadow').rule).toBe('builtin:deny:access-control');
   });
 });
+
+describe('scripts fed to a shell on stdin by the line itself are checked', () => {
+  const d = (command: string) => decideCommand({ command }, standard, CTX);
+  test('a literal here-document or here-string is parsed like sh -c', () => {
+    expect(d("bash <<'EOF'\ndf -h\nfree -m\nEOF").action).toBe('allow');
+    expect(d('sh <<< "uptime"').action).toBe('allow');
+    expect(d("bash <<'EOF'\ndf -h\nrm -rf /usr\nEOF").rule).toBe('builtin:deny:rm-root');
+    expect(d('cat /tmp/x | bash <<EOF\nrm -rf /\nEOF').rule).toBe('builtin:deny:rm-root');
+  });
+  test('expansions, pipes and files stay unknown', () => {
+    expect(d('bash <<EOF\n$(cat /tmp/x)\nEOF').rule).toBe('builtin:deny:dynamic-script');
+    expect(d('bash <<< "$X"').rule).toBe('builtin:deny:dynamic-script');
+    expect(d('bash < /tmp/x.sh').rule).toBe('builtin:deny:dynamic-script');
+    expect(d('python3 <<EOF\nprint(1)\nEOF').rule).toBe('default:confirm:inline-code');
+  });
+});

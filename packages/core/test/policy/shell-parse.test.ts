@@ -77,3 +77,23 @@ describe('parseShell fails closed', () => {
     expect(() => parseShell('`'.repeat(5_001))).not.toThrow();
   });
 });
+
+describe('here-documents inside $( ) cannot desynchronise the parser', () => {
+  test('a document opened and closed inside $( ) is read there', () => {
+    const r = parseShell('x=$(cat <<EOF\n)\nEOF\n); echo after');
+    expect(r.ok && r.commands).toEqual([['cat'], ['echo', 'after']]);
+    expect(r.ok && r.simple[0]!.redirects[0]!.heredoc!.body).toBe(')');
+  });
+  test('a document opened outside is read after the substitution, not inside it', () => {
+    const r = parseShell('cat <<EOF $(echo a\necho b)\nbody\nEOF\necho after');
+    expect(r.ok && r.commands).toEqual([['echo', 'a'], ['echo', 'b'], ['cat', '$(echo a\necho b)'], ['echo', 'after']]);
+  });
+  test.each([
+    // bash 5.2 ends the document at "EOF)" and runs the next line; other versions read it as data.
+    ['delimiter followed by )', 'x=$(cat <<EOF\nEOF)\nrm -rf /\nEOF\n)'],
+    ['delimiter followed by space and )', 'x=$(cat <<EOF\nEOF )\nrm -rf /\nEOF\n)'],
+    ['document not closed inside $( )', 'echo $(cat <<EOF)\nrm -rf /\nEOF'],
+  ])('%s: refused', (_name, input) => {
+    expect(parseShell(input).ok).toBe(false);
+  });
+});
