@@ -98,6 +98,14 @@ function walkScript(text: string, depth: number, walk: Walk, fromString: boolean
     }
     walkCommand(words, c, depth, walk);
   }
+  // After the commands, so that a command found inside the arithmetic gives its own reason first.
+  if (parsed.evaluates.length)
+    walk.invocations.push({
+      program: '',
+      argv: [],
+      wrapper: false,
+      findings: parsed.evaluates.map((e) => denyFinding('arithmetic', `the arithmetic ${JSON.stringify(e.slice(0, 80))} evaluates a variable, parameter or command output as an expression; a value like a[$(cmd)] would run cmd, and the value is not known until it runs`)),
+    });
 }
 
 /** Facts about the whole line that rules need: literal `cd` targets and whether anything downloads. */

@@ -49,7 +49,7 @@ describe('what decideCommand reports', () => {
     expect(d.commands).toEqual(expect.arrayContaining([['sudo', 'sh', '-c', 'df -h | head'], ['sh', '-c', 'df -h | head'], ['df', '-h'], ['head'], ['uptime'], ['echo', '$(uptime)']]));
   });
   test('an unparseable command is denied with the parse error, never run', () => {
-    for (const command of ['echo "unterminated', 'ls )', 'a && ', '| grep x', "echo $'\\q'", 'cat <<EOF\nno end', 'echo ${x:-$(rm -rf /)}', '[[ -f x ]] && rm -rf /']) {
+    for (const command of ['echo "unterminated', 'ls )', 'a && ', '| grep x', "echo $'\\q'", 'cat <<EOF\nno end', '[[ -f x ]] && rm -rf /']) {
       const d = decideCommand({ command }, standard, CTX);
       expect({ command, action: d.action, rule: d.rule }).toEqual({ command, action: 'deny', rule: 'builtin:deny:parse' });
     }

@@ -55,9 +55,9 @@ describe('parseShell fails closed', () => {
     ['leading pipe', '| ls'],
     ['case', 'case $x in a) ls;; esac'],
     ['[[ ]]', '[[ -f x ]]'],
-    ['arithmetic command', '((x++))'],
     ['array assignment', 'a=(1 2)'],
-    ['substitution inside ${}', 'echo ${x:-$(id)}'],
+    ['unterminated arithmetic', 'echo $(( 1 + 2'],
+    ['unsupported ${} operator', 'echo ${x~y}'],
     ['bad ANSI-C escape', "echo $'\\q'"],
     ['unclosed heredoc', 'cat <<EOF\nbody'],
     ['NUL byte', 'ls\0'],
@@ -95,5 +95,28 @@ describe('here-documents inside $( ) cannot desynchronise the parser', () => {
     ['document not closed inside $( )', 'echo $(cat <<EOF)\nrm -rf /\nEOF'],
   ])('%s: refused', (_name, input) => {
     expect(parseShell(input).ok).toBe(false);
+  });
+});
+
+describe('arithmetic contexts are read, not skipped', () => {
+  const parsed = (s: string) => {
+    const r = parseShell(s);
+    if (!r.ok) throw new Error(r.error);
+    return r;
+  };
+  test('substitutions inside arithmetic and ${...} are found', () => {
+    expect(parsed('echo ${x:$(id -u)}').commands).toContainEqual(['id', '-u']);
+    expect(parsed('echo ${x:1:$(id -g)}').commands).toContainEqual(['id', '-g']);
+    expect(parsed('echo ${x:a[$(whoami)]}').commands).toContainEqual(['whoami']);
+    expect(parsed('echo $(( a[$(hostname)] + 1 ))').commands).toContainEqual(['hostname']);
+    expect(parsed('(( n = $(nproc) ))').commands).toContainEqual(['nproc']);
+    expect(parsed('a[$(uptime)]=1').commands).toContainEqual(['uptime']);
+    expect(parsed('echo ${a[$(date)]} ${x:-$(pwd)} ${y/$(tty)/z}').commands).toEqual(expect.arrayContaining([['date'], ['pwd'], ['tty']]));
+  });
+  test('what bash evaluates as an expression is reported; numbers and numeric specials are not', () => {
+    expect(parsed('echo $((1 + 2 * (3 - $#))) ${x:1:2} ${x: -3} ${#x} ${a[2]} ${a[@]} $[4*5]').evaluates).toEqual([]);
+    expect(parsed('echo ${x:-default} ${x#*/} ${x//a/b} ${x^^}').evaluates).toEqual([]);
+    for (const s of ['echo $((x))', 'echo $(( $1 + 1 ))', 'echo $(( $(cat f) ))', 'echo ${s:n}', 'echo ${s:0:$len}', 'echo ${a[i]}', 'echo ${!ref}', '((i++))', 'a[i]=1', 'echo $[x]', 'echo "$((y))"', 'cat <<EOF\n$((z))\nEOF', 'echo `echo $((w))`'])
+      expect({ s, n: parsed(s).evaluates.length }).toEqual({ s, n: 1 });
   });
 });
