@@ -6,7 +6,7 @@ import { wordText } from './shell-parse';
 import { couldBe, hasExpansion, isLiteral, literal, wordRegex } from './shell-words';
 import type { PolicyContext } from './types';
 import { findStartPaths, wrapperHostChange } from './command-wrappers';
-import { splitOptions } from './split-options';
+import { splitOptions, hasOpt } from './split-options';
 import { isLongOption } from './long-option';
 import { checkSecretRead, checkWriteTarget, reachesBlockDevice, reachesCatastrophicRoot } from './command-targets';
 import { byDefault, confirm, deny, fromTarget, indexRules, type Finding, type RuleEnv } from './command-rule-table';
@@ -458,8 +458,15 @@ export function builtinFindings(program: string, argv: Word[], env: RuleEnv): Fi
   return out;
 }
 
-/** awk programs that run commands (system, pipes to or from commands) or write files (print > f). */
-export const AWK_EFFECTS = /system\s*\(|(^|[^|])\|(?!\|)|print[f]?[^;}]*>|getline\s*</;
+/** awk programs that run commands (system, pipes to or from commands), write files (print > f) or load code (@load, @include). */
+export const AWK_EFFECTS = /system\s*\(|(^|[^|])\|(?!\|)|print[f]?[^;}]*>|getline\s*<|@(load|include|namespace)/;
+const AWK_OPTS = {
+  short: 'fFvEeilW',
+  optShort: 'dDop',
+  long: ['file', 'field-separator', 'assign', 'exec', 'source', 'include', 'load'],
+  optLong: ['dump-variables', 'debug', 'pretty-print', 'profile', 'lint'],
+  flags: ['characters-as-bytes', 'traditional', 'copyright', 'gen-pot', 'help', 'bignum', 'use-lc-numeric', 'non-decimal-data', 'optimize', 'posix', 're-interval', 'no-optimize', 'sandbox', 'version'],
+};
 
 const INLINE_FLAGS: Record<string, RegExp> = {
   python: /^-[a-zA-Z]*c|^-m$/,
@@ -474,11 +481,16 @@ function interpreterFindings(program: string, args: Word[]): Finding[] {
   const t = texts(args);
   if (t.length && t.every((x) => x !== null && /^(-V|--version|-v|-h|--help|-VV)$/.test(x))) return [];
   if (/awk$/.test(program)) {
-    const prog = operands(args, 'fvF')[0];
-    if (t.includes('-f')) return [byDefault('run-script', `${program} -f runs a program file whose contents cannot be checked`)];
-    const text = prog ? (literal(prog) ?? null) : '';
-    if (text === null) return [byDefault('inline-code', `${program} program is not known until it runs`)];
-    if (AWK_EFFECTS.test(text)) return [byDefault('inline-code', `the ${program} program runs commands or writes files`)];
+    const { opts, rest } = splitOptions(args, AWK_OPTS);
+    if (hasOpt(opts, 'f', 'file', 'E', 'exec', 'i', 'include', 'l', 'load'))
+      return [byDefault('run-script', `${program} runs a program file or extension whose contents cannot be checked`)];
+    // gawk -o/-p/-d[FILE] (pretty-print, profile, dump-variables) write files.
+    if (hasOpt(opts, 'o', 'p', 'd', 'pretty-print', 'profile', 'dump-variables')) return [byDefault('inline-code', `${program} is asked to write a file (${args.map((a) => a.raw).join(' ')})`)];
+    const sources = opts.filter((o) => (o.name === 'e' || o.name === 'source') && o.value).map((o) => o.value!);
+    const programs = sources.length ? sources : rest.slice(0, 1);
+    const texts = programs.map(literal);
+    if (texts.some((x) => x === null)) return [byDefault('inline-code', `${program} program is not known until it runs`)];
+    if (texts.some((x) => AWK_EFFECTS.test(x!))) return [byDefault('inline-code', `the ${program} program runs commands or writes files`)];
     return [];
   }
   const family = program.replace(/[0-9.]+$/, '').replace(/^pypy$/, 'python').replace(/^nodejs$/, 'node').replace(/^luajit$/, 'lua');
