@@ -114,7 +114,7 @@ function prescan(cmds: SimpleCommand[], walk: Walk): void {
     const names = c.words.map((w) => literal(w)).filter((x): x is string => x !== null).map((x) => posix.basename(x));
     if (names.some((n) => DOWNLOADERS.has(n) && n !== 'git' && n !== 'rsync' && n !== 'scp')) walk.hasDownloader = true;
     // HOME, PWD, OLDPWD or CDPATH set anywhere in the line: ~ and cd targets are no longer known.
-    if ([...c.assignments, ...c.words].some((w) => CWD_VARS.test(wordText(w)))) {
+    if ([...c.assignments, ...c.words].some((w) => /HOME|PWD|CDPATH/.test(w.raw) && CWD_VARS.test(wordText(w)))) {
       for (const m of [ANY_CWD, HOME_UNKNOWN]) if (!walk.cwds.includes(m)) walk.cwds.push(m);
     }
     let k = 0;
