@@ -16,6 +16,16 @@ const firstIn = (set: string[], ifEmpty = true): Check => (a) => {
   return ops[0] !== null && set.includes(ops[0]!);
 };
 
+/** Is the short option `opt` in the cluster `x` (before a letter whose value is the rest of it)? */
+function inCluster(x: string, opt: string, valueTaking: string): boolean {
+  if (!/^-[^-]/.test(x)) return false;
+  for (const ch of x.slice(1)) {
+    if (ch === opt) return true;
+    if (valueTaking.includes(ch)) return false;
+  }
+  return false;
+}
+
 /** Programs that only read; wrappers are handled separately (their inner command is checked). */
 const READ_ONLY: Record<string, Check> = {};
 for (const p of [
@@ -33,7 +43,8 @@ Object.assign(READ_ONLY, {
   find: without(/^-(ok|okdir|delete|fprint|fprint0|fprintf|fls)$/),
   dmesg: without(/^-[a-zA-Z]*[cCDEn]/, ['clear', 'read-clear', 'console-off', 'console-on', 'console-level']),
   blkid: without(/^(-g|--garbage-collect)$/),
-  date: without(/^-[a-zA-Z]*s/, ['set']),
+  // -s sets the clock; -d, -f, -r take a value and -I an optional one, so "-Iseconds" is not -s.
+  date: (a: (string | null)[]) => a.every((x) => x === null || !(inCluster(x, 's', 'dfrI') || isLongOption(x, ['set']))),
   hostname: (a: (string | null)[]) => a.every((x) => x !== null && x.startsWith('-') && !/^(-F|--file|-b|--boot)$/.test(x)),
   env: (a: (string | null)[]) => a.every((x) => x !== null && /^(-0|--null)$/.test(x)),
   journalctl: without(/^$/, ['vacuum-size', 'vacuum-time', 'vacuum-files', 'rotate', 'flush', 'relinquish-var', 'setup-keys', 'update-catalog', 'sync']),

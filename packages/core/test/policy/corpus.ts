@@ -483,6 +483,10 @@ export const EVERYDAY: EverydayCase[] = [
   { command: "timeout 5 journalctl -f -u nginx", readOnly: true },
   { command: "xargs -I{} echo {} < /tmp/x", readOnly: true },
   { command: "echo ${HOME:-/root} ${USER:0:4}", readOnly: true },
+  { command: "date -Iseconds", readOnly: true },
+  { command: "date +%s", readOnly: true },
+  { command: "(( 2 > 1 )) && echo yes", readOnly: true },
+  { command: "bash <<'EOF'\ndf -h\nuptime\nEOF", readOnly: true },
 ];
 
 /** The context the tests use: the suite's config, units and directories. */

@@ -35,6 +35,11 @@ describe('splitOptions', () => {
     expect(opts.map((o) => o.name)).toEqual(['adjustment']);
     expect(texts(rest)).toEqual(['systemctl', 'stop', 'nginx']);
   });
+  test('values attached in clusters: nice -n5, nice -5', () => {
+    expect(texts(splitOptions(words('-n5 rm -rf /'), { short: 'n', long: ['adjustment'] }).rest)).toEqual(['rm', '-rf', '/']);
+    expect(texts(splitOptions(words('-5 rm -rf /'), { short: 'n', long: ['adjustment'] }).rest)).toEqual(['rm', '-rf', '/']);
+    expect(texts(splitOptions(words('-n 5 rm'), { short: 'n' }).rest)).toEqual(['rm']);
+  });
   test('optional arguments never take the next word', () => {
     const xargs = { short: 'adEILnPs', optShort: 'eil', optLong: ['replace', 'eof'] };
     expect(texts(splitOptions(words('-i rm -rf {}'), xargs).rest)).toEqual(['rm', '-rf', '{}']);
