@@ -8,26 +8,9 @@ import { literal } from './shell-words';
 import { isLongOption } from './long-option';
 import { splitOptions, hasOpt, findOpt } from './split-options';
 import { byDefault, type BuiltinRule, type Finding } from './command-rule-table';
+import { readTarOptions } from './tar-options';
 
-const TAR_EXEC_LONG = ['checkpoint-action', 'to-command', 'use-compress-program', 'info-script', 'new-volume-script', 'rsh-command', 'rmt-command'];
-// tar's short options that take a value: the rest of a cluster after one of them is its value.
-const TAR_SHORT_VALUE = 'bCfFgHIKLNTVX';
-
-/** tar -I PROG, -F SCRIPT, --to-command=CMD, --checkpoint-action=exec=CMD ... also in clusters and old-style `tar cIf`. */
-function tarRunsCommand(args: Word[]): boolean {
-  return args.some((w, i) => {
-    const t = literal(w);
-    if (t === null) return false;
-    if (t.startsWith('--')) return isLongOption(t, TAR_EXEC_LONG);
-    // A dash cluster, or the first word in old style (tar cIf prog archive).
-    if (!(t.startsWith('-') || i === 0)) return false;
-    for (const ch of t.replace(/^-/, '')) {
-      if (ch === 'I' || ch === 'F') return true;
-      if (TAR_SHORT_VALUE.includes(ch) && t.startsWith('-')) return false;
-    }
-    return false;
-  });
-}
+const TAR_EXEC = ['I', 'F', 'checkpoint-action', 'to-command', 'use-compress-program', 'info-script', 'new-volume-script', 'rsh-command', 'rmt-command'];
 
 const SED_SPEC = { short: 'efl', optShort: 'i', long: ['expression', 'file', 'line-length'], optLong: ['in-place'], flags: ['quiet', 'silent', 'regexp-extended', 'separate', 'null-data', 'zero-terminated', 'posix', 'debug', 'sandbox', 'follow-symlinks', 'unbuffered'] };
 
@@ -60,7 +43,7 @@ const sed: BuiltinRule = {
 const tar: BuiltinRule = {
   id: 'tar-exec',
   programs: ['tar', 'gtar', 'bsdtar'],
-  findings: (program, args) => (tarRunsCommand(args) ? [byDefault('inline-code', `${program} is given an option that runs a command of its own (${args.map((a) => a.raw).join(' ')})`)] : []),
+  findings: (program, args) => (readTarOptions(args).some((o) => TAR_EXEC.includes(o.name)) ? [byDefault('inline-code', `${program} is given an option that runs a command of its own (${args.map((a) => a.raw).join(' ')})`)] : []),
 };
 
 const APT = ['apt', 'apt-get', 'aptitude', 'apt-cache', 'apt-mark'];
@@ -98,18 +81,36 @@ const runParts: BuiltinRule = {
   },
 };
 
+/** Subcommand options that name a program to run: the remote side's upload-pack, hooks from a template, config. */
+const GIT_SUB_EXEC: Record<string, { short: string; long: string[] }> = {
+  clone: { short: 'uc', long: ['upload-pack', 'template', 'config'] },
+  fetch: { short: '', long: ['upload-pack'] },
+  pull: { short: '', long: ['upload-pack'] },
+  'ls-remote': { short: '', long: ['upload-pack'] },
+  push: { short: '', long: ['receive-pack', 'exec'] },
+  'send-pack': { short: '', long: ['receive-pack', 'exec'] },
+  archive: { short: '', long: ['exec'] },
+  init: { short: '', long: ['template'] },
+};
+
 const git: BuiltinRule = {
   id: 'git-exec',
   programs: ['git'],
   findings(program, args) {
     const t = args.map(literal);
-    const hit = t.some((x, i) =>
-      x === null
-        ? false
-        : x === '-c' || /^-c./.test(x) || x === '-u' && i > 0 ||
-          isLongOption(x, ['exec-path', 'config-env', 'upload-pack', 'receive-pack', 'template', 'config', 'exec']) ||
-          /^ext::/.test(x),
-    );
+    // Global options come before the subcommand: -c k=v (core.pager, alias.x=!cmd ...), --config-env, --exec-path.
+    let i = 0;
+    let hit = false;
+    for (; i < t.length; i++) {
+      const x = t[i];
+      if (x === null || x === undefined || !x.startsWith('-')) break;
+      if (x === '-c' || /^-c./.test(x) || isLongOption(x, ['config-env', 'exec-path'])) hit = true;
+      if (x === '-c' || x === '-C' || (/^--(git-dir|work-tree|namespace|super-prefix|config-env)$/.test(x))) i++;
+    }
+    const sub = GIT_SUB_EXEC[t[i] ?? ''];
+    if (sub) for (const x of t.slice(i + 1)) if (x !== null && ((x.length === 2 && x[0] === '-' && sub.short.includes(x[1]!)) || isLongOption(x, sub.long))) hit = true;
+    // ext:: remotes run a command; fd:: reads from descriptors the caller set up.
+    if (t.some((x) => x !== null && /^(ext|fd)::/.test(x))) hit = true;
     return hit ? [byDefault('inline-code', `${program} is given an option or remote that runs a command of its own (${args.map((a) => a.raw).join(' ')})`)] : [];
   },
 };

@@ -2,11 +2,10 @@
 // prefix, hard links, curl/wget output files, tar c -f. The named file is checked like a
 // redirection target (protected files denied, /etc and system paths confirmed).
 import type { Word } from './shell-parse';
-import { wordText } from './shell-parse';
-import { literal } from './shell-words';
 import { splitOptions, type OptSpec } from './split-options';
 import { checkSecretRead, checkWriteTarget } from './command-targets';
 import { fromTarget, type BuiltinRule, type Finding, type RuleEnv } from './command-rule-table';
+import { readTarOptions } from './tar-options';
 
 const writes = (w: Word, verb: string, env: RuleEnv): Finding[] => fromTarget(checkWriteTarget(w, verb, env.ctx, env.cwds));
 
@@ -49,25 +48,14 @@ const hardLink: BuiltinRule = {
   },
 };
 
-/** tar c/r/u -f ARCHIVE writes ARCHIVE. */
+/** tar c/r/u -f ARCHIVE writes ARCHIVE (old style, clusters, --file=, abbreviations). */
 const tarArchive: BuiltinRule = {
   id: 'tar-archive',
   programs: ['tar', 'gtar', 'bsdtar'],
   findings(program, args, env) {
-    const t = args.map(literal);
-    const mode = t.find((x) => x !== null && !x.startsWith('--'))?.replace(/^-/, '') ?? '';
-    const creates = /[cru]/.test(mode) || t.some((x) => x !== null && /^--(create|append|update|concatenate)$/.test(x));
-    if (!creates) return [];
-    const out: Finding[] = [];
-    args.forEach((w, i) => {
-      const x = t[i];
-      if (x === null || x === undefined) return;
-      if (x === '-f' || x === '--file') {
-        if (args[i + 1]) out.push(...writes(args[i + 1]!, `${program} writes`, env));
-      } else if (x.startsWith('--file=')) out.push(...writes({ cells: w.cells.slice(7), raw: w.raw.slice(7) }, `${program} writes`, env));
-      else if (/^-?[a-zA-Z]*f$/.test(x) && (x.startsWith('-') || i === 0) && args[i + 1]) out.push(...writes(args[i + 1]!, `${program} writes`, env));
-    });
-    return out;
+    const opts = readTarOptions(args);
+    if (!opts.some((o) => ['c', 'r', 'u', 'A', 'create', 'append', 'update', 'concatenate', 'catenate'].includes(o.name))) return [];
+    return opts.filter((o) => (o.name === 'f' || o.name === 'file') && o.value).flatMap((o) => writes(o.value!, `${program} writes`, env));
   },
 };
 
