@@ -146,4 +146,38 @@ const rsyncSsh: BuiltinRule = {
   },
 };
 
-export const EXEC_RULES: readonly BuiltinRule[] = [sed, tar, apt, dpkg, runParts, git, pagers, rsyncSsh];
+/** An option whose value is a program the tool runs: sort --compress-program, scp -S, tcpdump -z, zip -TT, nmap --script. */
+function programOption(id: string, programs: string[], short: string, long: string[]): BuiltinRule {
+  return {
+    id,
+    programs,
+    findings(program, args) {
+      const t = args.map(literal);
+      const hit = t.some((x) => x !== null && ((short !== '' && x.length >= 2 && x[0] === '-' && x[1] !== '-' && short.includes(x[1]!)) || isLongOption(x, long)));
+      return hit ? [byDefault('inline-code', `${program} is given an option that runs a program of its own (${args.map((a) => a.raw).join(' ')})`)] : [];
+    },
+  };
+}
+
+/** Debuggers run shell commands from their command options (gdb -ex '!cmd', -x file). */
+const debuggers: BuiltinRule = {
+  id: 'debugger',
+  programs: ['gdb', 'lldb', 'gdbserver'],
+  findings: (program, args) => (args.every((w) => /^(--version|-v|--help|-h)$/.test(literal(w) ?? '')) && args.length ? [] : [byDefault('inline-code', `${program} can run shell commands and change running processes`)]),
+};
+
+/** logrotate runs the pre/postrotate scripts of the configuration it is given, as root. */
+const logrotate: BuiltinRule = {
+  id: 'logrotate',
+  programs: ['logrotate'],
+  findings: (program, args) => (args.some((w) => /^(-d|--debug)$/.test(literal(w) ?? '')) ? [] : [byDefault('run-script', `${program} runs the pre- and postrotate scripts of its configuration`)]),
+};
+
+export const EXEC_RULES: readonly BuiltinRule[] = [
+  sed, tar, apt, dpkg, runParts, git, pagers, rsyncSsh, debuggers, logrotate,
+  programOption('sort-compress', ['sort'], '', ['compress-program']),
+  programOption('scp-program', ['scp', 'sftp'], 'SD', []),
+  programOption('tcpdump-postrotate', ['tcpdump'], 'z', []),
+  programOption('zip-test-command', ['zip'], '', ['unzip-command']),
+  programOption('nmap-script', ['nmap'], '', ['script', 'script-args-file']),
+];
