@@ -602,6 +602,11 @@ class Parser {
         this.readBackticks();
         continue;
       }
+      if (/[0-9]/.test(c)) {
+        // A number, also 0x1f and base#digits: letters in it are digits, not names.
+        this.i += /^(0[xX][0-9A-Fa-f]+|[0-9]+#[0-9A-Za-z@_]+|[0-9]+)/.exec(this.s.slice(this.i, this.i + 80))![0].length;
+        continue;
+      }
       if (c === '"' || c === "'" || c === '\\') unknown = true;
       if (/[A-Za-z_]/.test(c)) unknown = true;
       this.i++;

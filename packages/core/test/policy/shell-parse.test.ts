@@ -116,6 +116,8 @@ describe('arithmetic contexts are read, not skipped', () => {
   test('what bash evaluates as an expression is reported; numbers and numeric specials are not', () => {
     expect(parsed('echo $((1 + 2 * (3 - $#))) ${x:1:2} ${x: -3} ${#x} ${a[2]} ${a[@]} $[4*5]').evaluates).toEqual([]);
     expect(parsed('echo ${x:-default} ${x#*/} ${x//a/b} ${x^^}').evaluates).toEqual([]);
+    expect(parsed('echo $((0xff + 16#1f + 2#101 + 010))').evaluates).toEqual([]);
+    expect(parsed('echo $((0xff + x1))').evaluates.length).toBe(1);
     for (const s of ['echo $((x))', 'echo $(( $1 + 1 ))', 'echo $(( $(cat f) ))', 'echo ${s:n}', 'echo ${s:0:$len}', 'echo ${a[i]}', 'echo ${!ref}', '((i++))', 'a[i]=1', 'echo $[x]', 'echo "$((y))"', 'cat <<EOF\n$((z))\nEOF', 'echo `echo $((w))`'])
       expect({ s, n: parsed(s).evaluates.length }).toEqual({ s, n: 1 });
   });
