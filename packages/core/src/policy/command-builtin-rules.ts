@@ -402,7 +402,7 @@ export function builtinFindings(program: string, argv: Word[], env: RuleEnv): Fi
       out.push(confirm('storage-change', `${program} ${t.join(' ')} changes mounts or swap`));
     }
   }
-  if (program === 'sysctl' && (t.some((x) => x === '-w' || x === '--write' || x === '-p' || x === '--load' || x === '--system') || args.some((w) => wordText(w).includes('='))))
+  if (program === 'sysctl' && (t.some((x) => x !== null && (/^-[a-zA-Z]*[wp]/.test(x) && !x.startsWith('--') || isLongOption(x, ['write', 'load', 'system']))) || args.some((w) => wordText(w).includes('='))))
     out.push(confirm('kernel-write', 'sysctl changes kernel settings'));
   if (['modprobe', 'rmmod', 'insmod'].includes(program)) {
     if (!(program === 'modprobe' && t.every((x) => x !== null && /^(-n|--dry-run|-c|--showconfig|-D|--show-depends|-V|--version|-R|--resolve-alias)$/.test(x)) && t.length))
@@ -444,8 +444,8 @@ export function builtinFindings(program: string, argv: Word[], env: RuleEnv): Fi
     const files = operands(args, 'cEIOBTtm');
     for (const w of files) out.push(...fromTarget(checkWriteTarget(w, 'script writes', ctx, env.cwds)));
   }
-  if ((program === 'tar' && t.some((x) => x !== null && (/^--extract$|^--get$/.test(x) || /^-?[a-zA-Z]*x/.test(x)) && !/^--/.test(x) || x === '--extract')) || program === 'unzip' || program === 'cpio') {
-    const dirIdx = t.findIndex((x) => x === '-C' || x === '--directory' || x === '-d');
+  if (program === 'unzip' || program === 'cpio') {
+    const dirIdx = t.findIndex((x) => x === '-d' || x === '-D' || x === '--directory');
     const dir = dirIdx !== -1 ? args[dirIdx + 1] : args.find((w) => /^--directory=/.test(wordText(w)));
     const target = dir ? (wordText(dir).startsWith('--directory=') ? { cells: dir.cells.slice(12), raw: dir.raw.slice(12) } : dir) : { cells: [{ ch: '.', quoted: true }], raw: '.' };
     if (reachesCatastrophicRoot(target, env.cwds) === 'yes')

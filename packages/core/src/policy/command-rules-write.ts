@@ -3,8 +3,9 @@
 // redirection target (protected files denied, /etc and system paths confirmed).
 import type { Word } from './shell-parse';
 import { splitOptions, type OptSpec } from './split-options';
-import { checkSecretRead, checkWriteTarget } from './command-targets';
-import { fromTarget, type BuiltinRule, type Finding, type RuleEnv } from './command-rule-table';
+import { checkSecretRead, checkWriteTarget, reachesCatastrophicRoot } from './command-targets';
+import { confirm, fromTarget, type BuiltinRule, type Finding, type RuleEnv } from './command-rule-table';
+import { literalWord } from './shell-words';
 import { readTarOptions } from './tar-options';
 
 const writes = (w: Word, verb: string, env: RuleEnv): Finding[] => fromTarget(checkWriteTarget(w, verb, env.ctx, env.cwds));
@@ -59,7 +60,22 @@ const tarArchive: BuiltinRule = {
   },
 };
 
+/** tar x into a system directory (-C /, --directory=/usr, or the cwd): the archive can overwrite anything below it. */
+const tarExtract: BuiltinRule = {
+  id: 'tar-extract',
+  programs: ['tar', 'gtar', 'bsdtar'],
+  findings(program, args, env) {
+    const opts = readTarOptions(args);
+    if (!opts.some((o) => ['x', 'extract', 'get'].includes(o.name))) return [];
+    const dir = opts.filter((o) => (o.name === 'C' || o.name === 'directory') && o.value).pop()?.value ?? literalWord('.');
+    return reachesCatastrophicRoot(dir, env.cwds) === 'yes'
+      ? [confirm('system-write', `${program} extracts into ${dir.raw}, a system directory: the archive can overwrite any file below it`)]
+      : [];
+  },
+};
+
 export const WRITE_RULES: readonly BuiltinRule[] = [
+  tarExtract,
   outputOption('sort-output', ['sort'], { short: 'kStTo', long: ['key', 'buffer-size', 'field-separator', 'temporary-directory', 'output', 'parallel', 'batch-size', 'compress-program', 'files0-from', 'sort', 'random-source'] }, ['o', 'output']),
   outputOption('shuf-output', ['shuf'], { short: 'inoe', long: ['input-range', 'head-count', 'output', 'random-source'] }, ['o', 'output']),
   outputOption('iconv-output', ['iconv'], { short: 'fto', long: ['from-code', 'to-code', 'output'] }, ['o', 'output']),

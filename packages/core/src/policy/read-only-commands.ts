@@ -70,7 +70,7 @@ Object.assign(READ_ONLY, {
   timedatectl: firstIn(['status', 'show', 'list-timezones', 'timesync-status', 'show-timesync']),
   hostnamectl: firstIn(['status']),
   loginctl: firstIn(['list-sessions', 'list-users', 'list-seats', 'show-session', 'show-user', 'session-status', 'user-status']),
-  sysctl: (a: (string | null)[]) => a.every((x) => x !== null && !x.includes('=') && !/^(-w|--write|-p|--load|--system)/.test(x)),
+  sysctl: (a: (string | null)[]) => a.every((x) => x !== null && !x.includes('=') && !/^-[a-zA-Z]*[wp]/.test(x) && !isLongOption(x, ['write', 'load', 'system'])),
   mount: (a: (string | null)[]) => a.every((x) => x === '-l' || x === '--show-labels'),
   swapon: (a: (string | null)[]) => a.length > 0 && a.every((x) => x !== null && /^(-s|--summary|--show|--show=.*|--noheadings|--bytes|--raw)$/.test(x)),
   'systemd-analyze': firstIn(['time', 'blame', 'critical-chain', 'verify', 'security', 'calendar', 'timespan', 'timestamp', 'unit-paths', 'cat-config', 'dump', 'plot', 'syscall-filter']),
@@ -86,7 +86,7 @@ Object.assign(READ_ONLY, {
   ip6tables: (a: (string | null)[]) => a.some((x) => x !== null && /^-[a-zA-Z]*[LS]|^--list/.test(x)) && a.every((x) => x !== null && !/^-[a-zA-Z]*[ADIRFZNXPE]|^--(append|delete|insert|replace|flush|zero|new|delete-chain|policy|rename)/.test(x)),
   nft: (a: (string | null)[]) => a.filter((x) => x === null || !x.startsWith('-'))[0] === 'list',
   ufw: firstIn(['status', 'show', 'version'], false),
-  curl: noneDynamic((a) => a.every((x, i) => (x === '-o' || x === '--output') && a[i + 1] === '/dev/null' || (a[i - 1] === '-o' || a[i - 1] === '--output') && x === '/dev/null' || !/^(-o|-O|--output|--remote-name|-T|--upload-file|-d|--data.*|-F|--form|-X|--request|--json|-K|--config|-c|--cookie-jar|--create-dirs|-D|--dump-header|--trace.*|--stderr|--libcurl|--etag-save|--hsts|--alt-svc)$/.test(x!) && !/^-[a-zA-Z]*[oOTdFXKcD]/.test(x!))),
+  curl: noneDynamic((a) => !a.some((x) => isLongOption(x, ['output', 'remote-name', 'upload-file', 'data', 'data-binary', 'data-raw', 'data-urlencode', 'form', 'request', 'json', 'config', 'cookie-jar', 'create-dirs', 'dump-header', 'trace', 'trace-ascii', 'stderr', 'libcurl', 'etag-save', 'hsts', 'alt-svc', 'output-dir', 'remote-name-all']) && !/^--output(=\/dev\/null)?$/.test(x!)) && a.every((x, i) => (x === '-o' || x === '--output') && a[i + 1] === '/dev/null' || (a[i - 1] === '-o' || a[i - 1] === '--output') && x === '/dev/null' || !/^(-o|-O|--output|--remote-name|-T|--upload-file|-d|--data.*|-F|--form|-X|--request|--json|-K|--config|-c|--cookie-jar|--create-dirs|-D|--dump-header|--trace.*|--stderr|--libcurl|--etag-save|--hsts|--alt-svc)$/.test(x!) && !/^-[a-zA-Z]*[oOTdFXKcD]/.test(x!))),
   git: (a: (string | null)[]) => {
     const rest = [...a];
     while (rest[0] === '-C' || rest[0] === '--no-pager' || rest[0] === '-P') rest.splice(0, rest[0] === '-C' ? 2 : 1);

@@ -290,7 +290,7 @@ describe('scripts fed to a shell on stdin by the line itself are checked', () =>
 });
 
 describe('read-only mode sees abbreviated and clustered options', () => {
-  test.each(['date -s 2020-01-01', 'date --se=2020-01-01', 'sort -o /tmp/x /etc/hosts', 'sort --out=/tmp/x /etc/hosts', 'journalctl --vac=1M', 'journalctl --rot', 'dmesg --cl', 'sed --in-pl s/a/b/ /tmp/x'])('%j is refused', (command) => {
+  test.each(['curl --out /tmp/x http://x', 'curl --outp=/tmp/x http://x', 'sysctl --lo', 'sysctl -p', 'date -s 2020-01-01', 'date --se=2020-01-01', 'sort -o /tmp/x /etc/hosts', 'sort --out=/tmp/x /etc/hosts', 'journalctl --vac=1M', 'journalctl --rot', 'dmesg --cl', 'sed --in-pl s/a/b/ /tmp/x'])('%j is refused', (command) => {
     expect(decideCommand({ command }, readOnly, CTX).action).toBe('deny');
   });
 });
