@@ -9,9 +9,6 @@ import { braceExpand, BraceExpansionError, hasExpansion, literal, literalWord } 
 import { unwrap } from './command-wrappers';
 import { assignmentFindings, builtinFindings, DOWNLOADERS, INTERPRETERS, type Finding, type RuleEnv } from './command-builtin-rules';
 import { ANY_CWD, HOME_UNKNOWN, checkSecretRead, checkWriteTarget } from './command-targets';
-
-/** Words that set (or declare, read, loop over) a variable that decides where cd and ~ lead. */
-const CWD_VARS = /(^|[^$A-Za-z0-9_{])(HOME|PWD|OLDPWD|CDPATH)(\+?=|$)/;
 import { parseCommandRule, ruleMatches, type CommandRule } from './command-rule';
 import { isReadOnlyCommand, READ_ONLY_WRAPPERS } from './read-only-commands';
 
@@ -33,6 +30,9 @@ interface Walk {
 }
 
 const MAX_NESTED_SCRIPTS = 8;
+
+/** Words that set (or declare, read, loop over) a variable that decides where cd and ~ lead. */
+const CWD_VARS = /(^|[^$A-Za-z0-9_{])(HOME|PWD|OLDPWD|CDPATH)(\+?=|$)/;
 
 const denyFinding = (rule: string, reason: string): Finding => ({ action: 'deny', rule: `builtin:deny:${rule}`, reason, level: 'builtin' });
 

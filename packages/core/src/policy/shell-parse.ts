@@ -1,7 +1,8 @@
 // A parser for the part of POSIX sh / bash that an operator types on one command line.
 // It builds just enough structure to find every simple command that would run, including those
-// inside $(), backticks, <() and >(). Anything outside the subset (case, [[ ]], (( )), arrays,
-// coprocesses, expansions that hide command substitutions) is a parse error: the policy denies it.
+// inside $(), backticks, <(), >(), ${...} words and arithmetic, and it reports arithmetic that
+// evaluates text the line does not fix. Anything outside the subset (case, [[ ]], for (( )),
+// array assignments, coprocesses) is a parse error: the policy denies it.
 
 /** One character of a word after quote removal, or an expansion whose value is unknown statically. */
 export type Cell =
@@ -570,6 +571,7 @@ class Parser {
    * evaluates as an expression, so it goes into `evaluates`. Returns the stop found.
    */
   private readArithmetic(end: string, start: number, stops = ''): string {
+    this.enter();
     let depth = 0;
     let unknown = false;
     for (;;) {
@@ -578,10 +580,12 @@ class Parser {
       if (depth === 0 && this.startsWith(end)) {
         this.i += end.length;
         if (unknown) this.evaluates.push(this.s.slice(start, this.i));
+        this.nest--;
         return end;
       }
       if (depth === 0 && stops.includes(c)) {
         if (unknown) this.evaluates.push(this.s.slice(start, this.i));
+        this.nest--;
         return c;
       }
       if (c === '(' || c === '[') depth++;
@@ -620,6 +624,12 @@ class Parser {
    * subscript: unknown.
    */
   private readBraceParameter(start: number): void {
+    this.enter();
+    this.readBraceParts(start);
+    this.nest--;
+  }
+
+  private readBraceParts(start: number): void {
     if (this.peek() === '#' && this.peek(1) !== '}') this.i++;
     else if (this.peek() === '!') {
       this.i++;

@@ -75,6 +75,10 @@ describe('parseShell fails closed', () => {
     expect(() => parseShell('('.repeat(10_000))).not.toThrow();
     expect(() => parseShell('"$('.repeat(5_000))).not.toThrow();
     expect(() => parseShell('`'.repeat(5_001))).not.toThrow();
+    for (const open of ['$((', '${x:-', '${a[', 'echo ${x:', '$[', '${x:$((']) {
+      const r = parseShell(open.repeat(Math.floor(60_000 / open.length)));
+      expect({ open, ok: r.ok }).toEqual({ open, ok: false });
+    }
   });
 });
 
