@@ -3,7 +3,7 @@
 import { posix } from 'node:path';
 import type { Word } from './shell-parse';
 import { wordText } from './shell-parse';
-import { couldBe, hasExpansion, isLiteral, literal, wordRegex } from './shell-words';
+import { hasExpansion, isLiteral, literal, wordRegex } from './shell-words';
 import type { PolicyContext } from './types';
 import { findStartPaths, wrapperHostChange } from './command-wrappers';
 import { splitOptions, hasOpt } from './split-options';
