@@ -3,42 +3,27 @@
 import { posix } from 'node:path';
 import type { Word } from './shell-parse';
 import { wordText } from './shell-parse';
-import { couldBe, hasExpansion, isLiteral, literal, wordRegex } from './shell-words';
+import { hasExpansion, isLiteral, literal, wordRegex } from './shell-words';
 import type { PolicyContext } from './types';
-import { splitOptions, findStartPaths } from './command-wrappers';
-import { checkSecretRead, checkWriteTarget, reachesBlockDevice, reachesCatastrophicRoot, type TargetFinding } from './command-targets';
+import { findStartPaths, wrapperHostChange } from './command-wrappers';
+import { splitOptions, hasOpt } from './split-options';
+import { isLongOption } from './long-option';
+import { checkSecretRead, checkWriteTarget, reachesBlockDevice, reachesCatastrophicRoot } from './command-targets';
+import { byDefault, confirm, deny, fromTarget, indexRules, type Finding, type RuleEnv } from './command-rule-table';
+import { EXEC_RULES, sedScripts } from './command-rules-exec';
+import { WRITE_RULES } from './command-rules-write';
+import { BUS_RULES } from './command-rules-bus';
 
-export interface Finding {
-  action: 'deny' | 'confirm';
-  rule: string;
-  reason: string;
-  /**
-   * builtin: a built-in rule (config allow cannot lift it).
-   * default: what standard mode does with commands it cannot inspect (scripts, inline code, programs
-   * outside the system directories); a config allow rule lifts it.
-   */
-  level: 'builtin' | 'default';
-  /** A confirmation that stays on in unrestricted mode: the target is unknowable. */
-  always?: boolean;
-}
+/** The rule families kept as values ({id, programs, findings}), by program. */
+const RULES = indexRules(EXEC_RULES, WRITE_RULES, BUS_RULES);
 
-export interface RuleEnv {
-  ctx: PolicyContext;
-  /** Directories the command line cds into before, if written literally. */
-  cwds: string[];
-  /** A download command (curl, wget ...) appears somewhere in the input. */
-  hasDownloader: boolean;
-}
+export type { Finding, RuleEnv } from './command-rule-table';
 
 export const DOWNLOADERS = new Set(['curl', 'wget', 'fetch', 'aria2c', 'axel', 'lwp-request', 'GET', 'http', 'https', 'xh', 'nc', 'ncat', 'netcat', 'socat', 'tftp', 'ftp', 'scp', 'rsync', 'git']);
 export const INTERPRETERS = /^(python[0-9.]*|pypy[0-9.]*|perl[0-9.]*|ruby[0-9.]*|node|nodejs|deno|bun|php[0-9.]*|lua[0-9.]*|luajit|tclsh[0-9.]*|wish|Rscript|julia|osascript|pwsh|powershell|gawk|mawk|nawk|awk|busybox-awk)$/;
 /** Where distribution packages put programs: running one of these by path is like running it by name. */
 const SYSTEM_BIN_DIRS = ['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin', '/usr/lib', '/usr/libexec', '/lib', '/snap/bin'];
 
-const fromTarget = (t: TargetFinding | null): Finding[] => (t ? [{ ...t, level: 'builtin' }] : []);
-const deny = (rule: string, reason: string): Finding => ({ action: 'deny', rule: `builtin:deny:${rule}`, reason, level: 'builtin' });
-const confirm = (rule: string, reason: string, always = false): Finding => ({ action: 'confirm', rule: `builtin:confirm:${rule}`, reason, level: 'builtin', ...(always ? { always } : {}) });
-const byDefault = (rule: string, reason: string): Finding => ({ action: 'confirm', rule: `default:confirm:${rule}`, reason, level: 'default' });
 
 const texts = (ws: Word[]): (string | null)[] => ws.map(literal);
 /** An argument whose value is only known at run time (not a glob): it could be any option too. */
@@ -55,7 +40,7 @@ function hasFlag(args: Word[], short: string, long: string[]): boolean {
     if (t === null) continue;
     if (t === '--') return false;
     if (t.startsWith('--')) {
-      if (long.includes(t.slice(2).split('=')[0]!)) return true;
+      if (isLongOption(t, long)) return true;
     } else if (t.startsWith('-') && [...t.slice(1)].some((c) => short.includes(c))) return true;
   }
   return false;
@@ -111,11 +96,12 @@ function reachesSuiteUnit(w: Word, ctx: PolicyContext): 'yes' | 'maybe' | 'no' {
 const SYSTEMCTL_STOPPING = new Set(['stop', 'disable', 'mask', 'kill', 'freeze', 'edit', 'revert', 'set-property', 'link', 'preset', 'reenable', 'clean', 'try-restart', 'restart', 'reload-or-restart', 'try-reload-or-restart', 'condrestart', 'force-reload']);
 const SYSTEMCTL_CONFIRM = new Set(['stop', 'disable', 'mask', 'kill', 'freeze', 'edit', 'revert', 'set-property', 'link', 'preset', 'preset-all', 'reenable', 'clean', 'daemon-reexec', 'switch-root']);
 const SYSTEMCTL_POWER = new Set(['reboot', 'poweroff', 'halt', 'kexec', 'soft-reboot', 'suspend', 'hibernate', 'hybrid-sleep', 'suspend-then-hibernate', 'rescue', 'emergency', 'isolate', 'exit', 'default']);
-const SYSTEMCTL_OPTS_WITH_VALUE = ['t', 's', 'p', 'H', 'M', 'n', 'o', 'P'];
+const SYSTEMCTL_OPTS_WITH_VALUE = 'tspHMnoP';
+const SYSTEMCTL_FLAGS = ['now', 'no-block', 'no-pager', 'no-legend', 'no-wall', 'no-reload', 'no-ask-password', 'all', 'full', 'failed', 'quiet', 'runtime', 'force', 'user', 'system', 'global', 'recursive', 'reverse', 'after', 'before', 'wait', 'dry-run', 'plain', 'value', 'show-types', 'show-transaction', 'firmware-setup', 'read-only', 'mkdir', 'marked', 'ignore-inhibitors'];
 const SYSTEMCTL_LONG_WITH_VALUE = ['type', 'state', 'property', 'host', 'machine', 'root', 'lines', 'output', 'signal', 'kill-whom', 'kill-value', 'job-mode', 'what', 'when', 'timestamp', 'boot-loader-entry', 'boot-loader-menu', 'reboot-argument', 'message', 'image', 'preset-mode', 'drop-in', 'legend', 'check-inhibitors'];
 
 function systemctlFindings(args: Word[], ctx: PolicyContext): Finding[] {
-  const { rest } = splitOptionsAnywhere(args, SYSTEMCTL_OPTS_WITH_VALUE, SYSTEMCTL_LONG_WITH_VALUE);
+  const { rest } = splitOptions(args, { short: SYSTEMCTL_OPTS_WITH_VALUE, long: SYSTEMCTL_LONG_WITH_VALUE, flags: SYSTEMCTL_FLAGS, permute: true });
   if (!rest.length) return [];
   const verb = literal(rest[0]!);
   if (verb === null) return [confirm('service-change', `systemctl with a verb that is not known until it runs (${rest[0]!.raw})`, true)];
@@ -133,28 +119,6 @@ function systemctlFindings(args: Word[], ctx: PolicyContext): Finding[] {
   }
   if (SYSTEMCTL_CONFIRM.has(verb)) out.push(confirm('service-stop', `systemctl ${verb} ${units.map((u) => u.raw).join(' ')} stops, disables or reconfigures a service`));
   return out;
-}
-
-/** Like splitOptions, but systemctl and friends accept options after the verb too. */
-function splitOptionsAnywhere(args: Word[], short: string[], long: string[]): { rest: Word[] } {
-  const rest: Word[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const t = literal(args[i]!);
-    if (t === '--') {
-      rest.push(...args.slice(i + 1));
-      break;
-    }
-    if (t !== null && t.startsWith('--')) {
-      if (!t.includes('=') && long.includes(t.slice(2))) i++;
-      continue;
-    }
-    if (t !== null && t.startsWith('-') && t.length > 1) {
-      if (t.length === 2 && short.includes(t[1]!)) i++;
-      continue;
-    }
-    rest.push(args[i]!);
-  }
-  return { rest };
 }
 
 function suiteProcessNames(ctx: PolicyContext): string[] {
@@ -322,6 +286,10 @@ export function builtinFindings(program: string, argv: Word[], env: RuleEnv): Fi
   }
 
 
+  const hostChange = wrapperHostChange(program, args);
+  if (hostChange) out.push(confirm('host-wrapper', hostChange));
+  for (const rule of RULES.get(program) ?? []) out.push(...rule.findings(program, args, env));
+
   if (/^mkfs(\..*)?$/.test(program) || ['mke2fs', 'mkdosfs', 'mkntfs', 'wipefs', 'blkdiscard', 'mkfs.xfs', 'mkfs.btrfs', 'zpool'].includes(program)) {
     if (program === 'zpool') {
       if (['destroy', 'labelclear', 'create', 'add', 'replace', 'split'].includes(firstOperand(args) ?? '')) out.push(deny('format-disk', `zpool ${firstOperand(args)} destroys or reformats a pool`));
@@ -386,46 +354,28 @@ export function builtinFindings(program: string, argv: Word[], env: RuleEnv): Fi
   if (program === 'tee') for (const w of operands(args)) out.push(...fromTarget(checkWriteTarget(w, 'tee writes', ctx, env.cwds)));
   if (program === 'truncate') for (const w of operands(args, 'sr')) out.push(...fromTarget(checkWriteTarget(w, 'truncates', ctx, env.cwds)));
   if (program === 'touch' || program === 'mkdir' || program === 'mkfifo' || program === 'mknod') for (const w of operands(args, 'dtrm')) out.push(...fromTarget(checkWriteTarget(w, 'creates', ctx, env.cwds)));
-  if (program === 'sort' || program === 'uniq') {
-    for (let i = 0; i < args.length; i++) {
-      const x = t[i];
-      if (x === '-o' && args[i + 1]) out.push(...fromTarget(checkWriteTarget(args[i + 1]!, 'writes', ctx, env.cwds)));
-      else if (x?.startsWith('--output=')) out.push(...fromTarget(checkWriteTarget({ cells: args[i]!.cells.slice(9), raw: x.slice(9) }, 'writes', ctx, env.cwds)));
-    }
-    if (program === 'uniq') {
-      const ops = operands(args, 'fsw');
-      if (ops.length > 1) out.push(...fromTarget(checkWriteTarget(ops[1]!, 'writes', ctx, env.cwds)));
-    }
-  }
-  if ((program === 'curl' || program === 'wget') && args.length) {
-    for (let i = 0; i < args.length; i++) {
-      const x = t[i];
-      if ((x === '-o' || x === '-O' || x === '--output' || x === '--output-document') && args[i + 1] && !(program === 'curl' && x === '-O'))
-        out.push(...fromTarget(checkWriteTarget(args[i + 1]!, 'downloads into', ctx, env.cwds)));
-    }
-  }
-  if ((program === 'sed' && hasFlag(args, 'i', ['in-place'])) || (/^perl/.test(program) && t.some((x) => x !== null && /^-[a-zA-Z]*i/.test(x)))) {
-    const ops = operands(args, program === 'sed' ? 'efl' : 'eEIM');
-    const files = program === 'sed' && !t.some((x) => x === '-e' || x === '-f' || x?.startsWith('--expression')) ? ops.slice(1) : ops;
-    for (const w of files) out.push(...fromTarget(checkWriteTarget(w, `${program} -i edits`, ctx, env.cwds)));
+  if (program === 'uniq') {
+    const ops = operands(args, 'fsw');
+    if (ops.length > 1) out.push(...fromTarget(checkWriteTarget(ops[1]!, 'writes', ctx, env.cwds)));
   }
   if (program === 'sed') {
-    const script = (operands(args, 'efl')[0] && literal(operands(args, 'efl')[0]!)) ?? '';
-    const scripts = [script, ...args.flatMap((w, i) => (t[i - 1] === '-e' ? [wordText(w)] : []))];
-    if (scripts.some((s) => /(^|[;\n{}])\s*([0-9$]+|\/[^/]*\/)?(,([0-9$]+|\/[^/]*\/))?\s*!?\s*[ewW]\b/.test(s) || /s(.)(?:\\.|(?!\1).)*\1(?:\\.|(?!\1).)*\1[a-zA-Z0-9]*[ewW]/.test(s)))
-      out.push(byDefault('inline-code', 'the sed script runs commands (e) or writes files (w)'));
+    const sed = sedScripts(args);
+    if (sed.inPlace) for (const w of sed.files) out.push(...fromTarget(checkWriteTarget(w, 'sed -i edits', ctx, env.cwds)));
+  }
+  if (/^perl/.test(program) && t.some((x) => x !== null && /^-[a-zA-Z]*i/.test(x))) {
+    for (const w of operands(args, 'eEIM')) out.push(...fromTarget(checkWriteTarget(w, `${program} -i edits`, ctx, env.cwds)));
   }
 
   if (PACKAGE_REMOVE[program]) {
     const sub = firstOperand(args);
     if (sub === null || (sub !== undefined && PACKAGE_REMOVE[program]!.test(sub))) out.push(confirm('package-remove', `${program} ${sub ?? ''} removes packages`));
   }
-  if (program === 'dpkg' && t.some((x) => x !== null && /^(-r|-P|--remove|--purge|-[a-zA-Z]*[rP])$/.test(x))) out.push(confirm('package-remove', 'dpkg removes packages'));
+  if (program === 'dpkg' && t.some((x) => x !== null && (/^-[a-zA-Z]*[rP]/.test(x) && !x.startsWith('--') || isLongOption(x, ['remove', 'purge'])))) out.push(confirm('package-remove', 'dpkg removes packages'));
   if (PACKAGE_CHANGE[program]) {
     const sub = firstOperand(args);
     if (sub !== undefined && sub !== null && PACKAGE_CHANGE[program]!.test(sub)) out.push(byDefault('package-install', `${program} ${sub} installs or upgrades packages, running their scripts as root`));
   }
-  if (program === 'dpkg' && t.some((x) => x !== null && /^(-i|--install|--unpack|--configure|-[a-zA-Z]*i)$/.test(x))) out.push(byDefault('package-install', 'dpkg installs packages, running their scripts as root'));
+  if (program === 'dpkg' && t.some((x) => x !== null && ((/^-[a-zA-Z]*i/.test(x) && !x.startsWith('--')) || isLongOption(x, ['install', 'unpack', 'configure'])))) out.push(byDefault('package-install', 'dpkg installs packages, running their scripts as root'));
   if (program === 'pacman' && t.some((x) => x !== null && /^-R/.test(x))) out.push(confirm('package-remove', 'pacman -R removes packages'));
   if (['userdel', 'deluser', 'groupdel', 'delgroup', 'usermod', 'passwd', 'chpasswd', 'chage', 'gpasswd', 'useradd', 'adduser', 'groupadd', 'addgroup', 'newusers', 'vipw', 'vigr', 'visudo', 'pwck', 'grpck'].includes(program)) {
     if (!(program === 'passwd' && t.some((x) => x === '-S' || x === '--status'))) out.push(confirm('accounts', `${program} changes user accounts or passwords`));
@@ -465,7 +415,7 @@ export function builtinFindings(program: string, argv: Word[], env: RuleEnv): Fi
       out.push(confirm('storage-change', `${program} ${t.join(' ')} changes mounts or swap`));
     }
   }
-  if (program === 'sysctl' && (t.some((x) => x === '-w' || x === '--write' || x === '-p' || x === '--load' || x === '--system') || args.some((w) => wordText(w).includes('='))))
+  if (program === 'sysctl' && (t.some((x) => x !== null && (/^-[a-zA-Z]*[wp]/.test(x) && !x.startsWith('--') || isLongOption(x, ['write', 'load', 'system']))) || args.some((w) => wordText(w).includes('='))))
     out.push(confirm('kernel-write', 'sysctl changes kernel settings'));
   if (['modprobe', 'rmmod', 'insmod'].includes(program)) {
     if (!(program === 'modprobe' && t.every((x) => x !== null && /^(-n|--dry-run|-c|--showconfig|-D|--show-depends|-V|--version|-R|--resolve-alias)$/.test(x)) && t.length))
@@ -486,7 +436,7 @@ export function builtinFindings(program: string, argv: Word[], env: RuleEnv): Fi
     out.push(confirm('interactive-editor', `${program} is an interactive editor (it can also run commands); use the file tools to edit files`));
   if (program === 'setcap') out.push(confirm('setuid', 'setcap gives a program capabilities (root powers)'));
   if (['timedatectl', 'hostnamectl', 'localectl'].includes(program) && t.some((x) => /^set-/.test(x ?? ''))) out.push(confirm('system-settings', `${program} changes system settings`));
-  if (program === 'journalctl' && t.some((x) => x !== null && /^--(vacuum-(size|time|files)|rotate|flush|relinquish-var|setup-keys|update-catalog)/.test(x))) out.push(confirm('log-delete', 'journalctl --vacuum/--rotate deletes or moves logs'));
+  if (program === 'journalctl' && t.some((x) => isLongOption(x, ['vacuum-size', 'vacuum-time', 'vacuum-files', 'rotate', 'flush', 'relinquish-var', 'setup-keys', 'update-catalog']))) out.push(confirm('log-delete', 'journalctl --vacuum/--rotate deletes or moves logs'));
   if (program === 'git' && t.some((x) => x === 'clean') && t.some((x) => x !== null && /^-[a-zA-Z]*[fxX]/.test(x))) out.push(confirm('rm-recursive', 'git clean deletes untracked files'));
   // Builtins that take variable names evaluate array subscripts: read 'a[$(cmd)]' runs cmd.
   if (['test', '[', 'printf', 'read', 'unset', 'declare', 'typeset', 'local', 'export', 'readonly', 'wait', 'mapfile', 'readarray', 'getopts'].includes(program) && args.some((w) => /\[[^\]]*[$`]/.test(wordText(w))))
@@ -503,28 +453,17 @@ export function builtinFindings(program: string, argv: Word[], env: RuleEnv): Fi
 
   if (INTERPRETERS.test(program)) out.push(...interpreterFindings(program, args));
   // Files that wrappers and tools write as a side effect.
-  if (['time', 'strace', 'ltrace'].includes(program))
-    for (let i = 0; i < args.length && !(t[i] !== null && !t[i]!.startsWith('-') && t[i - 1] !== '-o'); i++)
-      if ((t[i] === '-o' || t[i] === '--output') && args[i + 1]) out.push(...fromTarget(checkWriteTarget(args[i + 1]!, `${program} -o writes`, ctx, env.cwds)));
   if (program === 'script') {
     const files = operands(args, 'cEIOBTtm');
     for (const w of files) out.push(...fromTarget(checkWriteTarget(w, 'script writes', ctx, env.cwds)));
   }
-  if ((program === 'tar' && t.some((x) => x !== null && (/^--extract$|^--get$/.test(x) || /^-?[a-zA-Z]*x/.test(x)) && !/^--/.test(x) || x === '--extract')) || program === 'unzip' || program === 'cpio') {
-    const dirIdx = t.findIndex((x) => x === '-C' || x === '--directory' || x === '-d');
+  if (program === 'unzip' || program === 'cpio') {
+    const dirIdx = t.findIndex((x) => x === '-d' || x === '-D' || x === '--directory');
     const dir = dirIdx !== -1 ? args[dirIdx + 1] : args.find((w) => /^--directory=/.test(wordText(w)));
     const target = dir ? (wordText(dir).startsWith('--directory=') ? { cells: dir.cells.slice(12), raw: dir.raw.slice(12) } : dir) : { cells: [{ ch: '.', quoted: true }], raw: '.' };
     if (reachesCatastrophicRoot(target, env.cwds) === 'yes')
       out.push(confirm('system-write', `${program} extracts into ${target.raw}, a system directory: the archive can overwrite any file below it`));
   }
-  // Options that make an ordinary program run a command line of its own.
-  const runsCommand =
-    (program === 'git' && t.some((x) => x === '-c' || (x !== null && /^--(exec-path|config-env)|^-c./.test(x)))) ||
-    (program === 'tar' && t.some((x) => x !== null && /^--(to-command|checkpoint-action|use-compress-program|info-script|new-volume-script|rsh-command)|^-[a-zA-Z]*[IF]$/.test(x))) ||
-    ((program === 'ssh' || program === 'scp' || program === 'sftp') && args.some((w, i) => t[i - 1] === '-o' || t[i - 1] === '-F' ? /proxycommand|localcommand|permitlocalcommand|^\//i.test(wordText(w)) : /^-o\s*(proxycommand|localcommand)/i.test(wordText(w)))) ||
-    (program === 'rsync' && args.some((w, i) => (t[i - 1] === '-e' || t[i - 1] === '--rsh' || /^--rsh=/.test(t[i] ?? '')) && !/^(--rsh=)?ssh(\s|$)/.test(wordText(w)))) ||
-    ((program === 'man' || program === 'less' || program === 'more') && t.some((x) => x !== null && /^(-P|--pager|-H|--html)/.test(x) && program === 'man'));
-  if (runsCommand) out.push(byDefault('inline-code', `${program} is given an option that runs a command of its own (${args.map((a) => a.raw).join(' ')})`));
   // Any literal argument naming a secret file is refused (ls/stat and friends only look at metadata).
   // Last, so that a more specific rule (rm, sed -i ...) gives the reason.
   if (!['ls', 'stat', 'file', 'namei', 'test', '[', 'du', 'find', 'realpath', 'readlink', 'dirname', 'basename', 'getfacl', 'lsattr'].includes(program))
@@ -532,8 +471,15 @@ export function builtinFindings(program: string, argv: Word[], env: RuleEnv): Fi
   return out;
 }
 
-/** awk programs that run commands (system, pipes to or from commands) or write files (print > f). */
-export const AWK_EFFECTS = /system\s*\(|(^|[^|])\|(?!\|)|print[f]?[^;}]*>|getline\s*</;
+/** awk programs that run commands (system, pipes to or from commands), write files (print > f) or load code (@load, @include). */
+export const AWK_EFFECTS = /system\s*\(|(^|[^|])\|(?!\|)|print[f]?[^;}]*>|getline\s*<|@(load|include|namespace)/;
+const AWK_OPTS = {
+  short: 'fFvEeilW',
+  optShort: 'dDop',
+  long: ['file', 'field-separator', 'assign', 'exec', 'source', 'include', 'load'],
+  optLong: ['dump-variables', 'debug', 'pretty-print', 'profile', 'lint'],
+  flags: ['characters-as-bytes', 'traditional', 'copyright', 'gen-pot', 'help', 'bignum', 'use-lc-numeric', 'non-decimal-data', 'optimize', 'posix', 're-interval', 'no-optimize', 'sandbox', 'version'],
+};
 
 const INLINE_FLAGS: Record<string, RegExp> = {
   python: /^-[a-zA-Z]*c|^-m$/,
@@ -548,11 +494,16 @@ function interpreterFindings(program: string, args: Word[]): Finding[] {
   const t = texts(args);
   if (t.length && t.every((x) => x !== null && /^(-V|--version|-v|-h|--help|-VV)$/.test(x))) return [];
   if (/awk$/.test(program)) {
-    const prog = operands(args, 'fvF')[0];
-    if (t.includes('-f')) return [byDefault('run-script', `${program} -f runs a program file whose contents cannot be checked`)];
-    const text = prog ? (literal(prog) ?? null) : '';
-    if (text === null) return [byDefault('inline-code', `${program} program is not known until it runs`)];
-    if (AWK_EFFECTS.test(text)) return [byDefault('inline-code', `the ${program} program runs commands or writes files`)];
+    const { opts, rest } = splitOptions(args, AWK_OPTS);
+    if (hasOpt(opts, 'f', 'file', 'E', 'exec', 'i', 'include', 'l', 'load'))
+      return [byDefault('run-script', `${program} runs a program file or extension whose contents cannot be checked`)];
+    // gawk -o/-p/-d[FILE] (pretty-print, profile, dump-variables) write files.
+    if (hasOpt(opts, 'o', 'p', 'd', 'pretty-print', 'profile', 'dump-variables')) return [byDefault('inline-code', `${program} is asked to write a file (${args.map((a) => a.raw).join(' ')})`)];
+    const sources = opts.filter((o) => (o.name === 'e' || o.name === 'source') && o.value).map((o) => o.value!);
+    const programs = sources.length ? sources : rest.slice(0, 1);
+    const texts = programs.map(literal);
+    if (texts.some((x) => x === null)) return [byDefault('inline-code', `${program} program is not known until it runs`)];
+    if (texts.some((x) => AWK_EFFECTS.test(x!))) return [byDefault('inline-code', `the ${program} program runs commands or writes files`)];
     return [];
   }
   const family = program.replace(/[0-9.]+$/, '').replace(/^pypy$/, 'python').replace(/^nodejs$/, 'node').replace(/^luajit$/, 'lua');

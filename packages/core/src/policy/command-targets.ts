@@ -41,6 +41,12 @@ export function normalizeWordPath(w: Word): Word {
     const t = text(s);
     if (t === '' || t === '.') continue;
     if (t === '..') {
+      // `..` after an expansion (~root/.., $D/..) can lead anywhere: the path is unknown from here on.
+      if (out.length && text(out[out.length - 1]!) === null) {
+        out.length = 0;
+        out.push([{ dyn: '<..>' }]);
+        continue;
+      }
       if (out.length && text(out[out.length - 1]!) !== '..') out.pop();
       else if (!abs) out.push(s);
       continue;
@@ -59,12 +65,14 @@ export function normalizeWordPath(w: Word): Word {
 
 /** In a cwds list: the command may run in a directory not known statically. */
 export const ANY_CWD = '*';
+/** In a cwds list: the line may change HOME (or PWD, OLDPWD, CDPATH), so `~` is not known either. */
+export const HOME_UNKNOWN = '~?';
 
 /** Absolute versions of a word: itself if absolute, else joined to each known cwd (and "somewhere" if the cwd may be unknown). */
 export function absoluteForms(w: Word, cwds: string[]): Word[] {
   const first = w.cells[0];
   const second = w.cells[1];
-  if (first && 'dyn' in first && first.dyn === '~' && (!second || ('ch' in second && second.ch === '/'))) {
+  if (first && 'dyn' in first && first.dyn === '~' && !cwds.includes(HOME_UNKNOWN) && (!second || ('ch' in second && second.ch === '/'))) {
     // ~ is root's home or a user's: check both, as if written out.
     const rest = w.cells.slice(1);
     const lit = (t: string): Cell[] => [...t].map((ch) => ({ ch, quoted: true }));
@@ -75,7 +83,8 @@ export function absoluteForms(w: Word, cwds: string[]): Word[] {
   }
   if (first && 'ch' in first && first.ch === '/') return [normalizeWordPath(w)];
   if (first && 'dyn' in first) return [normalizeWordPath(w)];
-  const forms = cwds.filter((c) => c !== ANY_CWD).map((cwd) => normalizeWordPath({ cells: [...[...cwd, '/'].map((ch) => ({ ch, quoted: true })), ...w.cells], raw: w.raw }));
+  // ~+ ($PWD), ~- ($OLDPWD), ~user (any home: ~bin is /bin) and a reassigned HOME: an unknown absolute path.
+  const forms = cwds.filter((c) => c.startsWith('/')).map((cwd) => normalizeWordPath({ cells: [...[...cwd, '/'].map((ch) => ({ ch, quoted: true })), ...w.cells], raw: w.raw }));
   if (cwds.length === 0 || cwds.includes(ANY_CWD)) forms.push(normalizeWordPath({ cells: [{ dyn: '<cwd>' }, { ch: '/', quoted: true }, ...w.cells], raw: w.raw }));
   return forms;
 }

@@ -1,14 +1,21 @@
-// Programs that run another command: sudo, env, timeout, xargs, sh -c, find -exec ...
-// unwrap() says what each one runs, so the inner command is checked like any other. Option
-// tables list the options that take a value, because they decide where the inner command starts.
+// Programs that run another command: sudo, env, timeout, xargs, sh -c, find -exec, nsenter ...
+// WRAPPERS is the table: for each wrapper, how to find what it runs (so the inner command is
+// checked like any other) and what the wrapper itself changes on the host. Option tables list
+// the options that take a value, because they decide where the inner command starts.
 import type { Word } from './shell-parse';
 import { wordText } from './shell-parse';
-import { dynamicWord, literal } from './shell-words';
+import { dynamicWord, literal, literalWord } from './shell-words';
+import { findOpt, hasOpt, splitOptions, type OptSpec, type ParsedOpt } from './split-options';
+
+export { splitOptions } from './split-options';
 
 export type Unwrapped =
   | { kind: 'none' }
-  /** Runs this argv directly. `stdinArgs`: xargs appends arguments read from its input. */
-  | { kind: 'exec'; argv: Word[] }
+  /**
+   * Runs this argv directly. `scripts`: shell scripts it also runs (strace -o '|cmd').
+   * `cwdUnknown`: the inner command runs in a directory the text does not fix (env -C, sudo -D).
+   */
+  | { kind: 'exec'; argv: Word[]; scripts?: Word[][]; cwdUnknown?: boolean }
   /** Runs a shell script given as text (sh -c, su -c, eval, ssh host cmd, trap). */
   | { kind: 'script'; script: Word[] }
   /** A shell that reads its commands from stdin (or interactively). */
@@ -22,58 +29,47 @@ export type Unwrapped =
 
 export const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'pdksh', 'ash', 'posh', 'yash', 'rbash', 'fish', 'csh', 'tcsh', 'hush']);
 
-interface OptSpec {
-  /** Short options that take a value (next argument, or the rest of the cluster). */
-  short?: string;
-  /** Long options that take a value (next argument unless written --opt=value). */
-  long?: string[];
+interface Wrapper {
+  unwrap: (args: Word[]) => Unwrapped;
+  /** What running the wrapper changes on the host by itself (its own namespaces, ids, units, other processes), if anything. */
+  hostChange?: (args: Word[]) => string | null;
 }
-
-/** Splits `args` into options and the operands after them (stops at the first operand or `--`). */
-export function splitOptions(args: Word[], spec: OptSpec): { opts: { name: string; value: Word | null }[]; rest: Word[] } {
-  const opts: { name: string; value: Word | null }[] = [];
-  let i = 0;
-  while (i < args.length) {
-    const w = args[i]!;
-    const t = literal(w);
-    if (t === null || t === '-' || !t.startsWith('-')) break;
-    if (t === '--') {
-      i++;
-      break;
-    }
-    if (t.startsWith('--')) {
-      const eq = t.indexOf('=');
-      const name = eq === -1 ? t.slice(2) : t.slice(2, eq);
-      if (eq !== -1) opts.push({ name, value: { cells: w.cells.slice(eq + 1), raw: w.raw } });
-      else if (spec.long?.includes(name)) {
-        opts.push({ name, value: args[i + 1] ?? null });
-        i++;
-      } else opts.push({ name, value: null });
-      i++;
-      continue;
-    }
-    // A cluster like -abc or -ufoo.
-    let consumedNext = false;
-    for (let k = 1; k < t.length; k++) {
-      const ch = t[k]!;
-      if (spec.short?.includes(ch)) {
-        if (k + 1 < t.length) opts.push({ name: ch, value: { cells: w.cells.slice(k + 1), raw: w.raw } });
-        else {
-          opts.push({ name: ch, value: args[i + 1] ?? null });
-          consumedNext = true;
-        }
-        break;
-      }
-      opts.push({ name: ch, value: null });
-    }
-    i += consumedNext ? 2 : 1;
-  }
-  return { opts, rest: args.slice(i) };
-}
-
-const has = (opts: { name: string }[], ...names: string[]): boolean => opts.some((o) => names.includes(o.name));
 
 const execOrNone = (rest: Word[]): Unwrapped => (rest.length ? { kind: 'exec', argv: rest } : { kind: 'none' });
+const withCwd = (u: Unwrapped, unknown: boolean): Unwrapped => (u.kind === 'exec' && unknown ? { ...u, cwdUnknown: true } : u);
+
+interface Simple {
+  opts: OptSpec;
+  /** Operands the wrapper reads before the inner command (timeout's duration, taskset's mask). */
+  skip?: number;
+  /** Options with which it acts on an existing process or only reports: it runs nothing. */
+  noneWith?: string[];
+  /** Options whose value is a shell command line it runs. */
+  scriptWith?: string[];
+  /** Options that change the directory the inner command starts in. */
+  cwdWith?: string[];
+  /** Without an inner command it runs this (default: nothing). */
+  bare?: Unwrapped;
+  /** Options (or always, with []) that make the wrapper change the host itself, and why. */
+  host?: { with?: string[]; reason: string };
+}
+
+/** A wrapper described by its options alone: [opts] [skip operands] command [args]. */
+function simple(s: Simple): Wrapper {
+  const parse = (args: Word[]): { opts: ParsedOpt[]; rest: Word[] } => splitOptions(args, s.opts);
+  return {
+    unwrap(args) {
+      const { opts, rest } = parse(args);
+      const script = s.scriptWith && findOpt(opts, ...s.scriptWith);
+      if (script) return script.value ? { kind: 'script', script: [script.value] } : { kind: 'unknown', reason: `${script.name} without a command` };
+      if (s.noneWith && hasOpt(opts, ...s.noneWith)) return { kind: 'none' };
+      const inner = rest.slice(s.skip ?? 0);
+      if (!inner.length) return s.bare ?? { kind: 'none' };
+      return withCwd({ kind: 'exec', argv: inner }, !!s.cwdWith && hasOpt(opts, ...s.cwdWith));
+    },
+    ...(s.host ? { hostChange: (args: Word[]) => (!s.host!.with || hasOpt(parse(args).opts, ...s.host!.with) ? s.host!.reason : null) } : {}),
+  };
+}
 
 function unwrapShell(args: Word[]): Unwrapped {
   // sh [-abefhkmnptuvxBCHP] [-o opt] [-c string [name [arg...]] | script [arg...] | -s [arg...]]
@@ -109,165 +105,248 @@ function unwrapShell(args: Word[]): Unwrapped {
   return { kind: 'script-file', file: rest[0]! };
 }
 
-/** What `program args` runs, if anything. `program` is the basename. */
-export function unwrap(program: string, args: Word[]): Unwrapped {
-  if (SHELLS.has(program)) return unwrapShell(args);
-  switch (program) {
-    case 'sudo':
-    case 'sudoedit': {
-      const { opts, rest } = splitOptions(args, { short: 'ugCDhprtUTR', long: ['user', 'group', 'close-from', 'chdir', 'host', 'prompt', 'role', 'type', 'other-user', 'command-timeout', 'chroot'] });
-      if (program === 'sudoedit' || has(opts, 'e', 'edit')) return { kind: 'none' };
-      if (has(opts, 's', 'shell', 'i', 'login')) return rest.length ? { kind: 'script', script: rest } : { kind: 'stdin-shell' };
-      return execOrNone(rest);
-    }
-    case 'doas': {
-      const { opts, rest } = splitOptions(args, { short: 'uC' });
-      if (has(opts, 's')) return { kind: 'stdin-shell' };
-      return execOrNone(rest);
-    }
-    case 'su':
-    case 'runuser': {
-      const { opts, rest } = splitOptions(args, { short: 'cgGsuwC', long: ['command', 'group', 'supp-group', 'shell', 'user', 'whitelist-environment', 'session-command'] });
-      const cmd = opts.find((o) => ['c', 'command', 'session-command'].includes(o.name));
-      if (cmd) return cmd.value ? { kind: 'script', script: [cmd.value] } : { kind: 'unknown', reason: `${program} -c without a command` };
-      if (program === 'runuser' && has(opts, 'u', 'user')) return execOrNone(rest);
-      return { kind: 'stdin-shell' };
-    }
-    case 'env': {
-      const { opts, rest } = splitOptions(args, { short: 'uCSP', long: ['unset', 'chdir', 'split-string', 'default-signal', 'ignore-signal', 'block-signal'] });
-      const split = opts.find((o) => o.name === 'S' || o.name === 'split-string');
-      let i = 0;
-      while (i < rest.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(wordText(rest[i]!))) i++;
-      if (split?.value) return { kind: 'script', script: [split.value, ...rest.slice(i)] };
-      return execOrNone(rest.slice(i));
-    }
-    case 'nice':
-      return execOrNone(splitOptions(args, { short: 'n', long: ['adjustment'] }).rest);
-    case 'ionice': {
-      const { opts, rest } = splitOptions(args, { short: 'cnpPu', long: ['class', 'classdata', 'pid', 'pgid', 'uid'] });
-      if (has(opts, 'p', 'P', 'u', 'pid', 'pgid', 'uid')) return { kind: 'none' };
-      return execOrNone(rest);
-    }
-    case 'timeout': {
-      const { rest } = splitOptions(args, { short: 'sk', long: ['signal', 'kill-after'] });
-      return execOrNone(rest.slice(1));
-    }
-    case 'nohup':
-    case 'builtin':
-      return execOrNone(splitOptions(args, {}).rest);
-    case 'stdbuf':
-      return execOrNone(splitOptions(args, { short: 'ioe', long: ['input', 'output', 'error'] }).rest);
-    case 'chroot': {
-      const { rest } = splitOptions(args, { long: ['userspec', 'groups'] });
-      if (rest.length === 0) return { kind: 'unknown', reason: 'chroot without a new root' };
-      return rest.length > 1 ? { kind: 'exec', argv: rest.slice(1) } : { kind: 'stdin-shell' };
-    }
-    case 'setsid':
-      return execOrNone(splitOptions(args, {}).rest);
-    case 'command': {
-      const { opts, rest } = splitOptions(args, {});
-      if (has(opts, 'v', 'V')) return { kind: 'none' };
-      return execOrNone(rest);
-    }
-    case 'exec':
-      return execOrNone(splitOptions(args, { short: 'a' }).rest);
-    case 'busybox': {
-      const { rest } = splitOptions(args, {});
-      return execOrNone(rest);
-    }
-    case 'time':
-      return execOrNone(splitOptions(args, { short: 'fo', long: ['format', 'output'] }).rest);
-    case 'xargs': {
-      const { opts, rest } = splitOptions(args, {
-        short: 'adEIiLlnPs',
-        long: ['arg-file', 'delimiter', 'max-lines', 'max-args', 'max-procs', 'max-chars', 'process-slot-var'],
-      });
-      const inner = rest.length ? rest : [{ cells: [...'echo'].map((ch) => ({ ch, quoted: true })), raw: 'echo' } as Word];
-      const repl = opts.find((o) => o.name === 'I' || o.name === 'i' || o.name === 'replace');
-      const replText = repl ? (repl.value && repl.name === 'I' ? literal(repl.value) : repl.value ? literal(repl.value) : '{}') : null;
-      // The arguments come from stdin: unknown. With -I they replace the marker inside arguments.
-      const argv = replText
-        ? inner.map((w, k) => (k > 0 && wordText(w).includes(replText) ? dynamicWord(`<xargs input in ${w.raw}>`) : w))
-        : [...inner, dynamicWord('<xargs input>')];
-      return { kind: 'exec', argv };
-    }
-    case 'watch': {
-      const { opts, rest } = splitOptions(args, { short: 'nq', long: ['interval', 'equexit'] });
+const SUDO: OptSpec = { short: 'ugCDhprtUTR', long: ['user', 'group', 'close-from', 'chdir', 'host', 'prompt', 'role', 'type', 'other-user', 'command-timeout', 'chroot'], flags: ['shell', 'login', 'edit', 'list', 'validate'] };
+const SU: OptSpec = { short: 'cgGsuwC', long: ['command', 'group', 'supp-group', 'shell', 'user', 'whitelist-environment', 'session-command'], flags: ['login', 'preserve-environment', 'pty'], permute: true };
+const STRACE: OptSpec = { short: 'abeEIoOpPsSuUX', long: ['attach', 'output', 'user', 'env', 'trace', 'signal', 'string-limit', 'trace-path', 'status', 'quiet', 'decode-fds'] };
+const LTRACE: OptSpec = { short: 'aAeoplnsuwxFDL', long: ['output', 'align', 'library', 'indent', 'config'] };
+const XARGS: OptSpec = {
+  short: 'adEILnPs',
+  optShort: 'eil',
+  long: ['arg-file', 'delimiter', 'max-args', 'max-procs', 'max-chars', 'process-slot-var'],
+  optLong: ['replace', 'eof', 'max-lines'],
+  flags: ['null', 'no-run-if-empty', 'interactive', 'verbose', 'exit', 'open-tty', 'show-limits'],
+};
+const NSENTER: OptSpec = {
+  short: 'tSGW',
+  optShort: 'mutinpUCTrw',
+  long: ['target', 'setuid', 'setgid', 'wdns', 'env'],
+  optLong: ['mount', 'uts', 'ipc', 'net', 'pid', 'user', 'cgroup', 'time', 'root', 'wd'],
+  flags: ['all', 'preserve-credentials', 'no-fork', 'follow-context', 'user-parent', 'join-cgroup', 'keep-caps'],
+};
+const UNSHARE: OptSpec = {
+  short: 'SGRw',
+  optShort: 'mutinpUCT',
+  long: ['setuid', 'setgid', 'root', 'wd', 'propagation', 'setgroups', 'map-user', 'map-group', 'map-users', 'map-groups', 'load-interp', 'monotonic', 'boottime'],
+  optLong: ['mount', 'uts', 'ipc', 'net', 'pid', 'user', 'cgroup', 'time', 'mount-proc', 'mount-binfmt', 'kill-child', 'map-auto', 'map-subids'],
+  flags: ['fork', 'map-root-user', 'map-current-user', 'keep-caps'],
+};
+const SYSTEMD_RUN: OptSpec = {
+  short: 'pEHMuC',
+  long: ['property', 'setenv', 'host', 'machine', 'unit', 'description', 'slice', 'uid', 'gid', 'working-directory', 'nice', 'on-active', 'on-boot', 'on-startup', 'on-unit-active', 'on-unit-inactive', 'on-calendar', 'timer-property', 'path-property', 'socket-property', 'service-type', 'expand-environment', 'json', 'capsule', 'background'],
+  flags: ['same-dir', 'scope', 'user', 'system', 'shell', 'wait', 'pipe', 'pty', 'collect', 'remain-after-exit', 'no-block', 'on-clock-change', 'on-timezone-change'],
+};
+const PRLIMIT_RESOURCES = ['core', 'data', 'nice', 'fsize', 'sigpending', 'memlock', 'rss', 'nofile', 'msgqueue', 'rtprio', 'stack', 'cpu', 'nproc', 'as', 'locks', 'rttime'];
+
+/** strace/ltrace: the traced command, plus `-o '|cmd'` / `-o '!cmd'`, which pipes the trace into a shell command. */
+function tracer(spec: OptSpec): Wrapper {
+  return {
+    unwrap(args) {
+      const { opts, rest } = splitOptions(args, spec);
+      const scripts: Word[][] = [];
+      for (const o of opts) {
+        if (!(o.name === 'o' || o.name === 'output') || !o.value) continue;
+        const first = o.value.cells[0];
+        if (!first || !('ch' in first)) scripts.push([dynamicWord(`<${o.value.raw}>`)]);
+        else if (first.ch === '|' || first.ch === '!') scripts.push([{ cells: o.value.cells.slice(1), raw: o.value.raw }]);
+      }
+      if (hasOpt(opts, 'p', 'attach') && !rest.length) return scripts.length ? { kind: 'exec', argv: [literalWord('true')], scripts } : { kind: 'none' };
       if (!rest.length) return { kind: 'none' };
-      return has(opts, 'x', 'exec') ? { kind: 'exec', argv: rest } : { kind: 'script', script: rest };
-    }
-    case 'flock': {
-      const { opts, rest } = splitOptions(args, { short: 'wEc', long: ['timeout', 'wait', 'conflict-exit-code', 'command'] });
-      const c = opts.find((o) => o.name === 'c' || o.name === 'command');
-      if (c) return c.value ? { kind: 'script', script: [c.value] } : { kind: 'unknown', reason: 'flock -c without a command' };
-      const after = rest.slice(1);
-      if (after.length && (literal(after[0]!) === '-c' || literal(after[0]!) === '--command'))
-        return after[1] ? { kind: 'script', script: [after[1]] } : { kind: 'unknown', reason: 'flock -c without a command' };
-      return execOrNone(after);
-    }
-    case 'nsenter':
-    case 'unshare': {
-      const { rest } = splitOptions(args, { short: 'tSGwRr', long: ['target', 'setuid', 'setgid', 'wd', 'root', 'propagation', 'setgroups', 'map-user', 'map-group', 'map-users', 'map-groups'] });
-      return rest.length ? { kind: 'exec', argv: rest } : { kind: 'stdin-shell' };
-    }
-    case 'systemd-run': {
-      const { rest } = splitOptions(args, {
-        short: 'pEHMu',
-        long: ['property', 'setenv', 'host', 'machine', 'unit', 'description', 'slice', 'uid', 'gid', 'working-directory', 'nice', 'on-active', 'on-boot', 'on-startup', 'on-unit-active', 'on-unit-inactive', 'on-calendar', 'on-timezone-change', 'on-clock-change', 'timer-property', 'path-property', 'socket-property', 'service-type', 'expand-environment'],
-      });
-      return execOrNone(rest);
-    }
-    case 'strace': {
-      const { opts, rest } = splitOptions(args, { short: 'abeEIoOpPsSuUX', long: ['attach', 'output', 'user', 'env', 'trace', 'signal', 'string-limit'] });
-      if (has(opts, 'p', 'attach') && !rest.length) return { kind: 'none' };
-      return execOrNone(rest);
-    }
-    case 'taskset': {
-      const { opts, rest } = splitOptions(args, {});
-      if (has(opts, 'p', 'pid')) return { kind: 'none' };
-      return execOrNone(rest.slice(1));
-    }
-    case 'chrt': {
-      const { opts, rest } = splitOptions(args, { short: 'TPD', long: ['sched-runtime', 'sched-period', 'sched-deadline'] });
-      if (has(opts, 'p', 'pid', 'm', 'max')) return { kind: 'none' };
-      return execOrNone(rest.slice(1));
-    }
-    case 'sg': {
+      return scripts.length ? { kind: 'exec', argv: rest, scripts } : { kind: 'exec', argv: rest };
+    },
+    hostChange: (args) => (hasOpt(splitOptions(args, spec).opts, 'p', 'attach') ? 'attaches to a running process (it can change its memory and registers)' : null),
+  };
+}
+
+function unwrapSu(program: string, args: Word[]): Unwrapped {
+  const { opts, rest } = splitOptions(args, SU);
+  const cmd = findOpt(opts, 'c', 'command', 'session-command');
+  if (cmd) return cmd.value ? { kind: 'script', script: [cmd.value] } : { kind: 'unknown', reason: `${program} -c without a command` };
+  if (program === 'runuser' && hasOpt(opts, 'u', 'user')) return execOrNone(rest);
+  // su [-] [user [shell-args...]]: the arguments after the user go to the shell.
+  const after = rest.filter((w) => literal(w) !== '-').slice(1);
+  return after.length ? unwrapShell(after) : { kind: 'stdin-shell' };
+}
+
+function unwrapEnv(args: Word[]): Unwrapped {
+  const { opts, rest } = splitOptions(args, { short: 'uCSPa', long: ['unset', 'chdir', 'split-string', 'default-signal', 'ignore-signal', 'block-signal', 'argv0'], flags: ['ignore-environment', 'null', 'debug', 'list-signal-handling'] });
+  const split = findOpt(opts, 'S', 'split-string');
+  let i = 0;
+  while (i < rest.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(wordText(rest[i]!))) i++;
+  if (split) return split.value ? { kind: 'script', script: [split.value, ...rest.slice(i)] } : { kind: 'unknown', reason: 'env -S without a command' };
+  return withCwd(execOrNone(rest.slice(i)), hasOpt(opts, 'C', 'chdir'));
+}
+
+function unwrapXargs(args: Word[]): Unwrapped {
+  const { opts, rest } = splitOptions(args, XARGS);
+  const inner = rest.length ? rest : [literalWord('echo')];
+  const repl = findOpt(opts, 'I', 'i', 'replace');
+  const replText = repl ? (repl.value ? literal(repl.value) : '{}') : null;
+  if (repl && replText === null) return { kind: 'unknown', reason: `xargs ${repl.name} with a replacement string not known until it runs` };
+  // The arguments come from stdin: unknown. With -I they replace the marker anywhere, the program name too.
+  const argv = replText
+    ? inner.map((w) => (wordText(w).includes(replText) ? dynamicWord(`<xargs input in ${w.raw}>`) : w))
+    : [...inner, dynamicWord('<xargs input>')];
+  return { kind: 'exec', argv };
+}
+
+function unwrapStartStopDaemon(args: Word[]): Unwrapped {
+  const { opts, rest } = splitOptions(args, {
+    short: 'xapnugsRcrdNPIkOe',
+    long: ['exec', 'startas', 'pidfile', 'name', 'user', 'group', 'signal', 'retry', 'chuid', 'chroot', 'chdir', 'nicelevel', 'procsched', 'iosched', 'umask', 'output', 'notify-timeout', 'ppid'],
+    flags: ['start', 'stop', 'status', 'test', 'background', 'make-pidfile', 'remove-pidfile', 'oknodo', 'quiet', 'verbose', 'no-close', 'notify-await'],
+    permute: true,
+  });
+  if (!hasOpt(opts, 'S', 'start')) return { kind: 'none' };
+  const prog = findOpt(opts, 'a', 'startas') ?? findOpt(opts, 'x', 'exec');
+  if (!prog?.value) return { kind: 'unknown', reason: 'start-stop-daemon --start without --exec or --startas' };
+  return withCwd({ kind: 'exec', argv: [prog.value, ...rest] }, hasOpt(opts, 'd', 'chdir', 'r', 'chroot'));
+}
+
+function unwrapFlock(args: Word[]): Unwrapped {
+  const spec: OptSpec = { short: 'wEc', long: ['timeout', 'wait', 'conflict-exit-code', 'command'], flags: ['shared', 'exclusive', 'unlock', 'nonblock', 'close', 'no-fork', 'verbose'] };
+  const { opts, rest } = splitOptions(args, spec);
+  const c = findOpt(opts, 'c', 'command');
+  if (c) return c.value ? { kind: 'script', script: [c.value] } : { kind: 'unknown', reason: 'flock -c without a command' };
+  // flock FILE -c CMD: options after the file too.
+  const after = splitOptions(rest.slice(1), spec);
+  const c2 = findOpt(after.opts, 'c', 'command');
+  if (c2) return c2.value ? { kind: 'script', script: [c2.value] } : { kind: 'unknown', reason: 'flock -c without a command' };
+  return execOrNone(after.rest);
+}
+
+function unwrapSudo(program: string, args: Word[]): Unwrapped {
+  const { opts, rest } = splitOptions(args, SUDO);
+  if (program === 'sudoedit' || hasOpt(opts, 'e', 'edit', 'l', 'list', 'v', 'validate')) return { kind: 'none' };
+  if (hasOpt(opts, 's', 'shell', 'i', 'login')) return rest.length ? { kind: 'script', script: rest } : { kind: 'stdin-shell' };
+  return withCwd(execOrNone(rest), hasOpt(opts, 'D', 'chdir', 'R', 'chroot'));
+}
+
+const cannotSee = (program: string): Wrapper => ({ unwrap: () => ({ kind: 'unknown', reason: `${program} runs commands this policy cannot see` }) });
+
+/** Every wrapper the policy knows, by program basename. */
+export const WRAPPERS: Record<string, Wrapper> = {
+  sudo: { unwrap: (a) => unwrapSudo('sudo', a) },
+  sudoedit: { unwrap: (a) => unwrapSudo('sudoedit', a) },
+  doas: {
+    unwrap(args) {
+      const { opts, rest } = splitOptions(args, { short: 'uC' });
+      return hasOpt(opts, 's') ? { kind: 'stdin-shell' } : execOrNone(rest);
+    },
+  },
+  su: { unwrap: (a) => unwrapSu('su', a) },
+  runuser: { unwrap: (a) => unwrapSu('runuser', a) },
+  env: { unwrap: unwrapEnv },
+  nice: simple({ opts: { short: 'n', long: ['adjustment'] } }),
+  ionice: simple({ opts: { short: 'cnpPu', long: ['class', 'classdata', 'pid', 'pgid', 'uid'] }, noneWith: ['p', 'P', 'u', 'pid', 'pgid', 'uid'], host: { with: ['p', 'P', 'u', 'pid', 'pgid', 'uid'], reason: 'ionice changes the I/O priority of running processes' } }),
+  timeout: simple({ opts: { short: 'sk', long: ['signal', 'kill-after'], flags: ['foreground', 'preserve-status', 'verbose'] }, skip: 1 }),
+  nohup: simple({ opts: {} }),
+  builtin: simple({ opts: {} }),
+  setsid: simple({ opts: { flags: ['ctty', 'fork', 'wait'] } }),
+  stdbuf: simple({ opts: { short: 'ioe', long: ['input', 'output', 'error'] } }),
+  command: simple({ opts: {}, noneWith: ['v', 'V'] }),
+  exec: simple({ opts: { short: 'a' } }),
+  busybox: simple({ opts: { long: ['install'] }, noneWith: ['install', 'list', 'list-full'] }),
+  toybox: simple({ opts: {}, noneWith: ['help', 'version', 'long'] }),
+  time: simple({ opts: { short: 'fo', long: ['format', 'output'], flags: ['append', 'portability', 'verbose', 'quiet'] } }),
+  'systemd-inhibit': simple({ opts: { long: ['what', 'who', 'why', 'mode'], flags: ['list', 'no-pager', 'no-legend', 'no-ask-password'] }, noneWith: ['list'] }),
+  chroot: {
+    unwrap(args) {
+      const { rest } = splitOptions(args, { long: ['userspec', 'groups'], flags: ['skip-chdir'] });
+      if (rest.length === 0) return { kind: 'unknown', reason: 'chroot without a new root' };
+      return rest.length > 1 ? { kind: 'exec', argv: rest.slice(1), cwdUnknown: true } : { kind: 'stdin-shell' };
+    },
+    hostChange: () => 'chroot runs a command with another directory as its root',
+  },
+  setpriv: simple({
+    opts: {
+      long: ['reuid', 'regid', 'ruid', 'rgid', 'euid', 'egid', 'groups', 'inh-caps', 'ambient-caps', 'bounding-set', 'securebits', 'pdeathsig', 'selinux-label', 'apparmor-profile', 'landlock-access', 'landlock-rule', 'seccomp-filter', 'ptracer'],
+      flags: ['dump', 'no-new-privs', 'nnp', 'clear-groups', 'keep-groups', 'init-groups', 'reset-env'],
+    },
+    noneWith: ['d', 'dump'],
+    host: { reason: 'setpriv runs a command with other user ids, groups or capabilities' },
+  }),
+  prlimit: simple({
+    opts: { short: 'po', optShort: 'cdefilmnqrstuvxyT', long: ['pid', 'output'], optLong: PRLIMIT_RESOURCES, flags: ['noheadings', 'raw', 'verbose'] },
+    noneWith: ['p', 'pid'],
+    host: { with: ['p', 'pid'], reason: 'prlimit --pid changes the resource limits of a running process' },
+  }),
+  choom: simple({ opts: { short: 'pn', long: ['pid', 'adjust'] }, noneWith: ['p', 'pid'], host: { with: ['p', 'pid'], reason: 'choom -p changes how the kernel picks a running process to kill when memory runs out' } }),
+  taskset: simple({ opts: { flags: ['all-tasks', 'pid', 'cpu-list'] }, skip: 1, noneWith: ['p', 'pid'], host: { with: ['p', 'pid'], reason: 'taskset -p changes the CPU affinity of a running process' } }),
+  chrt: simple({
+    opts: { short: 'TPD', long: ['sched-runtime', 'sched-period', 'sched-deadline'], flags: ['pid', 'max', 'all-tasks', 'fifo', 'rr', 'batch', 'idle', 'other', 'deadline', 'reset-on-fork', 'verbose'] },
+    skip: 1,
+    noneWith: ['p', 'pid', 'm', 'max'],
+    host: { with: ['p', 'pid', 'f', 'fifo', 'r', 'rr', 'd', 'deadline'], reason: 'chrt gives real-time scheduling, which can starve the rest of the machine, or changes a running process' },
+  }),
+  nsenter: simple({ opts: NSENTER, cwdWith: ['w', 'wd', 'r', 'root', 'W', 'wdns'], bare: { kind: 'stdin-shell' }, host: { reason: "nsenter enters other processes' namespaces (PID 1's are the host's own)" } }),
+  unshare: simple({ opts: UNSHARE, cwdWith: ['w', 'wd', 'R', 'root'], bare: { kind: 'stdin-shell' }, host: { reason: 'unshare runs a command in new namespaces, where it can be root and mount over paths' } }),
+  'systemd-run': {
+    unwrap(args) {
+      const { opts, rest } = splitOptions(args, SYSTEMD_RUN);
+      if (hasOpt(opts, 'S', 'shell')) return { kind: 'stdin-shell' };
+      return withCwd(execOrNone(rest), true);
+    },
+    hostChange: () => 'systemd-run starts a transient unit from PID 1, outside the caller and its limits',
+  },
+  'start-stop-daemon': { unwrap: unwrapStartStopDaemon, hostChange: () => 'start-stop-daemon starts or stops system daemons' },
+  strace: tracer(STRACE),
+  ltrace: tracer(LTRACE),
+  xargs: { unwrap: unwrapXargs },
+  watch: {
+    unwrap(args) {
+      const { opts, rest } = splitOptions(args, { short: 'nq', optShort: 'd', long: ['interval', 'equexit'], optLong: ['differences'], flags: ['exec', 'no-title', 'beep', 'errexit', 'chgexit', 'color', 'no-wrap', 'precise', 'no-rerun'] });
+      if (!rest.length) return { kind: 'none' };
+      return hasOpt(opts, 'x', 'exec') ? { kind: 'exec', argv: rest } : { kind: 'script', script: rest };
+    },
+  },
+  flock: { unwrap: unwrapFlock },
+  sg: {
+    unwrap(args) {
       const { rest } = splitOptions(args, {});
       const after = rest.slice(1);
       if (after.length && literal(after[0]!) === '-c') return after[1] ? { kind: 'script', script: [after[1]] } : { kind: 'unknown', reason: 'sg -c without a command' };
       return after.length ? { kind: 'script', script: after } : { kind: 'stdin-shell' };
-    }
-    case 'script': {
-      const { opts } = splitOptions(args, { short: 'cEIOBTtm', long: ['command', 'echo', 'log-in', 'log-out', 'log-io', 'log-timing', 'logging-format'] });
-      const c = opts.find((o) => o.name === 'c' || o.name === 'command');
+    },
+  },
+  script: {
+    unwrap(args) {
+      const { opts } = splitOptions(args, { short: 'cEIOBTtm', long: ['command', 'echo', 'log-in', 'log-out', 'log-io', 'log-timing', 'logging-format', 'output-limit'], permute: true });
+      const c = findOpt(opts, 'c', 'command');
       return c?.value ? { kind: 'script', script: [c.value] } : { kind: 'stdin-shell' };
-    }
-    case 'ssh': {
+    },
+  },
+  ssh: {
+    unwrap(args) {
       const { rest } = splitOptions(args, { short: 'BbcDEeFIiJLlmOoPpQRSWw' });
       return rest.length > 1 ? { kind: 'script', script: rest.slice(1) } : { kind: 'none' };
-    }
-    case 'eval':
-      return args.length ? { kind: 'script', script: args } : { kind: 'none' };
-    case 'trap': {
+    },
+  },
+  eval: { unwrap: (args) => (args.length ? { kind: 'script', script: args } : { kind: 'none' }) },
+  trap: {
+    unwrap(args) {
       const { rest } = splitOptions(args, {});
-      if (rest.length < 2) return { kind: 'none' };
-      return { kind: 'script', script: [rest[0]!] };
-    }
-    case 'source':
-    case '.':
-      return args.length ? { kind: 'script-file', file: args[0]! } : { kind: 'unknown', reason: `${program} without a file` };
-    case 'find':
-      return unwrapFind(args);
-    case 'parallel':
-    case 'expect':
-    case 'tmux':
-    case 'screen':
-    case 'dtach':
-      return { kind: 'unknown', reason: `${program} runs commands this policy cannot see` };
-    default:
-      return { kind: 'none' };
-  }
+      return rest.length < 2 ? { kind: 'none' } : { kind: 'script', script: [rest[0]!] };
+    },
+  },
+  source: { unwrap: (args) => (args.length ? { kind: 'script-file', file: args[0]! } : { kind: 'unknown', reason: 'source without a file' }) },
+  '.': { unwrap: (args) => (args.length ? { kind: 'script-file', file: args[0]! } : { kind: 'unknown', reason: '. without a file' }) },
+  find: { unwrap: unwrapFind },
+  parallel: cannotSee('parallel'),
+  expect: cannotSee('expect'),
+  tmux: cannotSee('tmux'),
+  screen: cannotSee('screen'),
+  dtach: cannotSee('dtach'),
+};
+
+/** What `program args` runs, if anything. `program` is the basename. */
+export function unwrap(program: string, args: Word[]): Unwrapped {
+  if (SHELLS.has(program)) return unwrapShell(args);
+  return WRAPPERS[program]?.unwrap(args) ?? { kind: 'none' };
+}
+
+/** What the wrapper `program args` changes on the host by itself (a reason), or null. */
+export function wrapperHostChange(program: string, args: Word[]): string | null {
+  return WRAPPERS[program]?.hostChange?.(args) ?? null;
 }
 
 /** The directories find starts from (the operands before the first expression). */

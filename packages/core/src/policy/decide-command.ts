@@ -8,7 +8,7 @@ import { parseShell, wordText, type Redirect, type SimpleCommand, type Word } fr
 import { braceExpand, BraceExpansionError, hasExpansion, literal, literalWord } from './shell-words';
 import { unwrap } from './command-wrappers';
 import { assignmentFindings, builtinFindings, DOWNLOADERS, INTERPRETERS, type Finding, type RuleEnv } from './command-builtin-rules';
-import { ANY_CWD, checkSecretRead, checkWriteTarget } from './command-targets';
+import { ANY_CWD, HOME_UNKNOWN, checkSecretRead, checkWriteTarget } from './command-targets';
 import { parseCommandRule, ruleMatches, type CommandRule } from './command-rule';
 import { isReadOnlyCommand, READ_ONLY_WRAPPERS } from './read-only-commands';
 
@@ -30,6 +30,9 @@ interface Walk {
 }
 
 const MAX_NESTED_SCRIPTS = 8;
+
+/** Words that set (or declare, read, loop over) a variable that decides where cd and ~ lead. */
+const CWD_VARS = /(^|[^$A-Za-z0-9_{])(HOME|PWD|OLDPWD|CDPATH)(\+?=|$)/;
 
 const denyFinding = (rule: string, reason: string): Finding => ({ action: 'deny', rule: `builtin:deny:${rule}`, reason, level: 'builtin' });
 
@@ -95,6 +98,14 @@ function walkScript(text: string, depth: number, walk: Walk, fromString: boolean
     }
     walkCommand(words, c, depth, walk);
   }
+  // After the commands, so that a command found inside the arithmetic gives its own reason first.
+  if (parsed.evaluates.length)
+    walk.invocations.push({
+      program: '',
+      argv: [],
+      wrapper: false,
+      findings: parsed.evaluates.map((e) => denyFinding('arithmetic', `the arithmetic ${JSON.stringify(e.slice(0, 80))} evaluates a variable, parameter or command output as an expression; a value like a[$(cmd)] would run cmd, and the value is not known until it runs`)),
+    });
 }
 
 /** Facts about the whole line that rules need: literal `cd` targets and whether anything downloads. */
@@ -102,11 +113,19 @@ function prescan(cmds: SimpleCommand[], walk: Walk): void {
   for (const c of cmds) {
     const names = c.words.map((w) => literal(w)).filter((x): x is string => x !== null).map((x) => posix.basename(x));
     if (names.some((n) => DOWNLOADERS.has(n) && n !== 'git' && n !== 'rsync' && n !== 'scp')) walk.hasDownloader = true;
-    if (c.words.length && ['cd', 'pushd', 'popd'].includes(literal(c.words[0]!) ?? '')) {
-      const dir = c.words[1] ? literal(c.words[1]) : null;
-      const known = walk.cwds.filter((d) => d !== ANY_CWD);
+    // HOME, PWD, OLDPWD or CDPATH set anywhere in the line: ~ and cd targets are no longer known.
+    if ([...c.assignments, ...c.words].some((w) => /HOME|PWD|CDPATH/.test(w.raw) && CWD_VARS.test(wordText(w)))) {
+      for (const m of [ANY_CWD, HOME_UNKNOWN]) if (!walk.cwds.includes(m)) walk.cwds.push(m);
+    }
+    let k = 0;
+    while (k < c.words.length && ['builtin', 'command'].includes(literal(c.words[k]!) ?? '')) k++;
+    if (k < c.words.length && ['cd', 'pushd', 'popd', 'chdir'].includes(literal(c.words[k]!) ?? '')) {
+      const cdArgs = c.words.slice(k + 1);
+      // Options (-P resolves symlinks, -L, -e, -@) or anything but one literal directory: unknown.
+      const dir = cdArgs.length === 1 && !(literal(cdArgs[0]!) ?? '-').startsWith('-') ? literal(cdArgs[0]!) : null;
+      const known = walk.cwds.filter((d) => d.startsWith('/'));
       // Literal targets are followed (relative ones from every known cwd); anything else may be anywhere.
-      const next = dir === null || dir === '-' || literal(c.words[0]!) === 'popd' ? [ANY_CWD] : dir.startsWith('/') ? [posix.normalize(dir)] : known.map((d) => posix.join(d, dir));
+      const next = dir === null || literal(c.words[k]!) === 'popd' ? [ANY_CWD] : dir.startsWith('/') ? [posix.normalize(dir)] : known.map((d) => posix.join(d, dir));
       if (!dir?.startsWith('/') && walk.cwds.includes(ANY_CWD)) next.push(ANY_CWD);
       for (const n of next) if (!walk.cwds.includes(n)) walk.cwds.push(n);
     }
@@ -125,10 +144,29 @@ function walkCommand(words: Word[], c: SimpleCommand, depth: number, walk: Walk)
   walk.invocations.push(redirectInv);
   if (words.length === 0) return;
   const stdinSource = c.redirects.some((r) => r.op === '<<' || r.op === '<<-' || r.op === '<<<' || r.op === '<' || r.op === '<&') || c.pipedInput;
-  walkArgv(words, depth, walk, stdinSource, 0);
+  walkArgv(words, depth, walk, stdinSource, 0, stdinScript(c));
 }
 
-function walkArgv(argv: Word[], depth: number, walk: Walk, stdinSource: boolean, hops: number): void {
+/**
+ * The text a command reads on stdin when the line fixes it: a here-document or here-string
+ * whose contents are literal. A shell fed this runs it, so it is parsed and checked like sh -c.
+ */
+function stdinScript(c: SimpleCommand): string | undefined {
+  const input = c.redirects.filter((r) => ['<<', '<<-', '<<<', '<', '<&'].includes(r.op) && (r.fd === undefined || r.fd === 0)).pop();
+  if (!input) return undefined;
+  if (input.heredoc) {
+    const { body, quoted } = input.heredoc;
+    // Unquoted: $, ` and \ are expanded first; with none of them the text is what the shell reads.
+    return quoted || !/[$`\\]/.test(body) ? body : undefined;
+  }
+  if (input.op === '<<<') {
+    const text = literal(input.target);
+    return text === null ? undefined : `${text}\n`;
+  }
+  return undefined;
+}
+
+function walkArgv(argv: Word[], depth: number, walk: Walk, stdinSource: boolean, hops: number, stdinText?: string): void {
   const w0 = argv[0]!;
   const name = literal(w0);
   if (name === null) {
@@ -161,23 +199,25 @@ function walkArgv(argv: Word[], depth: number, walk: Walk, stdinSource: boolean,
       break;
     case 'exec':
       inv.wrapper = true;
-      walkArgv(u.argv, depth, walk, stdinSource, hops + 1);
+      // env -C, sudo -D, nsenter -w ...: relative paths of the inner command are then anywhere.
+      if (u.cwdUnknown && !walk.cwds.includes(ANY_CWD)) walk.cwds.push(ANY_CWD);
+      walkArgv(u.argv, depth, walk, stdinSource, hops + 1, stdinText);
+      for (const s of u.scripts ?? []) walkInnerScript(program, s, depth, walk, inv, downloadRule);
       break;
     case 'multi':
       inv.wrapper = true;
       for (const a of u.argvs) walkArgv(a, depth, walk, false, hops + 1);
       break;
-    case 'script': {
+    case 'script':
       inv.wrapper = true;
-      if (u.script.some(hasExpansion)) {
-        inv.findings.push(downloadRule(`${program} runs the script ${u.script.map((w) => w.raw).join(' ')}, which contains expansions`));
-        break;
-      }
-      walkScript(u.script.map(wordText).join(' '), depth + 1, walk, true);
+      walkInnerScript(program, u.script, depth, walk, inv, downloadRule);
       break;
-    }
     case 'stdin-shell':
       inv.wrapper = true;
+      if (stdinText !== undefined) {
+        walkScript(stdinText, depth + 1, walk, true);
+        break;
+      }
       inv.findings.push(
         stdinSource
           ? downloadRule(`${program} reads the commands to run from its input (pipe, here-document or file)`)
@@ -204,6 +244,15 @@ function walkArgv(argv: Word[], depth: number, walk: Walk, stdinSource: boolean,
     const ops = argv.slice(1).filter((w) => !(literal(w) ?? 'x').startsWith('-'));
     if (ops.length === 0 || ops.some((w) => literal(w) === '-')) inv.findings.push(denyFinding('download-exec', `${program} runs code piped from a download`));
   }
+}
+
+/** A script a wrapper runs (sh -c, su -c, strace -o '|cmd'): parsed and walked when it is literal. */
+function walkInnerScript(program: string, script: Word[], depth: number, walk: Walk, inv: Invocation, downloadRule: (what: string) => Finding): void {
+  if (script.some(hasExpansion)) {
+    inv.findings.push(downloadRule(`${program} runs the script ${script.map((w) => w.raw).join(' ')}, which contains expansions`));
+    return;
+  }
+  walkScript(script.map(wordText).join(' '), depth + 1, walk, true);
 }
 
 const SEVERITY: Record<PolicyAction, number> = { allow: 0, confirm: 1, deny: 2 };

@@ -3,17 +3,28 @@
 import type { Word } from './shell-parse';
 import { literal } from './shell-words';
 import { AWK_EFFECTS } from './command-builtin-rules';
+import { isLongOption } from './long-option';
 
 type Check = (args: (string | null)[]) => boolean;
 
 const any: Check = () => true;
-const without = (re: RegExp): Check => (a) => a.every((x) => x !== null ? !re.test(x) : true);
+const without = (re: RegExp, longs: string[] = []): Check => (a) => a.every((x) => (x !== null ? !re.test(x) && !isLongOption(x, longs) : true));
 const noneDynamic = (c: Check): Check => (a) => a.every((x) => x !== null) && c(a);
 const firstIn = (set: string[], ifEmpty = true): Check => (a) => {
   const ops = a.filter((x) => x === null || !x.startsWith('-'));
   if (!ops.length) return ifEmpty;
   return ops[0] !== null && set.includes(ops[0]!);
 };
+
+/** Is the short option `opt` in the cluster `x` (before a letter whose value is the rest of it)? */
+function inCluster(x: string, opt: string, valueTaking: string): boolean {
+  if (!/^-[^-]/.test(x)) return false;
+  for (const ch of x.slice(1)) {
+    if (ch === opt) return true;
+    if (valueTaking.includes(ch)) return false;
+  }
+  return false;
+}
 
 /** Programs that only read; wrappers are handled separately (their inner command is checked). */
 const READ_ONLY: Record<string, Check> = {};
@@ -26,16 +37,17 @@ for (const p of [
 ]) READ_ONLY[p] = any;
 
 Object.assign(READ_ONLY, {
-  sort: without(/^(-o|--output)/),
+  sort: without(/^-[a-zA-Z]*o/, ['output', 'compress-program']),
   uniq: (a: (string | null)[]) => a.filter((x) => x === null || !x.startsWith('-')).length <= 1,
   // -exec's command is checked on its own (find is unwrapped like sudo).
   find: without(/^-(ok|okdir|delete|fprint|fprint0|fprintf|fls)$/),
-  dmesg: without(/^(-c|-C|--clear|--read-clear|-D|--console-off|-E|--console-on|-n|--console-level)$/),
+  dmesg: without(/^-[a-zA-Z]*[cCDEn]/, ['clear', 'read-clear', 'console-off', 'console-on', 'console-level']),
   blkid: without(/^(-g|--garbage-collect)$/),
-  date: without(/^(-s|--set|--set=.*)$/),
+  // -s sets the clock; -d, -f, -r take a value and -I an optional one, so "-Iseconds" is not -s.
+  date: (a: (string | null)[]) => a.every((x) => x === null || !(inCluster(x, 's', 'dfrI') || isLongOption(x, ['set']))),
   hostname: (a: (string | null)[]) => a.every((x) => x !== null && x.startsWith('-') && !/^(-F|--file|-b|--boot)$/.test(x)),
   env: (a: (string | null)[]) => a.every((x) => x !== null && /^(-0|--null)$/.test(x)),
-  journalctl: without(/^--(vacuum-|rotate|flush|relinquish-var|setup-keys|update-catalog|sync)/),
+  journalctl: without(/^$/, ['vacuum-size', 'vacuum-time', 'vacuum-files', 'rotate', 'flush', 'relinquish-var', 'setup-keys', 'update-catalog', 'sync']),
   systemctl: firstIn(['status', 'show', 'cat', 'list-units', 'list-unit-files', 'list-timers', 'list-sockets', 'list-dependencies', 'list-jobs', 'list-machines', 'list-paths', 'list-automounts', 'is-active', 'is-enabled', 'is-failed', 'is-system-running', 'get-default', 'show-environment', 'help']),
   service: (a: (string | null)[]) => a.length === 2 && a[1] === 'status' || (a.length === 1 && a[0] === '--status-all'),
   ip: (a: (string | null)[]) => {
@@ -58,7 +70,7 @@ Object.assign(READ_ONLY, {
   timedatectl: firstIn(['status', 'show', 'list-timezones', 'timesync-status', 'show-timesync']),
   hostnamectl: firstIn(['status']),
   loginctl: firstIn(['list-sessions', 'list-users', 'list-seats', 'show-session', 'show-user', 'session-status', 'user-status']),
-  sysctl: (a: (string | null)[]) => a.every((x) => x !== null && !x.includes('=') && !/^(-w|--write|-p|--load|--system)/.test(x)),
+  sysctl: (a: (string | null)[]) => a.every((x) => x !== null && !x.includes('=') && !/^-[a-zA-Z]*[wp]/.test(x) && !isLongOption(x, ['write', 'load', 'system'])),
   mount: (a: (string | null)[]) => a.every((x) => x === '-l' || x === '--show-labels'),
   swapon: (a: (string | null)[]) => a.length > 0 && a.every((x) => x !== null && /^(-s|--summary|--show|--show=.*|--noheadings|--bytes|--raw)$/.test(x)),
   'systemd-analyze': firstIn(['time', 'blame', 'critical-chain', 'verify', 'security', 'calendar', 'timespan', 'timestamp', 'unit-paths', 'cat-config', 'dump', 'plot', 'syscall-filter']),
@@ -74,7 +86,7 @@ Object.assign(READ_ONLY, {
   ip6tables: (a: (string | null)[]) => a.some((x) => x !== null && /^-[a-zA-Z]*[LS]|^--list/.test(x)) && a.every((x) => x !== null && !/^-[a-zA-Z]*[ADIRFZNXPE]|^--(append|delete|insert|replace|flush|zero|new|delete-chain|policy|rename)/.test(x)),
   nft: (a: (string | null)[]) => a.filter((x) => x === null || !x.startsWith('-'))[0] === 'list',
   ufw: firstIn(['status', 'show', 'version'], false),
-  curl: noneDynamic((a) => a.every((x, i) => (x === '-o' || x === '--output') && a[i + 1] === '/dev/null' || (a[i - 1] === '-o' || a[i - 1] === '--output') && x === '/dev/null' || !/^(-o|-O|--output|--remote-name|-T|--upload-file|-d|--data.*|-F|--form|-X|--request|--json|-K|--config|-c|--cookie-jar|--create-dirs|-D|--dump-header|--trace.*|--stderr|--libcurl|--etag-save|--hsts|--alt-svc)$/.test(x!) && !/^-[a-zA-Z]*[oOTdFXKcD]/.test(x!))),
+  curl: noneDynamic((a) => !a.some((x) => isLongOption(x, ['output', 'remote-name', 'upload-file', 'data', 'data-binary', 'data-raw', 'data-urlencode', 'form', 'request', 'json', 'config', 'cookie-jar', 'create-dirs', 'dump-header', 'trace', 'trace-ascii', 'stderr', 'libcurl', 'etag-save', 'hsts', 'alt-svc', 'output-dir', 'remote-name-all']) && !/^--output(=\/dev\/null)?$/.test(x!)) && a.every((x, i) => (x === '-o' || x === '--output') && a[i + 1] === '/dev/null' || (a[i - 1] === '-o' || a[i - 1] === '--output') && x === '/dev/null' || !/^(-o|-O|--output|--remote-name|-T|--upload-file|-d|--data.*|-F|--form|-X|--request|--json|-K|--config|-c|--cookie-jar|--create-dirs|-D|--dump-header|--trace.*|--stderr|--libcurl|--etag-save|--hsts|--alt-svc)$/.test(x!) && !/^-[a-zA-Z]*[oOTdFXKcD]/.test(x!))),
   git: (a: (string | null)[]) => {
     const rest = [...a];
     while (rest[0] === '-C' || rest[0] === '--no-pager' || rest[0] === '-P') rest.splice(0, rest[0] === '-C' ? 2 : 1);
@@ -82,7 +94,7 @@ Object.assign(READ_ONLY, {
   },
   awk: (a: (string | null)[]) => a.every((x) => x !== null) && !a.includes('-f') && !a.some((x) => AWK_EFFECTS.test(x!)),
   sed: (a: (string | null)[]) => {
-    if (a.some((x) => x === null || /^(-i|--in-place|-f|--file|-s)|^-[a-zA-Z]*i/.test(x))) return false;
+    if (a.some((x) => x === null || /^-[a-zA-Z]*[ifs]/.test(x) || isLongOption(x, ['in-place', 'file', 'separate']))) return false;
     const scripts = a.flatMap((x, i) => (a[i - 1] === '-e' || a[i - 1] === '--expression' ? [x!] : []));
     if (!scripts.length) {
       const first = a.find((x) => !x!.startsWith('-'));
@@ -101,6 +113,8 @@ Object.assign(READ_ONLY, {
   'fail2ban-client': firstIn(['status', 'ping', 'version', 'get', 'banned'], false),
   sleep: any,
   'systemd-cgls': any,
+  // (( expr )): what it may evaluate is refused on its own (builtin:deny:arithmetic).
+  '((': any,
 });
 READ_ONLY['gawk'] = READ_ONLY['awk']!;
 READ_ONLY['mawk'] = READ_ONLY['awk']!;

@@ -1,7 +1,8 @@
 // A parser for the part of POSIX sh / bash that an operator types on one command line.
 // It builds just enough structure to find every simple command that would run, including those
-// inside $(), backticks, <() and >(). Anything outside the subset (case, [[ ]], (( )), arrays,
-// coprocesses, expansions that hide command substitutions) is a parse error: the policy denies it.
+// inside $(), backticks, <(), >(), ${...} words and arithmetic, and it reports arithmetic that
+// evaluates text the line does not fix. Anything outside the subset (case, [[ ]], for (( )),
+// array assignments, coprocesses) is a parse error: the policy denies it.
 
 /** One character of a word after quote removal, or an expansion whose value is unknown statically. */
 export type Cell =
@@ -48,6 +49,12 @@ export type ParseResult =
       /** The same commands with structure, plus redirection-only commands. */
       simple: SimpleCommand[];
       functions: FunctionDef[];
+      /**
+       * Arithmetic that evaluates text the line does not fix ($((x)), ${s:$n}, ${a[$i]}, ${!p}):
+       * bash evaluates a variable's value or a substitution's output as an expression, and
+       * a[$(cmd)] inside it runs cmd. One entry (the source text) per place.
+       */
+      evaluates: string[];
     }
   | { ok: false; error: string };
 
@@ -76,8 +83,10 @@ interface PendingHeredoc {
 class Parser {
   private i = 0;
   private pending: PendingHeredoc[] = [];
+  private inSubstitution = 0;
   readonly commands: SimpleCommand[] = [];
   readonly functions: FunctionDef[] = [];
+  readonly evaluates: string[] = [];
 
   constructor(
     private readonly s: string,
@@ -151,6 +160,8 @@ class Parser {
           closed = true;
           break;
         }
+        if (this.inSubstitution > 0 && line.startsWith(h.delimiter) && /^\s*\)/.test(line.slice(h.delimiter.length)))
+          this.fail(`here-document line ${JSON.stringify(line.slice(0, 40))} inside $( ): bash versions disagree on where it ends`);
         lines.push(line);
       }
       if (!closed) this.fail(`here-document delimited by ${JSON.stringify(h.delimiter)} is not closed`);
@@ -161,6 +172,7 @@ class Parser {
         const sub = new Parser(body, this.depth + 1);
         sub.readDoubleQuoted(null, [], 'substitution');
         this.commands.push(...sub.commands);
+        this.evaluates.push(...sub.evaluates);
       }
     }
   }
@@ -249,7 +261,15 @@ class Parser {
     if (this.atWord('for')) return this.parseForHeader(context);
     if (this.atWord('function')) this.fail('function definitions are not supported');
     for (const kw of UNSUPPORTED_KEYWORDS) if (this.atWord(kw)) this.fail(`"${kw}" is not supported`);
-    if (this.startsWith('((')) this.fail('arithmetic commands "((" are not supported');
+    if (this.startsWith('((')) {
+      // (( expr )): a command whose only effect is the arithmetic (and what it may evaluate).
+      const start = this.i;
+      this.i += 2;
+      this.readArithmetic('))', start);
+      this.commands.push({ assignments: [], words: [{ cells: [{ ch: '(', quoted: true }, { ch: '(', quoted: true }], raw: '((' }, { cells: [{ dyn: this.s.slice(start + 2, this.i - 2) }], raw: this.s.slice(start + 2, this.i - 2) }], redirects: [], pipedInput, context });
+      this.parseTrailingRedirects(context, pipedInput);
+      return;
+    }
     if (this.peek() === '(') {
       this.i++;
       this.enter();
@@ -319,7 +339,11 @@ class Parser {
       const start = this.i;
       const w = this.readWord(context);
       if (!w) this.fail(`unexpected ${JSON.stringify(this.peek())}`);
-      if (cmd.words.length === 0 && /^[A-Za-z_][A-Za-z0-9_]*\+?=/.test(this.s.slice(start, this.i))) {
+      const text = this.s.slice(start, this.i);
+      const element = cmd.words.length === 0 ? /^[A-Za-z_][A-Za-z0-9_]*\[([^\]]*)\]\+?=/.exec(text) : null;
+      // a[i]=v: the subscript is arithmetic, evaluated like $(( )).
+      if (element && /[A-Za-z_$`"'\\]/.test(element[1]!)) this.evaluates.push(text.slice(0, element[0].length));
+      if (cmd.words.length === 0 && (element || /^[A-Za-z_][A-Za-z0-9_]*\+?=/.test(text))) {
         if (this.peek() === '(') this.fail('array assignments are not supported');
         cmd.assignments.push(w);
       } else {
@@ -414,9 +438,14 @@ class Parser {
         continue;
       }
       if (c === '~' && this.i === start) {
-        this.i++;
-        cells.push({ dyn: '~' });
-        continue;
+        // The tilde prefix: ~, ~+, ~-, ~user, up to the first slash. Quoted characters in it stop expansion.
+        const m = /^~[A-Za-z0-9._+-]*/.exec(this.s.slice(this.i, this.i + 256))!;
+        const after = this.s[this.i + m[0].length];
+        if (after === undefined || after === '/' || META.has(after)) {
+          this.i += m[0].length;
+          cells.push({ dyn: m[0] });
+          continue;
+        }
       }
       cells.push({ ch: c, quoted: false });
       this.i++;
@@ -428,9 +457,18 @@ class Parser {
   /** Parses a command list up to `)` and returns its commands (the `)` is consumed). */
   private subParser(): SimpleCommand[] {
     const before = this.commands.length;
+    // Here-documents opened outside are read after the substitution; those opened inside must end
+    // inside it. bash differs between versions at that edge (a body line "EOF)" ends the document
+    // and the substitution in bash 5.2), so anything else is refused rather than guessed.
+    const outer = this.pending;
+    this.pending = [];
+    this.inSubstitution++;
     this.enter();
     this.parseList(')', 'substitution');
     this.nest--;
+    this.inSubstitution--;
+    if (this.pending.length) this.fail('a here-document opened inside $( ) must end inside it');
+    this.pending = outer;
     this.i++;
     const found = this.commands.slice(before).map((c) => ({ ...c, context: 'substitution' as const }));
     this.commands.splice(before, found.length, ...found);
@@ -490,28 +528,16 @@ class Parser {
     if (this.startsWith('$((')) {
       const start = this.i;
       this.i += 3;
-      let depth = 2;
-      while (depth > 0) {
-        const c = this.peek();
-        if (c === '') this.fail('unterminated $((');
-        if (c === '(') depth++;
-        else if (c === ')') depth--;
-        else if (c === '`' || (c === '$' && this.peek(1) === '(')) this.fail('command substitution inside $(( )) is not supported');
-        this.i++;
-      }
-      const expr = this.s.slice(start + 3, this.i - 2);
-      // bash evaluates variable names in arithmetic recursively, and a value like a[$(cmd)] runs cmd.
-      if (/[A-Za-z_]/.test(expr)) this.fail('variables inside $(( )) are not supported');
+      this.readArithmetic('))', start);
       cells.push({ dyn: this.s.slice(start, this.i) });
       return;
     }
     if (n === '[') {
-      // $[ ] is old-style arithmetic: the same recursive evaluation as $(( )).
-      const end = this.s.indexOf(']', this.i);
-      const expr = end === -1 ? '' : this.s.slice(this.i + 2, end);
-      if (end === -1 || /[A-Za-z_$`(]/.test(expr)) this.fail('$[ ] arithmetic with variables is not supported');
-      cells.push({ dyn: this.s.slice(this.i, end + 1) });
-      this.i = end + 1;
+      // $[ ] is old-style arithmetic: the same evaluation as $(( )).
+      const start = this.i;
+      this.i += 2;
+      this.readArithmetic(']', start);
+      cells.push({ dyn: this.s.slice(start, this.i) });
       return;
     }
     if (n === '(') {
@@ -524,19 +550,7 @@ class Parser {
     if (n === '{') {
       const start = this.i;
       this.i += 2;
-      let depth = 1;
-      while (depth > 0) {
-        const c = this.peek();
-        if (c === '') this.fail('unterminated ${');
-        if (c === '`' || (c === '$' && this.peek(1) === '(') || ((c === '<' || c === '>') && this.peek(1) === '('))
-          this.fail('command substitution inside ${...} is not supported');
-        if (c === '\\') this.i++;
-        else if (c === '{') depth++;
-        else if (c === '}') depth--;
-        this.i++;
-      }
-      // An array subscript is arithmetic: ${a[$x]} can run commands hidden in $x.
-      if (/\[[^\]]*[A-Za-z_$`][^\]]*\]/.test(this.s.slice(start, this.i))) this.fail('array subscripts with variables are not supported');
+      this.readBraceParameter(start);
       cells.push({ dyn: this.s.slice(start, this.i) });
       return;
     }
@@ -548,6 +562,130 @@ class Parser {
     }
     cells.push({ ch: '$', quoted: inQuotes });
     this.i++;
+  }
+
+  /**
+   * Reads arithmetic up to `end` (`))`, `]`, `:` or `}` at depth 0), recording the commands of
+   * substitutions inside it. Numbers, operators and the always-numeric specials ($#, $?, $$, $!,
+   * ${#name}) are known; a name, a positional parameter or a substitution is text that bash
+   * evaluates as an expression, so it goes into `evaluates`. Returns the stop found.
+   */
+  private readArithmetic(end: string, start: number, stops = ''): string {
+    this.enter();
+    let depth = 0;
+    let unknown = false;
+    for (;;) {
+      const c = this.peek();
+      if (c === '') this.fail(`unterminated arithmetic ${JSON.stringify(this.s.slice(start, start + 3))}`);
+      if (depth === 0 && this.startsWith(end)) {
+        this.i += end.length;
+        if (unknown) this.evaluates.push(this.s.slice(start, this.i));
+        this.nest--;
+        return end;
+      }
+      if (depth === 0 && stops.includes(c)) {
+        if (unknown) this.evaluates.push(this.s.slice(start, this.i));
+        this.nest--;
+        return c;
+      }
+      if (c === '(' || c === '[') depth++;
+      else if ((c === ')' || c === ']') && depth > 0) depth--;
+      else if (c === ')') this.fail('unbalanced ")" in arithmetic');
+      if (c === '$') {
+        const special = /^\$(?:[#?$!]|\{#[A-Za-z_][A-Za-z0-9_]*\})/.exec(this.s.slice(this.i, this.i + 256));
+        if (special) {
+          this.i += special[0].length;
+          continue;
+        }
+        unknown = true;
+        this.readDollar([], true);
+        continue;
+      }
+      if (c === '`') {
+        unknown = true;
+        this.readBackticks();
+        continue;
+      }
+      if (/[0-9]/.test(c)) {
+        // A number, also 0x1f and base#digits: letters in it are digits, not names.
+        this.i += /^(0[xX][0-9A-Fa-f]+|[0-9]+#[0-9A-Za-z@_]+|[0-9]+)/.exec(this.s.slice(this.i, this.i + 80))![0].length;
+        continue;
+      }
+      if (c === '"' || c === "'" || c === '\\') unknown = true;
+      if (/[A-Za-z_]/.test(c)) unknown = true;
+      this.i++;
+    }
+  }
+
+  /**
+   * Reads ${...} after the `${`: the parameter, an optional [subscript] (arithmetic), then an
+   * operator and its word (default values, patterns, replacements: substitutions in them run)
+   * or :offset:length (arithmetic). ${!name} evaluates the value of name as a name, with its
+   * subscript: unknown.
+   */
+  private readBraceParameter(start: number): void {
+    this.enter();
+    this.readBraceParts(start);
+    this.nest--;
+  }
+
+  private readBraceParts(start: number): void {
+    if (this.peek() === '#' && this.peek(1) !== '}') this.i++;
+    else if (this.peek() === '!') {
+      this.i++;
+      const m = /^[A-Za-z_][A-Za-z0-9_]*(\[[@*]\])?[@*]?/.exec(this.s.slice(this.i, this.i + 256));
+      if (!m || !/[@*]$/.test(m[0])) this.evaluates.push(this.s.slice(start, this.i + (m?.[0].length ?? 0)));
+    }
+    const name = /^([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])/.exec(this.s.slice(this.i, this.i + 256));
+    if (!name) this.fail('bad ${...} parameter');
+    this.i += name[0].length;
+    if (this.peek() === '[') {
+      const subStart = this.i;
+      this.i++;
+      if ((this.peek() === '@' || this.peek() === '*') && this.peek(1) === ']') this.i += 2;
+      else this.readArithmetic(']', subStart);
+    }
+    if (this.peek() === '}') {
+      this.i++;
+      return;
+    }
+    if (this.peek() === ':' && !'-=?+'.includes(this.peek(1))) {
+      // ${x:offset} and ${x:offset:length}.
+      const offStart = this.i;
+      this.i++;
+      if (this.readArithmetic('}', offStart, ':') === '}') return;
+      const lenStart = this.i;
+      this.i++;
+      this.readArithmetic('}', lenStart);
+      return;
+    }
+    const op = /^(:[-=?+]|[-=?+]|##?|%%?|\/[\/#%]?|\^\^?|,,?|@[A-Za-z])/.exec(this.s.slice(this.i, this.i + 3));
+    if (!op) this.fail(`unsupported \${...} operator at ${JSON.stringify(this.s.slice(start, this.i + 2))}`);
+    this.i += op[0].length;
+    this.readBraceWord();
+  }
+
+  /** The word part of ${x:-word}, ${x/pat/rep} ...: up to the matching }, substitutions recorded. */
+  private readBraceWord(): void {
+    for (;;) {
+      const c = this.peek();
+      if (c === '') this.fail('unterminated ${');
+      if (c === '}') {
+        this.i++;
+        return;
+      }
+      if (c === '\\') this.i += 2;
+      else if (c === "'") {
+        const end = this.s.indexOf("'", this.i + 1);
+        if (end === -1) this.fail('unterminated single quote');
+        this.i = end + 1;
+      } else if (c === '"') {
+        this.i++;
+        this.readDoubleQuoted('"', [], 'substitution');
+      } else if (c === '$') this.readDollar([], true);
+      else if (c === '`') this.readBackticks();
+      else this.i++;
+    }
   }
 
   /** Decodes $'...' the way bash does for the escapes that matter; others are refused. */
@@ -606,6 +744,7 @@ class Parser {
     const found = sub.commands.map((c) => ({ ...c, context: 'substitution' as const }));
     this.commands.push(...found);
     this.functions.push(...sub.functions);
+    this.evaluates.push(...sub.evaluates);
     return { dyn: this.s.slice(start, this.i), commands: found };
   }
 }
@@ -618,7 +757,7 @@ export function parseShell(command: string, depth = 0): ParseResult {
     const p = new Parser(command, depth);
     p.parseScript();
     const simple = p.commands;
-    return { ok: true, commands: simple.filter((c) => c.words.length > 0).map((c) => c.words.map(wordText)), simple, functions: p.functions };
+    return { ok: true, commands: simple.filter((c) => c.words.length > 0).map((c) => c.words.map(wordText)), simple, functions: p.functions, evaluates: p.evaluates };
   } catch (err) {
     if (err instanceof ShellParseError) return { ok: false, error: err.message };
     throw err;

@@ -49,7 +49,7 @@ describe('what decideCommand reports', () => {
     expect(d.commands).toEqual(expect.arrayContaining([['sudo', 'sh', '-c', 'df -h | head'], ['sh', '-c', 'df -h | head'], ['df', '-h'], ['head'], ['uptime'], ['echo', '$(uptime)']]));
   });
   test('an unparseable command is denied with the parse error, never run', () => {
-    for (const command of ['echo "unterminated', 'ls )', 'a && ', '| grep x', "echo $'\\q'", 'cat <<EOF\nno end', 'echo ${x:-$(rm -rf /)}', '[[ -f x ]] && rm -rf /']) {
+    for (const command of ['echo "unterminated', 'ls )', 'a && ', '| grep x', "echo $'\\q'", 'cat <<EOF\nno end', '[[ -f x ]] && rm -rf /']) {
       const d = decideCommand({ command }, standard, CTX);
       expect({ command, action: d.action, rule: d.rule }).toEqual({ command, action: 'deny', rule: 'builtin:deny:parse' });
     }
@@ -239,5 +239,58 @@ describe('cwd', () => {
   });
   test('a relative or malformed cwd is refused', () => {
     expect(decideCommand({ command: 'ls', cwd: 'tmp' }, standard, CTX).action).toBe('deny');
+  });
+});
+
+describe('wrappers that move the working directory', () => {
+  test('env -C, sudo --chdir and friends make relative targets unknown', () => {
+    expect(decideCommand({ command: 'rm -rf *', cwd: '/srv/app' }, standard, CTX).rule).toBe('builtin:confirm:rm-recursive');
+    expect(decideCommand({ command: 'env -C / rm -rf *', cwd: '/srv/app' }, standard, CTX).rule).toBe('builtin:confirm:rm-unknown-target');
+    expect(decideCommand({ command: 'env --chdir=/ rm -rf *', cwd: '/srv/app' }, standard, CTX).rule).toBe('builtin:confirm:rm-unknown-target');
+    expect(decideCommand({ command: 'sudo --chd=/etc rm -f shadow', cwd: '/tmp' }, standard, CTX).action).toBe('confirm');
+    expect(decideCommand({ command: 'rm -f shadow', cwd: '/tmp' }, standard, CTX).action).toBe('allow');
+  });
+});
+
+describe('tilde and directory tricks: targets the text cannot fix are unknown, never harmless', () => {
+  const d = (command: string, cwd = '/srv/app') => decideCommand({ command, cwd }, standard, CTX);
+  test('~+, ~-, ~user and .. after them', () => {
+    for (const c of ['rm -rf ~+', 'rm -rf ~-', 'rm -rf ~bin', 'rm -rf ~root/..', 'rm -rf ~nobody/../etc'])
+      expect({ c, rule: d(c).rule }).toEqual({ c, rule: 'builtin:confirm:rm-unknown-target' });
+    expect(d('echo x > ~daemon/../shadow').action).toBe('confirm');
+    // Plain ~ is still root's or a user's home, as before.
+    expect(d('rm -rf ~').rule).toBe('builtin:deny:rm-root');
+    expect(d('ls ~+ ~-').action).toBe('allow');
+    // A quoted character in the prefix stops tilde expansion: a literal relative name.
+    expect(d("rm -rf ~'root'").rule).toBe('builtin:confirm:rm-recursive');
+  });
+  test('cd options, CDPATH, HOME/PWD/OLDPWD assignments', () => {
+    expect(d('cd build && rm -rf *').rule).toBe('builtin:confirm:rm-recursive');
+    for (const c of ['cd -P build && rm -rf *', 'cd -L build && rm -rf *', 'CDPATH=/ cd etc && rm -rf *', 'export CDPATH=/; cd etc; rm -rf *', 'HOME=/etc; cd ~ && rm -rf *', 'HOME=/ rm -rf ~', 'read HOME < /tmp/h; rm -rf ~', 'OLDPWD=/ cd - && rm -rf *', 'builtin cd / && rm -rf *'])
+      expect({ c, action: d(c).action }).toEqual({ c, action: expect.stringMatching(/confirm|deny/) });
+    expect(d('HOME=/etc; cd ~ && echo x > shadow').action).not.toBe('allow');
+    expect(d('command cd /etc && echo x > shadow').rule).toBe('builtin:deny:access-control');
+  });
+});
+
+describe('scripts fed to a shell on stdin by the line itself are checked', () => {
+  const d = (command: string) => decideCommand({ command }, standard, CTX);
+  test('a literal here-document or here-string is parsed like sh -c', () => {
+    expect(d("bash <<'EOF'\ndf -h\nfree -m\nEOF").action).toBe('allow');
+    expect(d('sh <<< "uptime"').action).toBe('allow');
+    expect(d("bash <<'EOF'\ndf -h\nrm -rf /usr\nEOF").rule).toBe('builtin:deny:rm-root');
+    expect(d('cat /tmp/x | bash <<EOF\nrm -rf /\nEOF').rule).toBe('builtin:deny:rm-root');
+  });
+  test('expansions, pipes and files stay unknown', () => {
+    expect(d('bash <<EOF\n$(cat /tmp/x)\nEOF').rule).toBe('builtin:deny:dynamic-script');
+    expect(d('bash <<< "$X"').rule).toBe('builtin:deny:dynamic-script');
+    expect(d('bash < /tmp/x.sh').rule).toBe('builtin:deny:dynamic-script');
+    expect(d('python3 <<EOF\nprint(1)\nEOF').rule).toBe('default:confirm:inline-code');
+  });
+});
+
+describe('read-only mode sees abbreviated and clustered options', () => {
+  test.each(['curl --out /tmp/x http://x', 'curl --outp=/tmp/x http://x', 'sysctl --lo', 'sysctl -p', 'date -s 2020-01-01', 'date --se=2020-01-01', 'sort -o /tmp/x /etc/hosts', 'sort --out=/tmp/x /etc/hosts', 'journalctl --vac=1M', 'journalctl --rot', 'dmesg --cl', 'sed --in-pl s/a/b/ /tmp/x'])('%j is refused', (command) => {
+    expect(decideCommand({ command }, readOnly, CTX).action).toBe('deny');
   });
 });

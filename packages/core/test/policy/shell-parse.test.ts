@@ -55,9 +55,9 @@ describe('parseShell fails closed', () => {
     ['leading pipe', '| ls'],
     ['case', 'case $x in a) ls;; esac'],
     ['[[ ]]', '[[ -f x ]]'],
-    ['arithmetic command', '((x++))'],
     ['array assignment', 'a=(1 2)'],
-    ['substitution inside ${}', 'echo ${x:-$(id)}'],
+    ['unterminated arithmetic', 'echo $(( 1 + 2'],
+    ['unsupported ${} operator', 'echo ${x~y}'],
     ['bad ANSI-C escape', "echo $'\\q'"],
     ['unclosed heredoc', 'cat <<EOF\nbody'],
     ['NUL byte', 'ls\0'],
@@ -75,5 +75,54 @@ describe('parseShell fails closed', () => {
     expect(() => parseShell('('.repeat(10_000))).not.toThrow();
     expect(() => parseShell('"$('.repeat(5_000))).not.toThrow();
     expect(() => parseShell('`'.repeat(5_001))).not.toThrow();
+    for (const open of ['$((', '${x:-', '${a[', 'echo ${x:', '$[', '${x:$((']) {
+      const r = parseShell(open.repeat(Math.floor(60_000 / open.length)));
+      expect({ open, ok: r.ok }).toEqual({ open, ok: false });
+    }
+  });
+});
+
+describe('here-documents inside $( ) cannot desynchronise the parser', () => {
+  test('a document opened and closed inside $( ) is read there', () => {
+    const r = parseShell('x=$(cat <<EOF\n)\nEOF\n); echo after');
+    expect(r.ok && r.commands).toEqual([['cat'], ['echo', 'after']]);
+    expect(r.ok && r.simple[0]!.redirects[0]!.heredoc!.body).toBe(')');
+  });
+  test('a document opened outside is read after the substitution, not inside it', () => {
+    const r = parseShell('cat <<EOF $(echo a\necho b)\nbody\nEOF\necho after');
+    expect(r.ok && r.commands).toEqual([['echo', 'a'], ['echo', 'b'], ['cat', '$(echo a\necho b)'], ['echo', 'after']]);
+  });
+  test.each([
+    // bash 5.2 ends the document at "EOF)" and runs the next line; other versions read it as data.
+    ['delimiter followed by )', 'x=$(cat <<EOF\nEOF)\nrm -rf /\nEOF\n)'],
+    ['delimiter followed by space and )', 'x=$(cat <<EOF\nEOF )\nrm -rf /\nEOF\n)'],
+    ['document not closed inside $( )', 'echo $(cat <<EOF)\nrm -rf /\nEOF'],
+  ])('%s: refused', (_name, input) => {
+    expect(parseShell(input).ok).toBe(false);
+  });
+});
+
+describe('arithmetic contexts are read, not skipped', () => {
+  const parsed = (s: string) => {
+    const r = parseShell(s);
+    if (!r.ok) throw new Error(r.error);
+    return r;
+  };
+  test('substitutions inside arithmetic and ${...} are found', () => {
+    expect(parsed('echo ${x:$(id -u)}').commands).toContainEqual(['id', '-u']);
+    expect(parsed('echo ${x:1:$(id -g)}').commands).toContainEqual(['id', '-g']);
+    expect(parsed('echo ${x:a[$(whoami)]}').commands).toContainEqual(['whoami']);
+    expect(parsed('echo $(( a[$(hostname)] + 1 ))').commands).toContainEqual(['hostname']);
+    expect(parsed('(( n = $(nproc) ))').commands).toContainEqual(['nproc']);
+    expect(parsed('a[$(uptime)]=1').commands).toContainEqual(['uptime']);
+    expect(parsed('echo ${a[$(date)]} ${x:-$(pwd)} ${y/$(tty)/z}').commands).toEqual(expect.arrayContaining([['date'], ['pwd'], ['tty']]));
+  });
+  test('what bash evaluates as an expression is reported; numbers and numeric specials are not', () => {
+    expect(parsed('echo $((1 + 2 * (3 - $#))) ${x:1:2} ${x: -3} ${#x} ${a[2]} ${a[@]} $[4*5]').evaluates).toEqual([]);
+    expect(parsed('echo ${x:-default} ${x#*/} ${x//a/b} ${x^^}').evaluates).toEqual([]);
+    expect(parsed('echo $((0xff + 16#1f + 2#101 + 010))').evaluates).toEqual([]);
+    expect(parsed('echo $((0xff + x1))').evaluates.length).toBe(1);
+    for (const s of ['echo $((x))', 'echo $(( $1 + 1 ))', 'echo $(( $(cat f) ))', 'echo ${s:n}', 'echo ${s:0:$len}', 'echo ${a[i]}', 'echo ${!ref}', '((i++))', 'a[i]=1', 'echo $[x]', 'echo "$((y))"', 'cat <<EOF\n$((z))\nEOF', 'echo `echo $((w))`'])
+      expect({ s, n: parsed(s).evaluates.length }).toEqual({ s, n: 1 });
   });
 });
