@@ -350,7 +350,7 @@ describe('known fixes and auto-remediation', () => {
     const failing = await seedFix(e, 5, ['systemctl stop nginx.service\u202e\u001b[2J']);
     const out = await run(e, { ...failing, systemctl: ok('') }, broad);
     expect(e.hostCalls).toEqual([]);
-    expect(out.suggestions[0]).toContain('nginx.service\\u202e\\u001b[2J');
+    expect(out.suggestions[0]).toContain('nginx.service\\u{202e}\\x1b[2J');
     expect(out.suggestions[0]).not.toMatch(/[\u001b\u202e]/);
   });
 

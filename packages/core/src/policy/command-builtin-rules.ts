@@ -78,13 +78,41 @@ function suiteUnitNames(ctx: PolicyContext): string[] {
 }
 
 /** Could the unit argument name one of the suite's units? */
+/**
+ * Pure: an fnmatch(3) pattern as a regex, as systemctl matches unit names: `*`, `?`, `[...]` and
+ * `[!...]`; a `[` with no closing `]` matches itself (a regex built naively from it would throw).
+ */
+export function globRegex(glob: string): RegExp {
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i]!;
+    if (ch === '*') out += '.*';
+    else if (ch === '?') out += '.';
+    else if (ch === '[') {
+      let j = i + 1;
+      if (glob[j] === '!' || glob[j] === '^') j++;
+      if (glob[j] === ']') j++;
+      while (j < glob.length && glob[j] !== ']') j++;
+      if (j >= glob.length) out += '\\[';
+      else {
+        let body = glob.slice(i + 1, j);
+        const negated = body.startsWith('!') || body.startsWith('^');
+        if (negated) body = body.slice(1);
+        out += `[${negated ? '^' : ''}${body.replace(/[\\\]^]/g, '\\$&')}]`;
+        i = j;
+      }
+    } else out += ch.replace(/[.+^${}()|\\/\]]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`, 'u');
+}
+
 function reachesSuiteUnit(w: Word, ctx: PolicyContext): 'yes' | 'maybe' | 'no' {
   const names = suiteUnitNames(ctx);
   const text = wordText(w);
   // systemctl expands globs in unit names itself, quoted or not.
   if (isLiteral(w) && /[*?[]/.test(text)) {
     if ((text.match(/[*?[]/g) ?? []).length > 12) return 'yes';
-    const re = new RegExp(`^${text.replace(/[.+^${}()|\\/]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+    const re = globRegex(text);
     return names.some((n) => re.test(n)) ? 'yes' : 'no';
   }
   if (isLiteral(w)) return names.includes(text) ? 'yes' : 'no';
@@ -375,7 +403,6 @@ export function builtinFindings(program: string, argv: Word[], env: RuleEnv): Fi
     const sub = firstOperand(args);
     if (sub !== undefined && sub !== null && PACKAGE_CHANGE[program]!.test(sub)) out.push(byDefault('package-install', `${program} ${sub} installs or upgrades packages, running their scripts as root`));
   }
-  if (program === 'dpkg' && t.some((x) => x !== null && ((/^-[a-zA-Z]*i/.test(x) && !x.startsWith('--')) || isLongOption(x, ['install', 'unpack', 'configure'])))) out.push(byDefault('package-install', 'dpkg installs packages, running their scripts as root'));
   if (program === 'pacman' && t.some((x) => x !== null && /^-R/.test(x))) out.push(confirm('package-remove', 'pacman -R removes packages'));
   if (['userdel', 'deluser', 'groupdel', 'delgroup', 'usermod', 'passwd', 'chpasswd', 'chage', 'gpasswd', 'useradd', 'adduser', 'groupadd', 'addgroup', 'newusers', 'vipw', 'vigr', 'visudo', 'pwck', 'grpck'].includes(program)) {
     if (!(program === 'passwd' && t.some((x) => x === '-S' || x === '--status'))) out.push(confirm('accounts', `${program} changes user accounts or passwords`));

@@ -155,7 +155,6 @@ export const DANGEROUS: DangerousCase[] = [
   { command: "apt-get install -y htop", action: 'confirm', rule: "default:confirm:package-install" },
   { command: "sudo apt install -y fail2ban", action: 'confirm', rule: "default:confirm:package-install" },
   { command: "apt-get upgrade -y", action: 'confirm', rule: "default:confirm:package-install" },
-  { command: "dpkg -i /tmp/x.deb", action: 'confirm', rule: "default:confirm:package-install" },
   { command: "systemctl stop nginx", action: 'confirm', rule: "builtin:confirm:service-stop" },
   { command: "systemctl disable nginx", action: 'confirm', rule: "builtin:confirm:service-stop" },
   { command: "systemctl mask nginx", action: 'confirm', rule: "builtin:confirm:service-stop" },
