@@ -2,7 +2,7 @@
 // resolvePathForPolicy: this function does no I/O and refuses anything not canonical.
 import type { PolicyConfig } from './policy-config';
 import type { PathDecision, PolicyContext } from './types';
-import { isCanonicalPath, pathPatternMatches } from './path-match';
+import { isCanonicalPath, isPathWithin, pathPatternMatches } from './path-match';
 import { isAccessControlFile, isKernelInterface, isSecretDir, isSecretFile, isStartupFile, isSuiteFile, isSystemLocation } from './protected-paths';
 
 export type PathOp = 'read' | 'write' | 'list';
@@ -20,6 +20,8 @@ export function decidePath(resolvedPath: string, op: PathOp, policy: PolicyConfi
 
   if (isSecretFile(p)) return d('deny', 'builtin:deny:secret-file', `${p} holds secrets (passwords or private keys)`);
   if (isSecretDir(p) && op !== 'list') return d('deny', 'builtin:deny:secret-file', `${p} holds private keys`);
+  if ((ctx.secretFiles ?? []).some((f) => isPathWithin(p, f)))
+    return d('deny', 'builtin:deny:suite-secret', `${p} holds linux-devops-mcp's own secret (the HTTP token); the model never reads it`);
   if (write) {
     if (isSuiteFile(p, ctx)) return d('deny', 'builtin:deny:suite-files', `${p} belongs to linux-devops-mcp itself (its config, state or units); the model may not change it`);
     if (isAccessControlFile(p)) return d('deny', 'builtin:deny:access-control', `writing ${p} would change who can log in or become root`);

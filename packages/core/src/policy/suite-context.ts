@@ -20,6 +20,8 @@ export interface SuiteLocation {
   paths: { stateDir: string; logDir: string; configFile: string };
   /** Where the suite is installed. */
   installPrefix: string;
+  /** The suite's secrets, e.g. the HTTP token file: a model that read it could approve its own actions over HTTP. */
+  secretFiles?: string[];
 }
 
 /**
@@ -32,5 +34,6 @@ export function policyContextOf(where: SuiteLocation): PolicyContext {
     configFile: where.paths.configFile,
     suiteUnits: SUITE_UNITS,
     protectedPaths: [...new Set([where.paths.stateDir, where.paths.logDir, where.installPrefix, configDir])],
+    secretFiles: where.secretFiles ?? [],
   };
 }

@@ -29,4 +29,6 @@ export interface PolicyContext {
   suiteUnits: string[];
   /** The suite's install and state directories: protected from writes through the file tools. */
   protectedPaths: string[];
+  /** The suite's own secrets (the HTTP bearer token file): never read by the file tools. */
+  secretFiles?: string[];
 }

@@ -68,7 +68,7 @@ export class PolicyGate {
     const { policy } = this.deps;
     let decision: CommandDecision;
     try {
-      decision = await policy.decideCommand({ ...input, ...(cwd ? { cwd } : {}) }, this.deps.config.policy, policyContextOf(this.deps));
+      decision = await policy.decideCommand({ ...input, ...(cwd ? { cwd } : {}) }, this.deps.config.policy, this.context());
     } catch (err) {
       // A policy that cannot decide must not default to allow.
       const message = `Not done: the command policy could not decide on this input (${(err as Error).message}); nothing was run.`;
@@ -78,6 +78,12 @@ export class PolicyGate {
     const subject: ActionSubject = { ...('command' in input ? { command: input.command } : { argv: input.argv }), cwd: cwd ?? null, ...extra?.subject };
     return this.enforce(decision, { tool, action, rule: decision.rule, reason: decision.reason, subject, ...previewOf(extra) }, signal);
   }
+
+  /** The suite's context for every decision, with its secrets: the token file is never read. */
+  private context() {
+    return policyContextOf({ ...this.deps, secretFiles: [this.deps.config.http.tokenFile] });
+  }
+
 
   /**
    * A command that runs inside the sandbox: the kernel contains it, so nothing here asks the human.
@@ -89,7 +95,7 @@ export class PolicyGate {
     const policy = this.deps.config.policy;
     let decision: CommandDecision;
     try {
-      decision = await this.deps.policy.decideCommand({ ...input, cwd }, policy.mode === 'read-only' ? { ...policy, mode: 'standard' } : policy, policyContextOf(this.deps));
+      decision = await this.deps.policy.decideCommand({ ...input, cwd }, policy.mode === 'read-only' ? { ...policy, mode: 'standard' } : policy, this.context());
     } catch (err) {
       const message = `Not done: the command policy could not decide on this input (${(err as Error).message}); nothing was run.`;
       return { allowed: false, decision: null, message, audit: { decision: 'error', rule: 'policy-error' } };
@@ -105,7 +111,7 @@ export class PolicyGate {
   async hostCommand(tool: string, input: { command: string } | { argv: string[] }, cwd: string, signal?: AbortSignal, extra?: ActionExtra): Promise<GateResult<CommandDecision>> {
     let decision: CommandDecision;
     try {
-      decision = await this.deps.policy.decideHostCommand({ ...input, cwd }, this.deps.config.policy, policyContextOf(this.deps));
+      decision = await this.deps.policy.decideHostCommand({ ...input, cwd }, this.deps.config.policy, this.context());
     } catch (err) {
       const message = `Not done: the command policy could not decide on this input (${(err as Error).message}); nothing was run.`;
       return { allowed: false, decision: null, message, audit: { decision: 'error', rule: 'policy-error' } };
@@ -122,7 +128,7 @@ export class PolicyGate {
     let decision: PathDecision;
     try {
       const resolved = await policy.resolvePathForPolicy(raw);
-      decision = await policy.decidePath(resolved, op, this.deps.config.policy, policyContextOf(this.deps));
+      decision = await policy.decidePath(resolved, op, this.deps.config.policy, this.context());
     } catch (err) {
       const message = `Not done: couldn't check the path ${JSON.stringify(raw)} against the policy (${(err as Error).message}).`;
       return { allowed: false, decision: null, message, audit: { decision: 'error', rule: 'policy-error' } };

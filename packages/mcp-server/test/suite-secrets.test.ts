@@ -1,0 +1,40 @@
+// The HTTP token is the suite's own secret: a model that could read it could open its own HTTP
+// session and answer its own approval prompts. The file tools run as root outside the sandbox, so
+// the path policy itself must refuse it, wherever http.tokenFile points. Judged by the text returned.
+import { afterEach, expect, test } from '@jest/globals';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decideCommand, decideHostCommand, decidePath, redactSecrets, resolvePathForPolicy } from '@ldm/core';
+import { makeDeps } from './support/make-deps';
+import { connect, type Connected } from './support/connect';
+import type { PolicyPort } from '../src/server/deps';
+
+const realPolicy: PolicyPort = { decideCommand, decideHostCommand, decidePath, resolvePathForPolicy, redactSecrets };
+const MARKER = 'tokenmarker7f3a9c2e41d0b8a6tokenmarker';
+
+let open: Connected | null = null;
+afterEach(async () => {
+  await open?.close();
+  open = null;
+});
+
+test('read_file never returns the HTTP token, by its path, through a symlink, or where http.tokenFile points', async () => {
+  const env = makeDeps({ policy: realPolicy });
+  mkdirSync(join(env.dir, 'secrets'));
+  const envToken = join(env.dir, 'secrets', 'token');
+  env.deps.config.http.tokenFile = envToken;
+  writeFileSync(envToken, `${MARKER}\n`, { mode: 0o600 });
+  symlinkSync(envToken, join(env.dir, 'innocent.txt'));
+  open = await connect(env.deps);
+  for (const path of [envToken, join(env.dir, 'innocent.txt'), join(env.dir, 'secrets', '.', 'token')]) {
+    const r = await open.client.callTool({ name: 'read_file', arguments: { path } });
+    expect(r.isError).toBe(true);
+    expect(JSON.stringify(r)).not.toContain(MARKER);
+    expect(JSON.stringify(r)).not.toContain(Buffer.from(MARKER).toString('base64').slice(0, 20));
+  }
+  // Control: the directory may still be listed, and another file in it read.
+  writeFileSync(join(env.dir, 'secrets', 'readme'), 'hello\n');
+  const ok = await open.client.callTool({ name: 'read_file', arguments: { path: join(env.dir, 'secrets', 'readme') } });
+  expect(ok.isError).toBeFalsy();
+  expect(JSON.stringify(ok)).toContain('hello');
+});
