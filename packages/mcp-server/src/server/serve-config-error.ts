@@ -1,7 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
-import { EXIT } from '@ldm/core';
+import { EXIT, formatJournalLine } from '@ldm/core';
 import { BUILT_IN_TOOLS } from './create-server';
 import { toolsForMode } from '../tools/tool-def';
 
@@ -29,7 +29,8 @@ export function configErrorText(message: string): string {
  */
 export async function serveConfigError(message: string, options: ConfigErrorServerOptions): Promise<number> {
   const stderr = options.stderr ?? process.stderr;
-  for (const line of message.split('\n')) stderr.write(`ldm-mcp-server: ${line}\n`);
+  // At err priority on every line, like the daemons: journald (ssh under systemd) files them as errors.
+  for (const line of message.split('\n')) stderr.write(formatJournalLine('error', `ldm-mcp-server: ${line}`));
   const text = configErrorText(message);
   const server = new McpServer({ name: 'ldm-mcp-server', title: 'linux-devops-mcp', version: options.version }, { instructions: text });
   const tools = options.tools ?? toolsForMode('read-only', BUILT_IN_TOOLS.listed ?? []);
