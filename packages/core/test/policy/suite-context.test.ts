@@ -15,6 +15,11 @@ describe('the suite context', () => {
 
   test('protects the config dir, state, logs and install prefix', () => {
     const ctx = policyContextOf({ paths: { stateDir: '/s', logDir: '/s', configFile: '/etc/ldm/config.json' }, installPrefix: '/opt/ldm' });
-    expect(ctx).toEqual({ configFile: '/etc/ldm/config.json', suiteUnits: SUITE_UNITS, protectedPaths: ['/s', '/opt/ldm', '/etc/ldm'] });
+    expect(ctx).toEqual({ configFile: '/etc/ldm/config.json', suiteUnits: SUITE_UNITS, protectedPaths: ['/s', '/opt/ldm', '/etc/ldm'], secretFiles: [] });
+  });
+
+  test('carries the suite secrets it is given (the HTTP token file)', () => {
+    const ctx = policyContextOf({ paths: { stateDir: '/s', logDir: '/l', configFile: '/etc/ldm/config.json' }, installPrefix: '/opt/ldm', secretFiles: ['/etc/ldm/http-token'] });
+    expect(ctx.secretFiles).toEqual(['/etc/ldm/http-token']);
   });
 });
