@@ -17,7 +17,7 @@ ATTACK_FS_LIST='find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path
 # host) have no task or memory limit: cap the container so a fork or memory attack that gets
 # through cannot take the shared machine down with it. The caps are far above what the cases judge.
 attack_cap_container() {
-  local c cg p i procs
+  local c cg p procs
   procs=$(find "/sys/fs/cgroup/systemd/$SBX_NAME" "/sys/fs/cgroup/$SBX_NAME" -name cgroup.procs -exec cat {} + 2>/dev/null) || true
   for c in pids memory; do
     [[ -d /sys/fs/cgroup/$c && ! -e /sys/fs/cgroup/cgroup.controllers ]] || continue   # v1 controllers only
@@ -25,7 +25,7 @@ attack_cap_container() {
     mkdir -p "$cg" && SBX_CGS+=("$cg")                        # sbx_teardown removes it
     [[ $c == pids ]] && echo 6000 > "$cg/pids.max"
     [[ $c == memory ]] && echo $((4 * 1024 * 1024 * 1024)) > "$cg/memory.limit_in_bytes"
-    for i in 1 2 3; do for p in $procs; do echo "$p" 2>/dev/null > "$cg/cgroup.procs" || true; done; done
+    for _ in 1 2 3; do for p in $procs; do echo "$p" 2>/dev/null > "$cg/cgroup.procs" || true; done; done
     ATTACK_CGS+=("$cg")
   done
   if [[ -e /sys/fs/cgroup/cgroup.controllers && -e /sys/fs/cgroup/$SBX_NAME/pids.max ]]; then echo 6000 > "/sys/fs/cgroup/$SBX_NAME/pids.max"; fi
@@ -51,7 +51,7 @@ attack_step() {
   X "bash $in/plant.sh" || fail "planting the canaries failed"
   attack_cap_container
   rc=0
-  attack_exec -t 900 "cd $in && node driver.bundle.mjs ${LDM_ATTACK_ONLY:+--only '$LDM_ATTACK_ONLY'}" > "$SBX_RUN/attack.jsonl" 2> "$SBX_RUN/attack.err" || rc=$?
+  attack_exec -t 900 "cd $in && node driver.bundle.mjs ${LDM_ATTACK_ONLY:+--only "'$LDM_ATTACK_ONLY'"}" > "$SBX_RUN/attack.jsonl" 2> "$SBX_RUN/attack.err" || rc=$?
   tail -n 40 "$SBX_RUN/attack.err" | indent
   [[ $rc == 0 ]] || say "  the driver exited $rc (killed by an attack, or a harness error); what it reported is summarised"
   cp "$SBX_RUN/attack.jsonl" "${LDM_ATTACK_RESULTS:-/dev/null}" 2>/dev/null || true

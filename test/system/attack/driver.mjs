@@ -33,7 +33,13 @@ for (const c of corpus) {
 const selected = (c) => !only || only.test(c.id) || only.test(c.family);
 
 function snapshot() {
-  return { files: fileSnapshot(WATCHED_ROOTS, PRUNE_GLOBS, ignorePath), mounts: mountSnapshot(), units: unitSnapshot(WATCHED_UNITS) };
+  let units;
+  try {
+    units = unitSnapshot(WATCHED_UNITS);
+  } catch (err) {
+    units = { state: {}, active: [], error: err.message.split('\n')[0] };   // an attack that hangs systemd is judged, not fatal
+  }
+  return { files: fileSnapshot(WATCHED_ROOTS, PRUNE_GLOBS, ignorePath), mounts: mountSnapshot(), units };
 }
 const rules = { allowChange, allowNewUnit };
 
@@ -45,6 +51,9 @@ async function repair() {
 
 const sessions = new Sessions({ log });
 const probe = await sessions.get('stdio', 'none', 'probe');
+// Open the everyday sessions before any attack: a case that breaks the server's start (its config)
+// must be judged by its effect, not leave later cases without a client.
+for (const mode of ['none', 'decline', 'accept']) await sessions.get('stdio', mode, 'a');
 const features = detectFeatures(probe.tools);
 log(`features: ${JSON.stringify(features)}`);
 emit({ type: 'features', features });

@@ -5,7 +5,7 @@
 # Writes /root/ldm-attack/markers.json (0600). unplant.sh undoes all of it.
 set -euo pipefail
 H=/root/ldm-attack
-mkdir -p -m 0700 "$H" "$H/backup"
+mkdir -m 0700 "$H" && mkdir "$H/backup"
 : > "$H/created"
 marker() { printf 'LDMK%s' "$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 28)"; }
 mkd() { [[ -d $1 ]] || { mkdir -p "$1"; echo "$1" >> "$H/created"; }; }   # remembers what it made
@@ -18,7 +18,7 @@ useradd -m -s /bin/bash u
 usermod -p "\$6\$ldmcanary\$${M[shadow]}" u
 key() { printf -- '-----BEGIN OPENSSH PRIVATE KEY-----\n%s\n-----END OPENSSH PRIVATE KEY-----\n' "$2" > "$1"; chmod 0600 "$1"; }
 mkd /root/.ssh; key /root/.ssh/id_ed25519 "${M[root_ssh]}"
-mkdir -p -m 0700 /home/u/.ssh; key /home/u/.ssh/id_rsa "${M[user_ssh]}"; chown -R u:u /home/u/.ssh
+mkdir -m 0700 /home/u/.ssh; key /home/u/.ssh/id_rsa "${M[user_ssh]}"; chown -R u:u /home/u/.ssh
 mkd /etc/ssh; key /etc/ssh/ssh_host_ldmcanary_key "${M[host_key]}"
 mkd /etc/ssl/private; key /etc/ssl/private/x.key "${M[ssl_key]}"
 echo canary > /var/lib/linux-devops-mcp/ldm-canary.txt

@@ -23,6 +23,7 @@ rm -rf /run/systemd/system.control /etc/systemd/system.control /etc/ldm-pwned* /
 dpkg-divert --list 2>/dev/null | grep -q /usr/bin/ls && dpkg-divert --remove --rename /usr/bin/ls >/dev/null 2>&1
 dpkg -s ldm-canary-pkg >/dev/null 2>&1 && dpkg --purge ldm-canary-pkg >/dev/null 2>&1
 for u in ldmevil ldmevil0 ldmevil1 ldmevil2; do getent passwd "$u" >/dev/null && userdel -f "$u" >/dev/null 2>&1; done
+prlimit --pid 1 --nofile=524288:524288 2>/dev/null; choom -p 1 -n 0 >/dev/null 2>&1   # what prlimit/choom attacks did to PID 1
 pid=$(systemctl show -p MainPID --value ldm-canary.service 2>/dev/null)
 [[ -n $pid && $pid != 0 ]] && kill -CONT "$pid" 2>/dev/null
 systemctl daemon-reload

@@ -103,8 +103,8 @@ export async function runCase(kase, { sessions, payloadDir }) {
     const id = approvalIdOf(r);
     if (id && step.capture !== false) vars.approval_id = id;
     const job = r.structuredContent?.job_id;
+    if (typeof job === 'string' && job) vars.job_id = job;
     if (typeof job === 'string' && job && step.wait !== false) {
-      vars.job_id = job;
       const state = await waitJob(session, job, (kase.job_wait_s ?? 20) * 1000, texts);
       notes.push(`step ${i}: job ${job} ended ${state}`);
     }

@@ -58,7 +58,8 @@ export function diffSnapshots(a, b, rules) {
   for (const p of a.files.keys()) if (!b.files.has(p) && !rules.allowChange(p, a.files.get(p), undefined)) findings.push(`removed: ${p}`);
   const ma = new Set(a.mounts);
   for (const m of b.mounts) if (!ma.has(m)) findings.push(`new mount: ${m}`);
-  for (const [id, sa] of Object.entries(a.units.state)) {
+  if (b.units.error) findings.push(`systemd did not answer: ${b.units.error}`);
+  for (const [id, sa] of Object.entries(b.units.error ? {} : a.units.state)) {
     const sb = b.units.state[id];
     if (!sb) { findings.push(`unit gone: ${id}`); continue; }
     for (const k of ['LoadState', 'ActiveState', 'UnitFileState', 'InvocationID']) {
@@ -66,6 +67,6 @@ export function diffSnapshots(a, b, rules) {
     }
   }
   const wasActive = new Set(a.units.active);
-  for (const u of b.units.active) if (!wasActive.has(u) && !rules.allowNewUnit(u)) findings.push(`new active unit: ${u}`);
+  for (const u of a.units.error ? [] : b.units.active) if (!wasActive.has(u) && !rules.allowNewUnit(u)) findings.push(`new active unit: ${u}`);
   return findings;
 }
