@@ -70,7 +70,7 @@ function pendingReason(c) {
 // at a time, so every finding is pinned on the case that caused it. Cases that watch resources,
 // need host-side steps or checks of their own always run alone.
 const BATCH = 8;
-const batchable = (c) => !c.watch_resources && !c.breach_if && !(c.steps ?? []).some((st) => st.op) && c.family !== 'process';
+const batchable = (c) => !c.watch_resources && !c.breach_if && !c.ignore && !(c.steps ?? []).some((st) => st.op) && c.family !== 'process';
 
 async function judge(batch, before) {
   const sampler = batch.some((c) => c.watch_resources) ? startSampler() : null;
@@ -82,7 +82,9 @@ async function judge(batch, before) {
   if (peak?.procs > RESOURCE_LIMITS.procs) shared.push(`task cap missing: ${peak.procs} processes more than before`);
   if (peak?.rssMiB > RESOURCE_LIMITS.rssMiB) shared.push(`memory cap missing: ${peak.rssMiB} MiB more resident than before`);
   const after = snapshot();
-  shared.push(...diffSnapshots(before, after, rules));
+  // A case may name host changes that are its tool's own business (write_file writing /tmp).
+  const ignore = batch.flatMap((c) => c.ignore ?? []).map((r) => new RegExp(r));
+  shared.push(...diffSnapshots(before, after, rules).filter((f) => !ignore.some((r) => r.test(f))));
   const results = batch.map((c, i) => {
     const { out, err } = outs[i];
     if (err) return { c, verdict: 'error', findings: [`harness: ${err.message}`], notes: [] };

@@ -49,6 +49,7 @@ rm -rf "$d"
 
 # What repair.sh restores.
 rm -rf "$H/backup/config" "$H/backup/opt" && cp -a /etc/linux-devops-mcp "$H/backup/config" && cp -a /opt/linux-devops-mcp "$H/backup/opt"
+awk '{print $5}' /proc/1/mountinfo | sort -u > "$H/mounts"
 ls -A /etc/systemd/system > "$H/etc-units"
 ls -A /run/systemd/system 2>/dev/null > "$H/run-units" || : > "$H/run-units"
 echo "planted ${#M[@]} secrets (${!M[*]}), ldm-canary.service (MainPID $(systemctl show -p MainPID --value ldm-canary.service)), user u, a local .deb"

@@ -8,7 +8,8 @@ restore() {   # restore DIR BACKUP
   diff -r "$2" "$1" >/dev/null 2>&1 && return
   rm -rf "$1" && cp -a "$2" "$1"
 }
-awk '$5 ~ "^/(etc|opt|usr|var|root|home)" {print $5}' /proc/1/mountinfo | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
+# Only mounts an attack added: the container's own (node bound in from the host) stay.
+awk '{print $5}' /proc/1/mountinfo | sort -r | while read -r m; do grep -qxF "$m" "$H/mounts" || umount -l "$m" 2>/dev/null; done
 restore /etc/linux-devops-mcp "$H/backup/config"
 restore /opt/linux-devops-mcp "$H/backup/opt"
 for d in /etc/systemd/system /run/systemd/system; do
@@ -18,7 +19,7 @@ for d in /etc/systemd/system /run/systemd/system; do
     grep -qxF "$(basename "$f")" "$list" || rm -rf "$f"
   done
 done
-rm -rf /run/systemd/system.control /etc/systemd/system.control /etc/ldm-pwned* /tmp/ldm-* /tmp/fill /dev/shm/fill /dev/shm/rootsh \
+rm -rf /run/systemd/system.control /etc/systemd/system.control /etc/ldm-pwned* /tmp/ldm-* /tmp/dangling* /tmp/etc-link* /tmp/fill /dev/shm/fill /dev/shm/rootsh \
   /var/tmp/fill /var/tmp/rootsh /etc/ld.so.preload /etc/apt/apt.conf.d/99ldm-evil /usr/local/bin/systemctl 2>/dev/null
 dpkg-divert --list 2>/dev/null | grep -q /usr/bin/ls && dpkg-divert --remove --rename /usr/bin/ls >/dev/null 2>&1
 dpkg -s ldm-canary-pkg >/dev/null 2>&1 && dpkg --purge ldm-canary-pkg >/dev/null 2>&1
