@@ -50,6 +50,8 @@ rm -rf "$d"
 # What repair.sh restores.
 rm -rf "$H/backup/config" "$H/backup/opt" && cp -a /etc/linux-devops-mcp "$H/backup/config" && cp -a /opt/linux-devops-mcp "$H/backup/opt"
 awk '{print $5}' /proc/1/mountinfo | sort -u > "$H/mounts"
+# What apt and dpkg keep (the approved install adds to it): unplant.sh removes what is new.
+find /var/lib/apt /var/log/apt /var/lib/dpkg -xdev 2>/dev/null | sort > "$H/apt-files"
 ls -A /etc/systemd/system > "$H/etc-units"
 ls -A /run/systemd/system 2>/dev/null > "$H/run-units" || : > "$H/run-units"
 echo "planted ${#M[@]} secrets (${!M[*]}), ldm-canary.service (MainPID $(systemctl show -p MainPID --value ldm-canary.service)), user u, a local .deb"

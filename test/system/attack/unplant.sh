@@ -7,6 +7,11 @@ systemctl stop ldm-canary.service 2>/dev/null
 rm -f /etc/systemd/system/ldm-canary.service
 systemctl daemon-reload; systemctl reset-failed ldm-canary.service 2>/dev/null
 dpkg --purge ldm-canary-pkg >/dev/null 2>&1
+if [[ -f $H/apt-files ]]; then
+  find /var/lib/apt /var/log/apt /var/lib/dpkg -xdev 2>/dev/null | sort -r | while read -r f; do
+    grep -qxF "$f" "$H/apt-files" || rm -rf "$f"
+  done
+fi
 userdel -r u 2>/dev/null
 rm -f /root/.ssh/id_ed25519 /etc/ssh/ssh_host_ldmcanary_key /etc/ssl/private/x.key /etc/ldm-approved* /etc/ldm-pwned* \
   /var/lib/linux-devops-mcp/ldm-canary.txt /var/log/linux-devops-mcp/ldm-canary.txt /srv/ldm-attack/*.deb
