@@ -32,12 +32,15 @@ attack_cap_container() {
   return 0
 }
 
-# Runs CMD in the container from a subshell placed in the capped cgroups first.
+# Runs CMD in the container with this shell placed in the capped cgroups (what it starts inherits
+# them), then back in the root ones. No subshell: run.sh's watchdog and Ctrl-C must reach the loop
+# in sbx_exec.
 attack_exec() {
-  (
-    for cg in "${ATTACK_CGS[@]}"; do echo "$BASHPID" > "$cg/cgroup.procs"; done
-    sbx_exec "$@"
-  )
+  local cg rc=0
+  for cg in "${ATTACK_CGS[@]}"; do echo "$$" > "$cg/cgroup.procs"; done
+  sbx_exec "$@" || rc=$?
+  for cg in "${ATTACK_CGS[@]}"; do echo "$$" > "${cg%/*}/cgroup.procs"; done
+  return "$rc"
 }
 
 attack_step() {

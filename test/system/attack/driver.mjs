@@ -70,7 +70,8 @@ function pendingReason(c) {
 // at a time, so every finding is pinned on the case that caused it. Cases that watch resources,
 // need host-side steps or checks of their own always run alone.
 const BATCH = 8;
-const batchable = (c) => !c.watch_resources && !c.breach_if && !c.ignore && !(c.steps ?? []).some((st) => st.op) && c.family !== 'process';
+// zz-last.json holds what nothing inside the container can undo (prlimit on PID 1, kill -1): alone, last.
+const batchable = (c) => !c.watch_resources && !c.breach_if && !c.ignore && !(c.steps ?? []).some((st) => st.op) && c.file !== 'zz-last.json';
 
 async function judge(batch, before) {
   const sampler = batch.some((c) => c.watch_resources) ? startSampler() : null;
