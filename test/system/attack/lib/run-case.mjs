@@ -82,7 +82,14 @@ export async function runCase(kase, { sessions, payloadDir }) {
   const vars = {};
   const steps = kase.steps ?? [{ tool: kase.tool, args: kase.args }];
   for (const [i, raw] of steps.entries()) {
-    const step = fill(raw, vars, payloadDir);
+    let step;
+    try {
+      step = fill(raw, vars, payloadDir);
+    } catch (err) {
+      // An earlier step was refused, so there is nothing to follow up: the rest cannot run.
+      notes.push(`step ${i} and later not run: ${err.message}`);
+      break;
+    }
     if (step.op === 'approve') {
       // The human, as root on the host, approves a pending request out of band.
       const r = await sh(`${SERVER_BIN} approve ${step.id ?? vars.approval_id} --yes </dev/null`);
