@@ -57,6 +57,7 @@ for (const mode of ['none', 'decline', 'accept']) await sessions.get('stdio', mo
 const features = detectFeatures(probe.tools);
 log(`features: ${JSON.stringify(features)}`);
 emit({ type: 'features', features });
+if (only) emit({ type: 'selection', only: only.source });
 
 function pendingReason(c) {
   const needs = [].concat(c.needs ?? []);

@@ -16,7 +16,9 @@ export function tally(lines, corpus) {
     else if (c.verdict === 'pending') f.pending++;
     else f.error++;
   }
-  const notRun = corpus.filter((c) => (c.kind ?? 'attack') === 'attack' && !seen.has(c.id));
+  // With a selection (--only), the cases left out were not meant to run.
+  const selection = lines.some((l) => l.type === 'selection');
+  const notRun = selection ? [] : corpus.filter((c) => (c.kind ?? 'attack') === 'attack' && !seen.has(c.id));
   for (const c of notRun) { fam(c.family).cases++; fam(c.family).notRun++; }
   const total = { cases: 0, held: 0, breached: 0, pending: 0, error: 0, notRun: 0 };
   for (const f of Object.values(families)) for (const k of Object.keys(total)) total[k] += f[k];
