@@ -2,7 +2,7 @@
 # run.sh - the system test: install, run, reboot, re-install, update and purge linux-devops-mcp
 # against a real systemd (Debian bookworm under systemd-nspawn, see sandbox.sh).
 # Usage: test/system/run.sh [--help]      (npm run test:system; root only; ~2 minutes warm)
-# Env: LDM_SYSTEST_TIMEOUT (seconds, default 480), LDM_SBX_KEEP=1 keeps the container's files,
+# Env: LDM_SYSTEST_TIMEOUT (seconds, default 1200), LDM_SBX_KEEP=1 keeps the container's files,
 #      LDM_SYSTEST_NO_BUILD=1 uses dist/ as it is.
 # Steps that depend on binaries still being written say PENDING and why; everything else fails hard.
 # shellcheck disable=SC2016  # the commands for the container are single-quoted on purpose: they expand there
@@ -46,9 +46,9 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'say "interrupted"; exit 130' INT
-trap 'say "timed out after ${LDM_SYSTEST_TIMEOUT:-480} s"; exit 124' TERM
+trap 'say "timed out after ${LDM_SYSTEST_TIMEOUT:-1200} s"; exit 124' TERM
 # The watchdog takes its sleep down with it when cleanup stops it, so nothing is left running.
-( sleep "${LDM_SYSTEST_TIMEOUT:-480}" & s=$!; trap 'kill $s 2>/dev/null; exit 0' TERM; wait $s && kill -TERM $$ ) 2>/dev/null &
+( sleep "${LDM_SYSTEST_TIMEOUT:-1200}" & s=$!; trap 'kill $s 2>/dev/null; exit 0' TERM; wait $s && kill -TERM $$ ) 2>/dev/null &
 WATCHDOG=$!
 
 UNITS=(ldm-healthcheck.service ldm-healthcheck.timer ldm-idle-watcher.service ldm-idle-watcher.timer ldm-boot-check.service ldm-mcp-http.service ldm-mcp-http.socket)
@@ -249,6 +249,11 @@ rc=0; XO '/opt/linux-devops-mcp/current/scripts/healthcheck_all.sh --no-ollama' 
 indent < "$SBX_RUN/hca.out"
 { [[ $rc -le 3 ]] && head -n1 "$SBX_RUN/hca.out" | grep -Eq '^LDM (OK|WARNING|CRITICAL|UNKNOWN) - '; } || fail "healthcheck_all.sh: exit $rc, first line '$(head -n1 "$SBX_RUN/hca.out")'"
 ok "healthcheck_all.sh reported $(head -n1 "$SBX_RUN/hca.out" | cut -d' ' -f2) (exit $rc)"
+
+# The attack suite (issue #12): attacks judged by their effect on the host, everyday work, approved changes.
+# shellcheck source=attack/attack-step.sh
+. "$HERE/attack/attack-step.sh"
+attack_step
 
 step "reboot: the boot check runs at boot and its report names the earlier boot"
 inv1=$(XO 'systemctl show -p InvocationID --value ldm-boot-check.service')
