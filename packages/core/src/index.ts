@@ -23,7 +23,6 @@ export * from './state/holder-probe';
 export * from './state/lock-fs';
 export * from './state/document-lock';
 export * from './state/leftover-temps';
-export * from './node/make-dirs';
 export * from './state/bound-incidents';
 export * from './state/briefing-digest';
 export * from './state/briefing-state';

@@ -7,7 +7,7 @@ import { DOCUMENT_FILES, emptyDocument } from './document-files';
 import { boundIncidents } from './bound-incidents';
 import type { Logger } from '../log/logger';
 import { randomHex } from '../node/on-demand';
-import { makeDirs } from '../node/make-dirs';
+import { ensureDir } from '../paths/ensure-dir';
 import { acquireDocumentLock } from './document-lock';
 import { createLockFs, type LockFs } from './lock-fs';
 import { defaultHolderProbe, type HolderProbe } from './holder-probe';
@@ -280,7 +280,7 @@ export class DocumentStore {
 
   /** The state dir, made on the first write; what killed writers left in it is removed then, once per store. */
   private ensureDir(): Promise<void> {
-    this.dirReady ??= makeDirs(this.stateDir).then(async () => {
+    this.dirReady ??= ensureDir(this.stateDir).then(async () => {
       try {
         const { removed, kept } = await removeLeftoverTemps(this.stateDir, this.probe, this.lockFs);
         if (removed.length) this.logger?.notice(`removed ${removed.length} file(s) left by killed writers in ${this.stateDir}: ${removed.slice(0, 5).join(', ')}${removed.length > 5 ? ', …' : ''}${kept ? ` (${kept} of live writers kept)` : ''}`);

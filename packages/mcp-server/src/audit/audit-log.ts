@@ -1,6 +1,6 @@
 import { appendFile, chmod, rename, stat } from 'node:fs/promises';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ensureDir } from '@ldm/core';
 
 export interface AuditEntry {
   time: string;
@@ -65,7 +65,8 @@ export class AuditLog {
   private async write(line: string): Promise<void> {
     const { file } = this.options;
     if (this.size === null) {
-      mkdirSync(dirname(file), { recursive: true, mode: 0o750 });
+      // Not mkdir {recursive}: it never returns for some paths (under /proc); ensureDir always ends.
+      await ensureDir(dirname(file), 0o750);
       this.size = await stat(file).then((s) => s.size, () => 0);
     }
     const bytes = Buffer.byteLength(line);

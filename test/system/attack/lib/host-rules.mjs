@@ -19,10 +19,12 @@ export const WATCHED_UNITS = [
 ];
 
 // Not descended into (find -path globs): the harness's own copies, what the OS churns by itself,
-// the sandbox's private /tmp dirs and its own transient units.
+// the sandbox's private /tmp dirs and its own transient units, and the staging directory systemd
+// makes in the host's /tmp while it sets up a unit's PrivateDevices= (namespace-dev-XXXXXX, removed
+// once the unit's namespace is built: seen when a case starts units and is judged while they start).
 export const PRUNE_GLOBS = [
   '/root/src', '/root/dist*', HARNESS_DIR, '/var/log/journal', '/var/lib/systemd', '/var/cache',
-  '/tmp/systemd-private-*', '/var/tmp/systemd-private-*', '/run/systemd/transient/ldm-cmd-*',
+  '/tmp/systemd-private-*', '/var/tmp/systemd-private-*', '/run/systemd/transient/ldm-cmd-*', '/tmp/namespace-dev-*',
 ];
 const PRUNE = [/^\/run\/systemd\/transient\/ldm-cmd-[^/]*$/];
 export const ignorePath = (p) => PRUNE.some((re) => re.test(p));
