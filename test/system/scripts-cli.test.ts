@@ -62,7 +62,7 @@ describe('setup_mcp.sh argument checks', () => {
   test('a --dist without the bundles is refused, naming the missing file', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'ldm-empty-dist-'));
     try {
-      const r = await run(script('setup_mcp.sh'), ['--dry-run', '--dist', empty, '--prefix', join(empty, 'opt')]);
+      const r = await run(script('setup_mcp.sh'), ['--dry-run', '--no-http', '--dist', empty, '--prefix', join(empty, 'opt')]);
       expect(r.code).toBe(65);
       expect(r.stderr).toContain(`${empty}/ldm-mcp-server.mjs is missing`);
     } finally {
@@ -78,7 +78,7 @@ describe('setup_mcp.sh checks every chunk the bundles load', () => {
       cpSync(join(ROOT, 'dist'), copy, { recursive: true });
       const lazy = readdirSync(join(copy, 'chunks')).find((f) => f.startsWith('tool-chunk-'))!;
       rmSync(join(copy, 'chunks', lazy));
-      const r = await run(script('setup_mcp.sh'), ['--dry-run', '--dist', copy, '--prefix', join(copy, 'opt')]);
+      const r = await run(script('setup_mcp.sh'), ['--dry-run', '--no-http', '--dist', copy, '--prefix', join(copy, 'opt')]);
       expect(r.code).toBe(65);
       expect(r.stderr).toContain(`${copy}/chunks/${lazy} is missing`);
     } finally {
@@ -95,7 +95,7 @@ describe('setup_mcp.sh refuses a Node that a non-root user could replace', () =>
       copyFileSync(process.execPath, userNode);
       // As root, hand it to another uid; as a user it is already not root's.
       if (process.getuid?.() === 0) chownSync(userNode, 1000, 1000);
-      const r = await run(script('setup_mcp.sh'), ['--dry-run', '--dist', join(ROOT, 'dist'), '--node', userNode, '--prefix', join(scratch, 'opt')]);
+      const r = await run(script('setup_mcp.sh'), ['--dry-run', '--no-http', '--dist', join(ROOT, 'dist'), '--node', userNode, '--prefix', join(scratch, 'opt')]);
       expect(r.code).toBe(77);
       expect(r.stderr).toMatch(/can't run root's services: .* is owned by uid \d+/);
       expect(r.stderr).toContain('--node /usr/local/bin/node');
@@ -112,7 +112,8 @@ describe('setup_mcp.sh --dry-run', () => {
     const scratch = mkdtempSync(join(tmpdir(), 'ldm-dry-'));
     const prefix = join(scratch, 'opt');
     try {
-      const r = await run(script('setup_mcp.sh'), ['--dry-run', '--dist', join(ROOT, 'dist'), '--prefix', prefix]);
+      // --no-http: the plan must not depend on whether 127.0.0.1:8765 is free on the machine running the tests.
+      const r = await run(script('setup_mcp.sh'), ['--dry-run', '--no-http', '--dist', join(ROOT, 'dist'), '--prefix', prefix]);
       expect(r.code).toBe(0);
       expect(r.stderr).toMatch(/release \d+\.\d+\.\d+[^ ]*-[0-9a-f]{12}/);
       expect(r.stderr).toContain(`[dry-run] install -m 0755 ${prefix}/bin/ldm-mcp-server`);
