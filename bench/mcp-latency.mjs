@@ -1,42 +1,23 @@
 #!/usr/bin/env node
 // p50/p99 latency of tools/call round trips over stdio to the bundled ldm-mcp-server:
 // system_status (CPU since the previous call, top processes from /proc) and run_command `true`
-// (policy decision, spawn in its own process group, audit line). A ping round trip is the baseline.
+// (policy decision, a run in the sandbox, audit line). A ping round trip is the baseline.
 // Also the cost of the session's first tools/call, which loads the tools.
 // Usage: node build.mjs && node bench/mcp-latency.mjs [calls=200]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connectStdio } from './lib/mcp-stdio.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const calls = Number(process.argv[2] ?? 200);
 const dir = mkdtempSync(join(tmpdir(), 'ldm-bench-'));
 mkdirSync(join(dir, 'etc'));
 writeFileSync(join(dir, 'etc', 'config.json'), '{}');
-const child = spawn(process.execPath, [join(root, 'dist', 'ldm-mcp-server.mjs'), '--state-dir', join(dir, 'state'), '--config', join(dir, 'etc', 'config.json')], {
-  stdio: ['pipe', 'pipe', 'ignore'],
-});
-const pending = new Map();
-let buf = '';
-child.stdout.setEncoding('utf8').on('data', (chunk) => {
-  buf += chunk;
-  let nl;
-  while ((nl = buf.indexOf('\n')) >= 0) {
-    const msg = JSON.parse(buf.slice(0, nl));
-    buf = buf.slice(nl + 1);
-    pending.get(msg.id)?.(msg);
-    pending.delete(msg.id);
-  }
-});
-let nextId = 1;
-function request(method, params) {
-  const id = nextId++;
-  return new Promise((resolve) => {
-    pending.set(id, resolve);
-    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
-  });
-}
+// connectStdio initializes the session (initialize, then notifications/initialized).
+const session = await connectStdio([process.execPath, join(root, 'dist', 'ldm-mcp-server.mjs'), '--state-dir', join(dir, 'state'), '--config', join(dir, 'etc', 'config.json')]);
+const { request } = session;
+
 async function measure(label, method, params) {
   const times = [];
   for (let i = 0; i < calls; i++) {
@@ -50,8 +31,6 @@ async function measure(label, method, params) {
   console.log(`${label.padEnd(26)} p50 ${q(0.5).toFixed(1)} ms   p99 ${q(0.99).toFixed(1)} ms`);
 }
 
-await request('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } });
-child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
 // The first tools/call of a session loads the tool definitions, the policy and the incident engine
 // (one lazily loaded chunk); get_context does little else, so its first and second calls show that cost.
 const timed = async (params) => {
@@ -69,4 +48,4 @@ await measure('ping (baseline)', 'ping', {});
 await measure('system_status', 'tools/call', { name: 'system_status', arguments: {} });
 await measure('run_command `true`', 'tools/call', { name: 'run_command', arguments: { command: 'true' } });
 await measure('run_command argv [true]', 'tools/call', { name: 'run_command', arguments: { argv: ['true'] } });
-child.stdin.end();
+await session.close();
