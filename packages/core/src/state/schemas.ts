@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { HealthcheckStateSchema, LastBootSchema, RestartRecordSchema } from '../checks/check-state';
 import { IdleStateSchema } from '../idle/idle-state';
 import { FingerprinterStateSchema } from '../learn/fingerprint/fingerprinter-state';
+import { capTemplate } from '../learn/mask';
 import { emptyDocument } from './document-files';
 import { AlertSchema, SEVERITIES } from './alert-schema';
 import { ApprovalsFieldSchema } from './approval-schema';
@@ -54,18 +55,21 @@ export const PatternResolutionSchema = z.looseObject({
   recent: z.array(z.boolean()).default([]),
 });
 
+/** A template or signature, cut on read and on write: one stored from a huge line must not cost every reader its size. */
+const TemplateTextSchema = z.string().overwrite(capTemplate);
+
 /** How to tell whether the failure a pattern describes is present now. Run by the boot check first. */
 export const PatternCheckSchema = z.discriminatedUnion('kind', [
   z.looseObject({ kind: z.literal('unit-active'), unit: z.string() }),
   z.looseObject({ kind: z.literal('config-test'), argv: z.array(z.string()).min(1) }),
-  z.looseObject({ kind: z.literal('journal-absent'), signature: z.string(), unit: z.string().optional() }),
+  z.looseObject({ kind: z.literal('journal-absent'), signature: TemplateTextSchema, unit: z.string().optional() }),
   z.looseObject({ kind: z.literal('threshold'), check: z.string(), metric: z.string(), op: z.enum(['<', '<=', '>', '>=']), value: z.number() }),
 ]);
 
 export const PatternSchema = z.looseObject({
   id: z.string().min(1),
   fingerprint: z.string(),
-  template: z.string(),
+  template: TemplateTextSchema,
   subject: z.string().optional(),
   subjects: z.array(z.string()).default([]),
   sources: z.array(z.string()).default([]),
