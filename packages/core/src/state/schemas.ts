@@ -3,6 +3,7 @@ import { HealthcheckStateSchema, LastBootSchema, RestartRecordSchema } from '../
 import { IdleStateSchema } from '../idle/idle-state';
 import { FingerprinterStateSchema } from '../learn/fingerprint/fingerprinter-state';
 import { capTemplate } from '../learn/mask';
+import { cutText } from '../text/cut-text';
 import { emptyDocument } from './document-files';
 import { AlertSchema, SEVERITIES } from './alert-schema';
 import { ApprovalsFieldSchema } from './approval-schema';
@@ -21,6 +22,16 @@ export const IncidentResolutionSchema = z.looseObject({
   by: z.string().optional(),
 });
 
+/** Bounds of one incident, enforced on write and on read: 20 evidence lines of 1 KiB, a 2 KiB summary. */
+export const INCIDENT_LIMITS = { evidenceLines: 20, evidenceLineChars: 1024, summaryChars: 2048 } as const;
+
+// The newest lines are kept (the engine appends): the first line says how many older ones were cut.
+function boundEvidence(lines: string[]): string[] {
+  const { evidenceLines, evidenceLineChars } = INCIDENT_LIMITS;
+  const kept = lines.length <= evidenceLines ? lines : [`…[${lines.length - evidenceLines + 1} earlier evidence lines cut]`, ...lines.slice(-(evidenceLines - 1))];
+  return kept.map((l) => cutText(l, evidenceLineChars));
+}
+
 export const IncidentSchema = z.looseObject({
   id: z.string().min(1),
   /** First seen, ISO 8601. */
@@ -31,8 +42,8 @@ export const IncidentSchema = z.looseObject({
   source: z.enum(INCIDENT_SOURCES),
   severity: z.enum(SEVERITIES),
   subject: z.string().optional(),
-  summary: z.string(),
-  evidence: z.array(z.string()).default([]),
+  summary: z.string().overwrite((t) => cutText(t, INCIDENT_LIMITS.summaryChars)),
+  evidence: z.array(z.string()).default([]).overwrite(boundEvidence),
   fingerprints: z.array(z.string()).default([]),
   patternId: z.string().optional(),
   status: z.enum(['open', 'resolved']).default('open'),
