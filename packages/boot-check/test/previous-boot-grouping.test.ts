@@ -2,7 +2,8 @@ import { describe, expect, test } from '@jest/globals';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DocumentStore, IncidentEngine } from '@ldm/core';
+import { DocumentStore, IncidentEngine, PatternCheckSchema } from '@ldm/core';
+import { signatureMatcher } from '../src/pattern-checks';
 import { groupProblems, type JournalEntry } from '../src/previous-boot';
 
 const entry = (k: number, message: string): JournalEntry => ({ cursor: `c${k}`, message, subject: 'cron.service', identifier: 'CRON', priority: 3, kernel: false });
@@ -17,5 +18,23 @@ describe('previous-boot problems grouped by the incident engine\'s log parser', 
     const problems = groupProblems(entries, 30, ids);
     expect(problems.map((p) => p.count)).toEqual([4, 1]);
     expect(problems[0]!.fingerprint).toBe(ids[0]);
+  });
+});
+
+describe('previous-boot problems from huge lines', () => {
+  test('a 10 MB journal line and a 10 MB stored signature are handled in bounded time', () => {
+    const started = performance.now();
+    const problems = groupProblems([entry(1, '1'.repeat(10_000_000)), entry(2, 'x '.repeat(5_000_000))]);
+    expect(problems).toHaveLength(2);
+    const check = PatternCheckSchema.parse({ kind: 'journal-absent', signature: `${'<*> 7 '.repeat(2_000_000)}` });
+    const matches = signatureMatcher(check.kind === 'journal-absent' ? check.signature : '');
+    expect(matches('9'.repeat(10_000_000))).toBe(false);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
+  test('a signature matches its parts in order, case aside, and not out of order', () => {
+    const matches = signatureMatcher('Failed <*> Unit <*>.');
+    expect(matches('failed to start unit nginx.service.')).toBe(true);
+    expect(matches('unit x. failed')).toBe(false);
   });
 });

@@ -98,6 +98,7 @@ export * from './learn/derive-checks';
 export * from './exec/command-env';
 export * from './text/compare-code-units';
 export * from './text/visible-text';
+export * from './text/cut-text';
 export * from './state/approval-schema';
 export * from './sandbox/sandbox-config';
 export * from './sandbox/secret-paths';

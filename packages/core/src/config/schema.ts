@@ -111,6 +111,8 @@ export const ConfigSchema = z.strictObject({
       jobBufferBytes: z.number().int().min(1024).max(67_108_864).default(1_048_576),
       readFileMaxBytes: z.number().int().min(1024).max(67_108_864).default(1_048_576),
       auditMaxBytes: z.number().int().min(4096).default(10_485_760),
+      /** Largest tool reply: longer texts in it are cut, with a note saying which and how to read the rest. */
+      replyMaxBytes: z.number().int().min(65_536).max(67_108_864).default(1_048_576),
       auditFiles: z.number().int().min(1).max(50).default(5),
       /** Seconds a confirm prompt waits for the human before it counts as declined. */
       confirmTimeoutSec: z.number().int().min(5).max(3600).default(300),

@@ -5,7 +5,7 @@ import type { FingerprinterState } from './fingerprint/fingerprinter-state';
 import { maskVariables } from './fingerprint/mask-tokens';
 import { syslogMessage } from './fingerprint/syslog-header';
 import type { MatchQuery } from './known-fix';
-import { maskMessage, templateId } from './mask';
+import { capTemplate, maskMessage, templateId } from './mask';
 
 // The incident engine's one log parser, persisted in patterns.json next to the patterns it keys,
 // so that every process learns into the same state under the same lock.
@@ -78,7 +78,7 @@ function stateKey(state: FingerprinterState): string {
 
 /** The template and id a text would get from masking alone: the fallback when no group knows it yet. */
 export function statelessFingerprint(message: string): { template: string; fingerprint: string } {
-  const template = maskVariables(message);
+  const template = capTemplate(maskVariables(message));
   return { template, fingerprint: templateId(template) };
 }
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { cutText } from '../text/cut-text';
 
 // Apart from the other document schemas, so that a reader of alerts alone (the briefing) does not
 // build them all.
@@ -11,10 +12,13 @@ export function mostSevereFirst(a: string, b: string): number {
   return rank(b) - rank(a);
 }
 
+/** Longest alert message kept, in UTF-16 units: cut on write and on read, so one alert cannot grow state.json or a reply without bound. */
+export const MAX_ALERT_MESSAGE_CHARS = 4096;
+
 export const AlertSchema = z.looseObject({
   id: z.string(),
   source: z.string(),
   severity: z.enum(SEVERITIES),
-  message: z.string(),
+  message: z.string().overwrite((m) => cutText(m, MAX_ALERT_MESSAGE_CHARS)),
   since: z.string(),
 });

@@ -2,6 +2,8 @@ import * as z from 'zod';
 import { HealthcheckStateSchema, LastBootSchema, RestartRecordSchema } from '../checks/check-state';
 import { IdleStateSchema } from '../idle/idle-state';
 import { FingerprinterStateSchema } from '../learn/fingerprint/fingerprinter-state';
+import { capTemplate } from '../learn/mask';
+import { cutText } from '../text/cut-text';
 import { emptyDocument } from './document-files';
 import { AlertSchema, SEVERITIES } from './alert-schema';
 import { ApprovalsFieldSchema } from './approval-schema';
@@ -20,6 +22,16 @@ export const IncidentResolutionSchema = z.looseObject({
   by: z.string().optional(),
 });
 
+/** Bounds of one incident, enforced on write and on read: 20 evidence lines of 1 KiB, a 2 KiB summary. */
+export const INCIDENT_LIMITS = { evidenceLines: 20, evidenceLineChars: 1024, summaryChars: 2048 } as const;
+
+// The newest lines are kept (the engine appends): the first line says how many older ones were cut.
+function boundEvidence(lines: string[]): string[] {
+  const { evidenceLines, evidenceLineChars } = INCIDENT_LIMITS;
+  const kept = lines.length <= evidenceLines ? lines : [`…[${lines.length - evidenceLines + 1} earlier evidence lines cut]`, ...lines.slice(-(evidenceLines - 1))];
+  return kept.map((l) => cutText(l, evidenceLineChars));
+}
+
 export const IncidentSchema = z.looseObject({
   id: z.string().min(1),
   /** First seen, ISO 8601. */
@@ -30,8 +42,8 @@ export const IncidentSchema = z.looseObject({
   source: z.enum(INCIDENT_SOURCES),
   severity: z.enum(SEVERITIES),
   subject: z.string().optional(),
-  summary: z.string(),
-  evidence: z.array(z.string()).default([]),
+  summary: z.string().overwrite((t) => cutText(t, INCIDENT_LIMITS.summaryChars)),
+  evidence: z.array(z.string()).default([]).overwrite(boundEvidence),
   fingerprints: z.array(z.string()).default([]),
   patternId: z.string().optional(),
   status: z.enum(['open', 'resolved']).default('open'),
@@ -54,18 +66,21 @@ export const PatternResolutionSchema = z.looseObject({
   recent: z.array(z.boolean()).default([]),
 });
 
+/** A template or signature, cut on read and on write: one stored from a huge line must not cost every reader its size. */
+const TemplateTextSchema = z.string().overwrite(capTemplate);
+
 /** How to tell whether the failure a pattern describes is present now. Run by the boot check first. */
 export const PatternCheckSchema = z.discriminatedUnion('kind', [
   z.looseObject({ kind: z.literal('unit-active'), unit: z.string() }),
   z.looseObject({ kind: z.literal('config-test'), argv: z.array(z.string()).min(1) }),
-  z.looseObject({ kind: z.literal('journal-absent'), signature: z.string(), unit: z.string().optional() }),
+  z.looseObject({ kind: z.literal('journal-absent'), signature: TemplateTextSchema, unit: z.string().optional() }),
   z.looseObject({ kind: z.literal('threshold'), check: z.string(), metric: z.string(), op: z.enum(['<', '<=', '>', '>=']), value: z.number() }),
 ]);
 
 export const PatternSchema = z.looseObject({
   id: z.string().min(1),
   fingerprint: z.string(),
-  template: z.string(),
+  template: TemplateTextSchema,
   subject: z.string().optional(),
   subjects: z.array(z.string()).default([]),
   sources: z.array(z.string()).default([]),

@@ -1,6 +1,15 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolOutcome } from '../tools/tool-def';
+import { cutText } from '@ldm/core';
 import { opsContextText, type OpsContext } from '../ops-context/ops-context';
+import { boundValue, cutNote } from './bound-reply';
+
+/** mcp.replyMaxBytes's default: what a result costs when a config does not say. */
+export const DEFAULT_REPLY_MAX_BYTES = 1_048_576;
+
+// Room for the JSON-RPC envelope, the notes and the ops context around the result's two copies.
+const ENVELOPE_BYTES = 8192;
+const MAX_NOTE_CHARS = 2048;
 
 /** Pure: every string in a JSON value passed through `redact`. */
 export function redactDeep<T>(value: T, redact: (s: string) => string): T {
@@ -14,13 +23,21 @@ export function redactDeep<T>(value: T, redact: (s: string) => string): T {
 
 /**
  * Pure: the MCP result of a handler's outcome. structuredContent and the first text block carry
- * the same (redacted) content; notes and the ops context follow as short text blocks.
+ * the same (redacted) content; notes and the ops context follow as short text blocks. The whole
+ * reply takes at most about `maxBytes`: long strings are cut, with a note naming them.
  */
-export function toCallToolResult(outcome: ToolOutcome<Record<string, unknown>>, redact: (s: string) => string): CallToolResult {
-  if (outcome.isError) return { isError: true, content: [{ type: 'text', text: redact(outcome.message) }] };
-  const structured = redactDeep(outcome.structured, redact);
+export function toCallToolResult(outcome: ToolOutcome<Record<string, unknown>>, redact: (s: string) => string, maxBytes = DEFAULT_REPLY_MAX_BYTES): CallToolResult {
+  // structuredContent and the text block each carry the result: each gets half.
+  const half = Math.max(1024, Math.floor((maxBytes - ENVELOPE_BYTES) / 2));
+  if (outcome.isError) return { isError: true, content: [{ type: 'text', text: cutText(redact(outcome.message), half) }] };
+  const bounded = boundValue(redactDeep(outcome.structured, redact), half);
+  if (!bounded.fits) {
+    return { isError: true, content: [{ type: 'text', text: `the result does not fit mcp.replyMaxBytes (${maxBytes} bytes) even with its texts cut: ask for less (limit, lines, path, since)` }] };
+  }
+  const structured = bounded.value;
   const content: CallToolResult['content'] = [{ type: 'text', text: JSON.stringify(structured) }];
-  for (const note of outcome.notes ?? []) content.push({ type: 'text', text: redact(note) });
+  for (const note of outcome.notes ?? []) content.push({ type: 'text', text: cutText(redact(note), MAX_NOTE_CHARS) });
+  if (bounded.cut.length) content.push({ type: 'text', text: cutNote(bounded.cut, maxBytes) });
   const ops = (structured as { ops_context?: OpsContext | null }).ops_context;
   if (ops) content.push({ type: 'text', text: opsContextText(ops) });
   return { content, structuredContent: structured };

@@ -129,7 +129,7 @@ export class ToolRuntime {
             deps.logger.error(`tool ${def.name} failed: ${describeError(err)}`);
             outcome = { isError: true as const, message: `${def.name} failed: ${describeError(err)}` };
           }
-          const result = toCallToolResult(outcome as never, redact);
+          const result = toCallToolResult(outcome as never, redact, deps.config.mcp.replyMaxBytes);
           const durationMs = Date.now() - started;
           const audit = outcome.audit ?? {};
           void deps.audit.append({

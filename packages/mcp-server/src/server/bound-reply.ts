@@ -1,0 +1,58 @@
+import { cutText } from '@ldm/core';
+
+// A client drops a session whose reply it cannot take (the SDK's stdio reader has a buffer
+// limit), so every reply is cut to mcp.replyMaxBytes here, in the one place results are built.
+// Only long strings are cut: types, keys and array lengths stay, so structuredContent still
+// validates against the tool's outputSchema.
+
+/** Strings at most this long are never cut: ids, enums, paths and units stay whole. */
+const MIN_STRING = 256;
+
+const bytesOf = (value: unknown): number => Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+
+/** Pure: `value` with every string longer than `max` cut by cutText; the JSON paths of those cut go to `cut`. */
+function cutStrings(value: unknown, max: number, path: string, cut: string[]): unknown {
+  if (typeof value === 'string') {
+    if (value.length <= max) return value;
+    cut.push(path || '(the result)');
+    return cutText(value, max, (n) => ` …[${n} more chars cut to fit the reply limit mcp.replyMaxBytes]`);
+  }
+  if (Array.isArray(value)) return value.map((v, k) => cutStrings(v, max, `${path}[${k}]`, cut));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cutStrings(v, max, path ? `${path}.${k}` : k, cut)]));
+  }
+  return value;
+}
+
+export interface BoundedValue<T> {
+  value: T;
+  /** JSON paths of the strings that were cut, empty when none was. */
+  cut: string[];
+  /** False when cutting strings to MIN_STRING was still not enough. */
+  fits: boolean;
+}
+
+/**
+ * Pure: `value` whose JSON takes at most `maxBytes`, by cutting its longest strings to the
+ * largest length that fits (halving from maxBytes). Ends after at most log2(maxBytes / MIN_STRING) passes.
+ */
+export function boundValue<T>(value: T, maxBytes: number): BoundedValue<T> {
+  if (bytesOf(value) <= maxBytes) return { value, cut: [], fits: true };
+  let cut: string[] = [];
+  let out = value;
+  for (let max = Math.max(MIN_STRING, Math.floor(maxBytes / 2)); ; max = Math.max(MIN_STRING, Math.floor(max / 2))) {
+    cut = [];
+    out = cutStrings(value, max, '', cut) as T;
+    if (bytesOf(out) <= maxBytes) return { value: out, cut, fits: true };
+    if (max === MIN_STRING) return { value: out, cut, fits: false };
+  }
+}
+
+/** The note a cut reply carries: what was cut, and how to read the rest. */
+export function cutNote(cut: readonly string[], maxBytes: number): string {
+  const listed = cut.slice(0, 10).join(', ') + (cut.length > 10 ? ` and ${cut.length - 10} more` : '');
+  return (
+    `This reply was cut to fit mcp.replyMaxBytes (${maxBytes} bytes): ${cut.length} long text field(s) end with "…[N more chars cut …]": ${listed}. ` +
+    'Read the rest in smaller pieces: narrower arguments (limit, lines, since), or read_file with offset/tail_lines on the file the text comes from.'
+  );
+}
