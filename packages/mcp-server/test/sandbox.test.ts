@@ -12,6 +12,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { bundleEnv, type BundleEnv } from './support/bundle';
 import { ALL_TOOLS } from '../src/tools/all-tools';
+import { waitUntil } from './support/wait-until';
 
 type Result = { isError?: boolean; structuredContent?: Record<string, unknown>; content: Array<{ type: string; text?: string }> };
 
@@ -86,14 +87,6 @@ function hostProcesses(needle: string): number[] {
   return out;
 }
 
-async function waitUntil(cond: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (cond()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return cond();
-}
 
 let canaryEtc = '';
 beforeAll(() => {
