@@ -24,12 +24,17 @@ export interface SuiteLocation {
   secretFiles?: string[];
 }
 
+/** Pure: the directory of the suite's config file (it also holds the HTTP token). */
+export function configDirOf(configFile: string): string {
+  return configFile.replace(/\/[^/]*$/, '') || '/';
+}
+
 /**
  * Pure: the PolicyContext every decision about the host is made with (the MCP server's gate and
  * the healthcheck's automatic remediation): the suite's own config, units and directories.
  */
 export function policyContextOf(where: SuiteLocation): PolicyContext {
-  const configDir = where.paths.configFile.replace(/\/[^/]*$/, '') || '/';
+  const configDir = configDirOf(where.paths.configFile);
   return {
     configFile: where.paths.configFile,
     suiteUnits: SUITE_UNITS,

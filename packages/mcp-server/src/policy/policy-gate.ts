@@ -70,20 +70,16 @@ export class PolicyGate {
     try {
       decision = await policy.decideCommand({ ...input, ...(cwd ? { cwd } : {}) }, this.deps.config.policy, this.context());
     } catch (err) {
-      // A policy that cannot decide must not default to allow.
-      const message = `Not done: the command policy could not decide on this input (${(err as Error).message}); nothing was run.`;
-      return { allowed: false, decision: null, message, audit: { decision: 'error', rule: 'policy-error' } };
+      return undecided(err);
     }
-    const action = 'command' in input ? input.command : input.argv.map(shellQuote).join(' ');
-    const subject: ActionSubject = { ...('command' in input ? { command: input.command } : { argv: input.argv }), cwd: cwd ?? null, ...extra?.subject };
-    return this.enforce(decision, { tool, action, rule: decision.rule, reason: decision.reason, subject, ...previewOf(extra) }, signal);
+    const subject: ActionSubject = { ...commandSubject(input), cwd: cwd ?? null, ...extra?.subject };
+    return this.enforce(decision, { tool, action: actionText(input), rule: decision.rule, reason: decision.reason, subject, ...previewOf(extra) }, signal);
   }
 
   /** The suite's context for every decision, with its secrets: the token file is never read. */
   private context() {
     return policyContextOf({ ...this.deps, secretFiles: [this.deps.config.http.tokenFile] });
   }
-
 
   /**
    * A command that runs inside the sandbox: the kernel contains it, so nothing here asks the human.
@@ -97,8 +93,7 @@ export class PolicyGate {
     try {
       decision = await this.deps.policy.decideCommand({ ...input, cwd }, policy.mode === 'read-only' ? { ...policy, mode: 'standard' } : policy, this.context());
     } catch (err) {
-      const message = `Not done: the command policy could not decide on this input (${(err as Error).message}); nothing was run.`;
-      return { allowed: false, decision: null, message, audit: { decision: 'error', rule: 'policy-error' } };
+      return undecided(err);
     }
     if (decision.action === 'deny') return this.enforce(decision, { tool, action: actionText(input), rule: decision.rule, reason: decision.reason });
     return { allowed: true, decision, audit: { decision: 'allow', rule: decision.rule }, hostChange: decision.action === 'confirm' };
@@ -113,11 +108,10 @@ export class PolicyGate {
     try {
       decision = await this.deps.policy.decideHostCommand({ ...input, cwd }, this.deps.config.policy, this.context());
     } catch (err) {
-      const message = `Not done: the command policy could not decide on this input (${(err as Error).message}); nothing was run.`;
-      return { allowed: false, decision: null, message, audit: { decision: 'error', rule: 'policy-error' } };
+      return undecided(err);
     }
     // The approval binds where it runs as well as what: the same argv in the sandbox is another action.
-    const subject: ActionSubject = { ...('command' in input ? { command: input.command } : { argv: input.argv }), cwd, host: true, ...extra?.subject };
+    const subject: ActionSubject = { ...commandSubject(input), cwd, host: true, ...extra?.subject };
     const action = `on the host, outside the sandbox, in ${cwd}: ${actionText(input)}`;
     return this.enforce(decision, { tool, action, rule: decision.rule, reason: decision.reason, subject, ...previewOf(extra) }, signal);
   }
@@ -246,6 +240,17 @@ export class PolicyGate {
 
 function previewOf(extra: ActionExtra | undefined): { preview?: string } {
   return extra?.preview !== undefined ? { preview: extra.preview } : {};
+}
+
+/** A policy that cannot decide must not default to allow: the command is refused, with why. */
+function undecided(err: unknown): { allowed: false; decision: null; message: string; audit: AuditFacts } {
+  const message = `Not done: the command policy could not decide on this input (${(err as Error).message}); nothing was run.`;
+  return { allowed: false, decision: null, message, audit: { decision: 'error', rule: 'policy-error' } };
+}
+
+/** What of a command an approval binds: the line, or the argv. */
+function commandSubject(input: { command: string } | { argv: string[] }): ActionSubject {
+  return 'command' in input ? { command: input.command } : { argv: input.argv };
 }
 
 function actionText(input: { command: string } | { argv: string[] }): string {

@@ -12,6 +12,7 @@ import type {
   SandboxChoice,
 } from '@ldm/core';
 import type { IncidentEngine } from '@ldm/core';
+import { configDirOf } from '@ldm/core';
 import type { AuditLog } from '../audit/audit-log';
 import type { HostSampler } from '../host/host-sampler';
 
@@ -75,5 +76,5 @@ export { DEFAULT_INSTALL_PREFIX, policyContextOf, SUITE_UNITS } from '@ldm/core'
 
 /** What the sandbox hides of the suite itself: the config dir (HTTP token) and the state dir (approvals). */
 export function suiteSecretsOf(deps: Pick<ServerDeps, 'paths'>): { configDir: string; stateDir: string } {
-  return { configDir: deps.paths.configFile.replace(/\/[^/]*$/, '') || '/', stateDir: deps.paths.stateDir };
+  return { configDir: configDirOf(deps.paths.configFile), stateDir: deps.paths.stateDir };
 }
