@@ -1,7 +1,7 @@
 // The incident engine as it was before it moved onto the learning parser (stateless maskMessage
 // grouping), kept only so bench/engine.mjs can measure both in the same run. Not shipped.
 import {
-  deriveChecks, findKnownFixes, maskMessage, mergeChecks, newIncidentId, patternIdFor, patternScore, prunePatterns, resolutionAction, templateId,
+  deriveChecks, findKnownFixes, maskMessage, mergeChecks, newIncidentId, patternIdFor, prunePatterns, resolutionAction, templateId,
   type DocumentStore, type Incident, type IncidentSource, type KnownFix, type Pattern, type PatternCheck, type PatternsDoc, type Severity,
 } from '@ldm/core';
 

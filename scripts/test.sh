@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: type check, bundle, unit + integration tests on this Node, then again on Node 22.
+# The whole test suite: type check, lint, layer rules, bundle, unit + integration tests on this Node, then again on Node 22.
 # Usage: scripts/test.sh [--help]   (env: LDM_SKIP_NODE22=1 runs the current Node only)
 set -euo pipefail
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then sed -n '2,3p' "$0"; exit 0; fi
@@ -12,6 +12,12 @@ npx tsc -p tsconfig.json --noEmit
 
 step "shell scripts (shellcheck)"
 bash scripts/lint.sh
+
+step "lint (eslint, typescript-eslint)"
+npx eslint .
+
+step "layers (dependency-cruiser, docs/architecture.md)"
+npx depcruise packages/*/src --ignore-known
 
 step "bundle (esbuild)"
 node build.mjs
