@@ -38,7 +38,7 @@ module.exports = {
       name: 'core-layers',
       severity: 'error',
       comment: 'A lower layer of core never imports a higher one (docs/architecture.md): base < log, config < exec, probe, sandbox, policy < state < learn < checks < guard, idle < program, cli.',
-      from: { path: '^packages/core/src/(text|time|paths|node|redact|exit-codes\\.ts|version\\.ts)' },
+      from: { path: '^packages/core/src/(text|time|paths|node|redact|systemd|exit-codes\\.ts|version\\.ts)' },
       to: { path: '^packages/core/src/(log|config|state|exec|sandbox|policy|learn|checks|guard|idle|probe|program|cli)/' },
     },
     {

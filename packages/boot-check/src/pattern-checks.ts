@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { isNotInstalled, maskMessage, type CheckDeps, type CheckStatus, type Pattern, type PatternCheck } from '@ldm/core';
+import { isNotInstalled, maskMessage, parseShow, type CheckDeps, type CheckStatus, type Pattern, type PatternCheck } from '@ldm/core';
 
 const UNIT_SUBJECT = /^[\w@.:\\-]+\.(service|socket|timer|mount|path)$/;
 
@@ -31,11 +31,6 @@ export function signatureMatcher(signature: string): (line: string) => boolean {
   }
   const needle = signature.toLowerCase();
   return (line) => line.toLowerCase().includes(needle);
-}
-
-/** Pure: `systemctl show -p ...` output as key=value pairs. */
-export function parseShow(stdout: string): Record<string, string> {
-  return Object.fromEntries(stdout.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()]));
 }
 
 /** Pure: a unit is healthy when active, or a oneshot that finished successfully. */

@@ -1,5 +1,6 @@
 import { describe, test, expect } from '@jest/globals';
-import { journalArgv, normalizeUnit, parseFailedUnits, parseShow, validateSince } from '../src/systemd/systemd-args';
+import { parseFailedUnits, parseShow } from '@ldm/core';
+import { journalArgv, normalizeUnit, validateSince } from '../src/systemd/systemd-args';
 
 describe('unit names', () => {
   test('plain names become services; typed names stay', () => {

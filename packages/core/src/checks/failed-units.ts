@@ -1,13 +1,7 @@
 import type { HealthCheck, CheckResult } from './types';
 import { isNotInstalled } from './run-command';
+import { parseFailedUnits } from '../systemd/systemctl-output';
 
-/** Pure: unit names from `systemctl list-units --failed --plain --no-legend`. */
-export function parseFailedUnits(stdout: string): string[] {
-  return stdout
-    .split('\n')
-    .map((line) => line.replace(/^\s*[●*×]\s+/u, '').trim().split(/\s+/)[0] ?? '')
-    .filter((unit) => /^[\w@.:\\-]+\.[a-z]+$/.test(unit));
-}
 
 /** systemd units in the failed state; `healthcheck.checks.failed-units.ignore` lists units to leave out. */
 export const failedUnitsCheck: HealthCheck = {
@@ -24,7 +18,7 @@ export const failedUnitsCheck: HealthCheck = {
     }
     if (out.exitCode !== 0) throw new Error(`systemctl list-units --failed exited ${out.exitCode}: ${out.stderr.trim()}`);
     const ignore = Array.isArray(ctx.settings.ignore) ? (ctx.settings.ignore as string[]) : [];
-    const failed = parseFailedUnits(out.stdout).filter((u) => !ignore.includes(u));
+    const failed = parseFailedUnits(out.stdout).map((row) => row.unit).filter((u) => !ignore.includes(u));
     if (failed.length === 0) return { status: 'ok', message: 'no failed units', metrics: { failed_units: 0 } };
     const severity = typeof ctx.settings.crit === 'number' && failed.length >= ctx.settings.crit ? 'crit' : 'warn';
     const lines = out.stdout.split('\n');

@@ -1,3 +1,4 @@
+import { describeErrorChain } from '../text/error-chain';
 export interface McpPingOptions {
   url: string;
   token?: string;
@@ -71,7 +72,6 @@ export async function mcpPing(options: McpPingOptions): Promise<McpPingResult> {
     if (session) await options.fetch(options.url, { method: 'DELETE', headers, signal }).then((r) => r.body?.cancel(), () => {});
     return { ok: true, message: `answered ping in ${ms()} ms`, ms: ms() };
   } catch (err) {
-    const cause = (err as Error).cause as Error | undefined;
-    return { ok: false, message: `${(err as Error).message}${cause?.message ? ` (${cause.message})` : ''}`, ms: ms() };
+    return { ok: false, message: describeErrorChain(err, 2), ms: ms() };
   }
 }

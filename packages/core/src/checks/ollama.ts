@@ -1,3 +1,4 @@
+import { describeErrorChain } from '../text/error-chain';
 import type { HealthCheck, CheckResult } from './types';
 
 /** The Ollama API, when config ollama.url is set: GET /api/version within a short timeout. */
@@ -20,8 +21,7 @@ export const ollamaCheck: HealthCheck = {
     try {
       res = await ctx.deps.fetch(url, { signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]) });
     } catch (err) {
-      const cause = (err as Error).cause as Error | undefined;
-      return fail(`${(err as Error).message}${cause?.message ? ` (${cause.message})` : ''}`);
+      return fail(describeErrorChain(err, 2));
     }
     const ms = Math.round(performance.now() - started);
     if (!res.ok) return fail(`GET ${url} returned HTTP ${res.status}`);

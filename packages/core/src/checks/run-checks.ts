@@ -1,3 +1,4 @@
+import { describeErrorChain } from '../text/error-chain';
 import type { Config } from '../config/schema';
 import type { StateDoc } from '../state/schemas';
 import type { CheckDeps, CheckReport, CheckResult, CheckSettings, HealthCheck } from './types';
@@ -57,12 +58,6 @@ async function runOne(check: HealthCheck, input: RunChecksInput, timeoutMs: numb
   }
 }
 
-function describeError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const causes: string[] = [];
-  for (let e: unknown = err.cause; e instanceof Error && causes.length < 3; e = e.cause) causes.push(e.message);
-  return [err.message, ...causes].join(': ');
-}
 
 /**
  * Runs the checks concurrently, each under its own timeout. A check that throws or times out is
@@ -83,7 +78,7 @@ export async function runChecks(input: RunChecksInput): Promise<RunChecksOutput>
   const reports = selected.map((check, i): CheckReport => {
     const outcome = settled[i]!;
     if (outcome.status === 'rejected') {
-      return { id: check.id, status: 'failed', message: describeError(outcome.reason), metrics: {}, findings: [], durationMs: 0 };
+      return { id: check.id, status: 'failed', message: describeErrorChain(outcome.reason), metrics: {}, findings: [], durationMs: 0 };
     }
     const { result, durationMs } = outcome.value;
     if (result.memory !== undefined) memory[check.id] = result.memory;

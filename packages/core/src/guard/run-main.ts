@@ -1,3 +1,4 @@
+import { errorChain } from '../text/error-chain';
 import { EXIT } from '../exit-codes';
 import { formatJournalLine, type Logger } from '../log/logger';
 import { storageFailureOf } from './storage-failure';
@@ -15,8 +16,7 @@ export interface GuardOptions {
 
 function describe(err: unknown): { summary: string; evidence: string[] } {
   if (err instanceof Error) {
-    const chain: string[] = [];
-    for (let e: unknown = err.cause; e instanceof Error && chain.length < 5; e = e.cause) chain.push(`caused by: ${e.message}`);
+    const chain = errorChain(err, 6).slice(1).map((e) => `caused by: ${e.message}`);
     return { summary: err.message, evidence: [...(err.stack?.split('\n').slice(0, 8) ?? []), ...chain] };
   }
   return { summary: String(err), evidence: [] };

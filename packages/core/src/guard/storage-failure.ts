@@ -1,3 +1,4 @@
+import { errorChain } from '../text/error-chain';
 import { EXIT } from '../exit-codes';
 import { describeErrno } from '../paths/ensure-dir';
 import type { CheckReport } from '../checks/types';
@@ -19,8 +20,7 @@ export interface StorageFailure {
 
 /** Pure: the errno of a storage failure anywhere in `err`'s cause chain (bounded), else null. */
 export function storageFailureOf(err: unknown): StorageFailure | null {
-  let e: unknown = err;
-  for (let depth = 0; depth < 8 && e instanceof Error; depth++, e = e.cause) {
+  for (const e of errorChain(err, 8)) {
     const code = (e as NodeJS.ErrnoException).code;
     if (!code) continue;
     const kind = code in HOST_ERRNOS ? 'host' : ACCESS_ERRNOS.has(code) ? 'access' : null;

@@ -158,9 +158,9 @@ describe('failed-units', () => {
   const listing = 'nginx.service loaded failed failed A high performance web server\ngetty@tty1.service loaded failed failed Getty on tty1\n';
 
   test('parses the plain listing', () => {
-    expect(parseFailedUnits(listing)).toEqual(['nginx.service', 'getty@tty1.service']);
-    expect(parseFailedUnits('● x.mount loaded failed failed X\n')).toEqual(['x.mount']);
-    expect(parseFailedUnits('')).toEqual([]);
+    expect(parseFailedUnits(listing).map((row) => row.unit)).toEqual(['nginx.service', 'getty@tty1.service']);
+    expect(parseFailedUnits('● x.mount loaded failed failed X\n').map((row) => row.unit)).toEqual(['x.mount']);
+    expect(parseFailedUnits('').map((row) => row.unit)).toEqual([]);
   });
 
   test('one finding per unit with the unit as subject; ignore list honoured', async () => {

@@ -12,6 +12,7 @@ import {
   type ServerRequest,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { describeErrorChain } from '@ldm/core';
 import type { ServerDeps } from './deps';
 import { CONTAINED_META, type ToolDef } from '../tools/tool-def';
 import { PolicyGate, type GateSession } from '../policy/policy-gate';
@@ -70,11 +71,6 @@ function registration(def: ToolDef) {
   };
 }
 
-function describeError(err: unknown): string {
-  const parts: string[] = [];
-  for (let e: unknown = err; e instanceof Error && parts.length < 4; e = e.cause) parts.push(e.message);
-  return parts.length ? parts.join(': ') : String(err);
-}
 
 /** The approval a call presents: every tool whose gate can ask takes `approval_id` (common-schemas.ts). */
 function approvalIdOf(args: unknown): string | undefined {
@@ -126,8 +122,8 @@ export class ToolRuntime {
           } catch (err) {
             // An infrastructure failure (unreadable state, a lock that timed out): the model sees
             // what failed and why; the full story goes to the log.
-            deps.logger.error(`tool ${def.name} failed: ${describeError(err)}`);
-            outcome = { isError: true as const, message: `${def.name} failed: ${describeError(err)}` };
+            deps.logger.error(`tool ${def.name} failed: ${describeErrorChain(err)}`);
+            outcome = { isError: true as const, message: `${def.name} failed: ${describeErrorChain(err)}` };
           }
           const result = toCallToolResult(outcome as never, redact, deps.config.mcp.replyMaxBytes);
           const durationMs = Date.now() - started;

@@ -53,32 +53,3 @@ export function journalArgv(journalctl: string, q: JournalQuery): string[] {
   return argv;
 }
 
-/** Pure: `systemctl show` key=value output. */
-export function parseShow(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const i = line.indexOf('=');
-    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
-  }
-  return out;
-}
-
-export interface FailedUnit {
-  unit: string;
-  load: string;
-  active: string;
-  sub: string;
-  description: string;
-}
-
-/** Pure: `systemctl list-units --failed --plain --no-legend` rows. */
-export function parseFailedUnits(text: string): FailedUnit[] {
-  return text
-    .split('\n')
-    .map((l) => l.replace(/^[●*]\s*/, '').trim())
-    .filter(Boolean)
-    .map((l) => {
-      const [unit = '', load = '', active = '', sub = '', ...rest] = l.split(/\s+/);
-      return { unit, load, active, sub, description: rest.join(' ') };
-    });
-}

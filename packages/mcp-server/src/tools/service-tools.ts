@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { defineTool, READ_ONLY, refuse } from './tool-def';
 import { approvalIdField, decisionSchema, opsContextField } from './common-schemas';
-import { journalArgv, normalizeUnit, parseFailedUnits, parseShow } from '../systemd/systemd-args';
+import { parseFailedUnits, parseShow } from '@ldm/core';
+import { journalArgv, normalizeUnit } from '../systemd/systemd-args';
 import { failureText, runSystem } from './run-system';
 import type { ToolContext } from './tool-context';
 
