@@ -45,11 +45,11 @@ describe('heartbeat', () => {
     expect(s1).toEqual([expect.objectContaining({ pid: 4242, startedAt: '2026-11-24T05:00:00.000Z', lastActivity: '2026-11-24T05:00:00.000Z', bootId: 'b', transport: 'stdio' })]);
     t += 5_000;
     hb.touch();
-    await new Promise((r) => setTimeout(r, 50));
+    await hb.settled();
     expect((await store.read('state')).sessions[0]!.lastActivity).toBe('2026-11-24T05:00:00.000Z');
     t += 6_000;
     hb.touch();
-    await new Promise((r) => setTimeout(r, 100));
+    await hb.settled();
     expect((await store.read('state')).sessions[0]).toMatchObject({ lastActivity: '2026-11-24T05:00:11.000Z', lastRequest: '2026-11-24T05:00:11.000Z' });
     await hb.stop();
     expect((await store.read('state')).sessions).toEqual([]);
@@ -61,7 +61,7 @@ describe('heartbeat', () => {
     const t = Date.parse('2026-11-24T05:00:00Z');
     const hb = new Heartbeat({ store, logger: silentLogger, pid: 77, now: () => new Date(t), intervalMs: 3_600_000 });
     hb.touch();
-    await new Promise((r) => setTimeout(r, 50));
+    await hb.settled();
     expect(existsSync(join(dir, 'state.json'))).toBe(false);
     await hb.start();
     expect((await store.read('state')).sessions).toEqual([expect.objectContaining({ pid: 77, lastRequest: '2026-11-24T05:00:00.000Z' })]);

@@ -63,6 +63,11 @@ export class Heartbeat {
     void this.beat();
   }
 
+  /** Resolves when every write started so far has finished (what a caller waits for instead of a delay). */
+  settled(): Promise<void> {
+    return this.writing;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
