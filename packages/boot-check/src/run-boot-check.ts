@@ -5,6 +5,7 @@ import {
   overallStatus,
   rankPatterns,
   readBootId,
+  readHostFacts,
   readUptimeSeconds,
   replaceAlerts,
   runChecks,
@@ -19,6 +20,7 @@ import {
   type DocumentStore,
   type FindingInput,
   type HealthCheck,
+  type HostFacts,
   type LastBoot,
   type Logger,
   type OverallStatus,
@@ -29,7 +31,11 @@ import { checksOf, patternCheckId, runPatternCheck } from './pattern-checks';
 export interface BootCheckDeps extends CheckDeps {
   /** $PATH, to find the program of a config test. */
   path: string;
+  /** The host's static facts (core's readHostFacts, with systeminformation); injected in tests. */
+  readHostFacts?: (bootId: string, now: Date) => Promise<HostFacts>;
 }
+
+const HOST_FACTS_TIMEOUT_MS = 5_000;
 
 export interface BootCheckOptions {
   store: DocumentStore;
@@ -173,8 +179,11 @@ export async function runBootCheck(options: BootCheckOptions): Promise<BootCheck
     found: rebooted ? found : last?.found ?? [],
     open: bootSync.open,
   };
+  // Once per boot: the facts do not change while the host runs, and gathering them costs ~300 ms.
+  const hostFacts = state.hostFacts?.bootId === bootId ? null : await gatherHostFacts(deps, bootId, now, logger);
   await store.update('state', (doc) => {
     doc.lastBoot = report;
+    if (hostFacts) doc.hostFacts = hostFacts;
     const hc = doc.healthcheck ?? { results: [], open: [], memory: {} };
     hc.open = mergeTracked([], [], [...hc.open, ...standardSync.open]);
     doc.healthcheck = hc;
@@ -188,4 +197,21 @@ export async function runBootCheck(options: BootCheckOptions): Promise<BootCheck
     incidents: [...new Set([...bootSync.recorded, ...standardSync.recorded].map((r) => r.outcome.incident.id))],
     suggestions,
   };
+}
+
+/** The host's facts, or null (logged) when they cannot be had in time: the boot check goes on without them. */
+async function gatherHostFacts(deps: BootCheckDeps, bootId: string, now: Date, logger: Logger): Promise<HostFacts | null> {
+  const read = deps.readHostFacts ?? ((id: string, at: Date) => readHostFacts(id, at));
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${HOST_FACTS_TIMEOUT_MS} ms`)), HOST_FACTS_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([read(bootId, now), timeout]);
+  } catch (err) {
+    logger.warn(`couldn't read the host's facts (CPU, memory, virtualisation, cloud): ${(err as Error).message}`);
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { DocumentStore, IncidentEngine, parseConfig, silentLogger, type CommandResult } from '@ldm/core';
+import { DocumentStore, IncidentEngine, parseConfig, silentLogger, type CommandResult, type HostFacts } from '@ldm/core';
 import { runBootCheck, type BootCheckDeps } from '../src/run-boot-check';
 import { renderText } from '../src/render';
 import { BOOT_A, BOOT_B, fakeDeps, ok, tmpDir, writeProc } from '../../core/test/checks/proc-fixture';
@@ -41,7 +41,11 @@ function journalAndSystemd(calls: string[][], answers: Answers) {
   };
 }
 
-async function setup(bootId: string, answers: Answers = {}) {
+const FACTS = (bootId: string, now: Date): HostFacts => ({
+  bootId, gatheredAt: now.toISOString(), os: 'Ubuntu 24.04', kernel: '6.8.0', arch: 'arm64', cpuModel: 'ARM Neoverse-N1', cpuCores: 4, memTotalBytes: 24 * 2 ** 30, virtualization: 'KVM', cloud: 'Oracle Cloud',
+});
+
+async function setup(bootId: string, answers: Answers = {}, readHostFacts: BootCheckDeps['readHostFacts'] = async (id, now) => FACTS(id, now)) {
   const procRoot = await writeProc(await tmpDir(), { bootId, uptime: '95.0 90.0\n' });
   const clock = { now: T0 };
   const store = new DocumentStore({ stateDir: await tmpDir('ldm-boot-state-'), now: () => clock.now });
@@ -49,6 +53,7 @@ async function setup(bootId: string, answers: Answers = {}) {
   const deps: BootCheckDeps = {
     ...fakeDeps(procRoot, { runCommand: journalAndSystemd(calls, answers), now: () => clock.now, fileExists: async (p) => p === '/usr/sbin/nginx' }),
     path: '/usr/local/bin:/usr/sbin',
+    readHostFacts,
   };
   const run = () => runBootCheck({ store, config: parseConfig({}, 't'), logger: silentLogger, deps });
   return { store, calls, clock, run, procRoot };
@@ -61,6 +66,23 @@ async function seedLastBoot(store: DocumentStore, bootId: string) {
 }
 
 describe('ldm-boot-check', () => {
+  test("the host's facts are gathered once per boot, and a boot check goes on without them when they cannot be had", async () => {
+    const asked: string[] = [];
+    const s = await setup(BOOT_A, {}, async (id, now) => (asked.push(id), FACTS(id, now)));
+    await s.run();
+    await s.run();
+    expect(asked).toEqual([BOOT_A]);
+    expect((await s.store.read('state')).hostFacts).toMatchObject({ bootId: BOOT_A, cloud: 'Oracle Cloud', cpuCores: 4 });
+
+    const broken = await setup(BOOT_B, {}, async () => {
+      throw new Error('dmidecode unavailable');
+    });
+    const out = await broken.run();
+    expect(out.report.bootId).toBe(BOOT_B);
+    expect((await broken.store.read('state')).hostFacts).toBeUndefined();
+  });
+
+
   test('first run ever: no reboot to judge, no journal of a previous boot read, report written', async () => {
     const s = await setup(BOOT_A);
     const out = await s.run();

@@ -279,11 +279,13 @@ describe('in-process server', () => {
     await env.deps.store.update('state', (doc) => {
       doc.alerts.push({ id: 'disk-root', source: 'healthcheck', severity: 'crit', message: '/ is 97% full', since: new Date().toISOString() });
       doc.alerts.push({ id: 'db', source: 'healthcheck', severity: 'warn', message: 'db down: password=s3cr3tpw', since: new Date().toISOString() });
+      doc.hostFacts = { bootId: 'b', gatheredAt: new Date().toISOString(), os: 'Ubuntu 24.04', kernel: '6.8.0', arch: 'arm64', cpuModel: 'ARM Neoverse-N1', cpuCores: 4, memTotalBytes: 24 * 2 ** 30, virtualization: 'KVM', cloud: 'Oracle Cloud' };
     });
     open = await connect(env.deps);
     const instructions = open.client.getInstructions()!;
     expect(Buffer.byteLength(instructions)).toBeLessThanOrEqual(2048);
     expect(instructions).toContain('/ is 97% full');
+    expect(instructions.split('\n')[0]).toContain('Oracle Cloud VM (KVM), 4 × ARM Neoverse-N1, 24.0 GiB RAM');
     expect(instructions).not.toContain('s3cr3tpw');
     const ctx = await call(open, 'get_context', {});
     expect(ctx.structuredContent!.briefing).toContain('/ is 97% full');

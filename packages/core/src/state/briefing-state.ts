@@ -8,6 +8,7 @@ import { AlertSchema } from './alert-schema';
 export const BriefingStateSchema = z.looseObject({
   alerts: z.array(AlertSchema).default([]),
   lastBoot: z.unknown().optional(),
+  hostFacts: z.unknown().optional(),
   healthcheck: z.unknown().optional(),
   digests: z.unknown().optional(),
 });

@@ -1,3 +1,4 @@
+import { HostFactsSchema } from '../probe/host-facts';
 import * as z from 'zod';
 import { HealthcheckStateSchema, LastBootSchema, RestartRecordSchema } from '../checks/check-state';
 import { IdleStateSchema } from '../idle/idle-state';
@@ -123,6 +124,8 @@ export const StateDocSchema = z.looseObject({
   restarts: z.array(RestartRecordSchema).default([]),
   /** Written by ldm-boot-check: the boot report. */
   lastBoot: LastBootSchema.optional(),
+  /** Written by ldm-boot-check once per boot: what machine this is (probe/host-facts.ts). */
+  hostFacts: HostFactsSchema.optional(),
   /** Written by ldm-idle-watcher: last sample and the 7-day history (idle/idle-state.ts). */
   idle: IdleStateSchema.optional(),
   /**

@@ -2,7 +2,8 @@ import { mostSevereFirst, type Alert, type IncidentsDigest, type PatternsDigest 
 
 export interface BriefingSnapshot {
   now: Date;
-  host: { hostname: string; os: string; kernel: string; arch: string };
+  /** machine: what ldm-boot-check found at this boot (CPU, memory, virtualisation, cloud), when it ran. */
+  host: { hostname: string; os: string; kernel: string; arch: string; machine?: string };
   uptimeSec: number | null;
   /** state.json `lastBoot` and `healthcheck`: written by other binaries, read loosely. */
   lastBoot: unknown;
@@ -104,7 +105,7 @@ export function buildBriefing(snap: BriefingSnapshot, redact: Redact, limits: Br
   const now = snap.now;
   const h = snap.host;
   const header = [
-    `Host ${h.hostname} (${h.os}, kernel ${h.kernel}, ${h.arch}), up ${snap.uptimeSec == null ? 'unknown' : formatDuration(snap.uptimeSec)}; now ${now.toISOString().slice(0, 16)}Z.`,
+    `Host ${h.hostname} (${h.os}, kernel ${h.kernel}, ${h.arch}${h.machine ? `; ${h.machine}` : ''}), up ${snap.uptimeSec == null ? 'unknown' : formatDuration(snap.uptimeSec)}; now ${now.toISOString().slice(0, 16)}Z.`,
     describeRun('Last boot check', snap.lastBoot, now, redact) + ' ' + describeRun('Last healthcheck', snap.healthcheck, now, redact),
     ...(snap.unreadable ?? []).map((why) => `Cannot read: ${clip(why, max * 2)}; left alone, so what it holds is missing here.`),
   ];

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { arch, hostname, release } from 'node:os';
 import { join } from 'node:path';
-import { BriefingStateSchema, NewerVersionError, readUptimeSeconds, type BriefingState } from '@ldm/core';
+import { BriefingStateSchema, HostFactsSchema, NewerVersionError, describeHostFacts, readUptimeSeconds, type BriefingState } from '@ldm/core';
 import type { ServerDeps } from '../server/deps';
 import type { BriefingSnapshot } from './build-briefing';
 
@@ -12,8 +12,9 @@ export function parseOsRelease(text: string): string | null {
 }
 
 /**
- * Host facts from /etc/os-release and the os module: systeminformation would add ~10 MB and
- * tens of ms to every cold start for the same four strings.
+ * Host names from /etc/os-release and the os module, cheap enough for every session's start. The
+ * costly facts (CPU, memory, virtualisation, cloud) come from state.json `hostFacts`, which
+ * ldm-boot-check gathers with systeminformation once per boot.
  */
 export async function readHostSummary(etcRoot = '/etc'): Promise<BriefingSnapshot['host']> {
   const text = await readFile(join(etcRoot, 'os-release'), 'utf8').catch(() => '');
@@ -51,9 +52,11 @@ export async function gatherSnapshot(deps: Pick<ServerDeps, 'store' | 'config' |
     unlessNewer<BriefingSnapshot['recurringPatterns']>(deps.store.digestOf('patterns', state.digests), { total: 0, lines: [] }, unreadable),
   ]);
   const policy = deps.config.policy;
+  // Written by another program and read loosely: facts that do not parse are left out, not an error.
+  const facts = HostFactsSchema.safeParse(state.hostFacts);
   return {
     now: deps.now(),
-    host,
+    host: facts.success ? { ...host, machine: describeHostFacts(facts.data) } : host,
     uptimeSec,
     lastBoot: state.lastBoot,
     healthcheck: state.healthcheck,
