@@ -1,5 +1,5 @@
 // Built-in rules as values: {id, programs, findings}. A family of rules is one file exporting a
-// list of these; builtinFindings() looks a program up in the index instead of walking an if-chain.
+// list of these; builtinFindings() looks a program up in the index.
 import type { Word } from './shell-parse';
 import type { PolicyContext } from './types';
 import type { TargetFinding } from './command-targets';
@@ -31,6 +31,8 @@ export interface BuiltinRule {
   id: string;
   /** Program basenames the rule looks at. */
   programs: readonly string[];
+  /** Program names matched by pattern too (mkfs.*, fsck.*, perl5.36, python3.12 ...). */
+  programPattern?: RegExp;
   /** Findings for `program args` (argv[0] removed). */
   findings: (program: string, args: Word[], env: RuleEnv) => Finding[];
 }
@@ -40,15 +42,29 @@ export const deny = (rule: string, reason: string): Finding => ({ action: 'deny'
 export const confirm = (rule: string, reason: string, always = false): Finding => ({ action: 'confirm', rule: `builtin:confirm:${rule}`, reason, level: 'builtin', ...(always ? { always } : {}) });
 export const byDefault = (rule: string, reason: string): Finding => ({ action: 'confirm', rule: `default:confirm:${rule}`, reason, level: 'default' });
 
-/** Indexes rule lists by program, keeping each program's rules in list order. */
-export function indexRules(...lists: (readonly BuiltinRule[])[]): Map<string, BuiltinRule[]> {
-  const index = new Map<string, BuiltinRule[]>();
-  for (const list of lists)
-    for (const r of list)
-      for (const p of r.programs) {
-        const at = index.get(p);
-        if (at) at.push(r);
-        else index.set(p, [r]);
-      }
-  return index;
+/** The rules that apply to a program, in the order of the lists they were indexed from. */
+export interface RuleIndex {
+  rulesFor(program: string): readonly BuiltinRule[];
+  /** Every rule, in order: for docs and tests. */
+  readonly all: readonly BuiltinRule[];
+}
+
+/** Indexes rule lists by program name; rules with a programPattern are matched in their place in the order. */
+export function indexRules(...lists: (readonly BuiltinRule[])[]): RuleIndex {
+  const all = lists.flat();
+  const byName = new Map<string, number[]>();
+  const patterned: number[] = [];
+  all.forEach((rule, position) => {
+    for (const p of rule.programs) byName.set(p, [...(byName.get(p) ?? []), position]);
+    if (rule.programPattern) patterned.push(position);
+  });
+  return {
+    all,
+    rulesFor(program) {
+      const named = byName.get(program) ?? [];
+      const matched = patterned.filter((position) => all[position]!.programPattern!.test(program) && !named.includes(position));
+      const positions = matched.length ? [...named, ...matched].sort((a, b) => a - b) : named;
+      return positions.map((position) => all[position]!);
+    },
+  };
 }
