@@ -27,6 +27,7 @@ export * from './state/bound-incidents';
 export * from './state/briefing-digest';
 export * from './state/briefing-state';
 export * from './log/logger';
+export * from './log/rotating-file';
 export * from './guard/run-main';
 export * from './paths/ensure-dir';
 export * from './guard/storage-failure';

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
+import { RotatingFile } from './rotating-file';
 import { ensureDir } from '../paths/ensure-dir';
 import type winstonType from 'winston';
+import type TransportStream from 'winston-transport';
 
 export type LogLevel = 'error' | 'warn' | 'notice' | 'info' | 'debug';
 
@@ -61,9 +63,10 @@ function redactMeta(meta: Record<string, unknown>, redact: (text: string) => str
 }
 
 /**
- * Journal lines go straight to stderr. error.log (warn and above, size-capped and rotated) is a
- * winston File transport, loaded on the first warning: most runs never warn, and loading winston
- * costs every binary about 30 ms and 3 MB at start.
+ * Journal lines go straight to stderr, synchronously, from the first line of a run: a crash at start
+ * must still reach the journal. error.log (warn and above) is a winston logger, loaded on the first
+ * warning (most runs never warn, and winston costs every binary about 30 ms and 3 MB at start),
+ * whose transport appends through RotatingFile, the rotation audit.log uses too.
  */
 export function createLogger(options: LoggerOptions): Logger {
   const redact = options.redact ?? ((text: string) => text);
@@ -87,16 +90,30 @@ export function createLogger(options: LoggerOptions): Logger {
       try {
         await ensureDir(options.logDir!, 0o750);
         const { default: winston } = await import('winston');
+        const sink = new RotatingFile({ file: join(options.logDir!, 'error.log'), maxBytes: options.errorLogMaxBytes ?? 1_048_576, files: options.errorLogFiles ?? 5, mode: 0o640 });
+        // winston shapes the records (syslog levels, timestamp, format); the one rotation the suite
+        // has, safe across processes, writes them (log/rotating-file.ts).
+        const TransportBase = (winston as unknown as { Transport: typeof TransportStream }).Transport;
+        class ErrorLogTransport extends TransportBase {
+          override log(info: Record<string | symbol, unknown>, next: () => void): void {
+            sink.append(`${String(info[Symbol.for('message')])}\n`).then(
+              () => {
+                this.emit('logged', info);
+                next();
+              },
+              (err: unknown) => {
+                this.emit('error', err);
+                next();
+              },
+            );
+          }
+        }
         const file = winston.createLogger({
           levels: winston.config.syslog.levels,
           level: 'warning',
           exitOnError: false,
           transports: [
-            new winston.transports.File({
-              filename: join(options.logDir!, 'error.log'),
-              maxsize: options.errorLogMaxBytes ?? 1_048_576,
-              maxFiles: options.errorLogFiles ?? 5,
-              tailable: true,
+            new ErrorLogTransport({
               format: winston.format.combine(
                 winston.format.timestamp(),
                 winston.format.printf((info) => `${info.timestamp} ${info.level} ${options.program}: ${info.message}${formatMeta(info)}`),

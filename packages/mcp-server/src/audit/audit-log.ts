@@ -1,6 +1,4 @@
-import { appendFile, chmod, rename, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { ensureDir } from '@ldm/core';
+import { RotatingFile } from '@ldm/core';
 
 export interface AuditEntry {
   time: string;
@@ -48,42 +46,18 @@ export function auditLine(entry: AuditEntry, redact: (text: string) => string): 
 
 /**
  * audit.log in the log dir: one JSON line per tool call, mode 0640, rotated to audit.log.1..N
- * when it would grow past maxBytes. Appends are serialised so lines never interleave.
+ * when it would grow past maxBytes, by the same rotation as error.log (core's RotatingFile), which
+ * stays right when several sessions (processes) append at once.
  */
 export class AuditLog {
-  private queue: Promise<void> = Promise.resolve();
-  private size: number | null = null;
+  private readonly file: RotatingFile;
 
-  constructor(private readonly options: AuditOptions) {}
+  constructor(private readonly options: AuditOptions) {
+    this.file = new RotatingFile({ file: options.file, maxBytes: options.maxBytes, files: options.files, mode: 0o640 });
+  }
 
+  /** Never rejects: a failed append goes to onError, and the next one tries again. */
   append(entry: AuditEntry): Promise<void> {
-    const line = auditLine(entry, this.options.redact);
-    this.queue = this.queue.then(() => this.write(line)).catch((err: unknown) => this.options.onError?.(err as Error));
-    return this.queue;
-  }
-
-  private async write(line: string): Promise<void> {
-    const { file } = this.options;
-    if (this.size === null) {
-      // Not mkdir {recursive}: it never returns for some paths (under /proc); ensureDir always ends.
-      await ensureDir(dirname(file), 0o750);
-      this.size = await stat(file).then((s) => s.size, () => 0);
-    }
-    const bytes = Buffer.byteLength(line);
-    if (this.size > 0 && this.size + bytes > this.options.maxBytes) {
-      await this.rotate();
-      this.size = 0;
-    }
-    const created = this.size === 0;
-    await appendFile(file, line, { mode: 0o640 });
-    // appendFile's mode applies only to a new file, and the umask may have widened or narrowed it.
-    if (created) await chmod(file, 0o640);
-    this.size += bytes;
-  }
-
-  private async rotate(): Promise<void> {
-    const { file, files } = this.options;
-    for (let n = files - 1; n >= 1; n--) await rename(`${file}.${n}`, `${file}.${n + 1}`).catch(() => {});
-    await rename(file, `${file}.1`).catch(() => {});
+    return this.file.append(auditLine(entry, this.options.redact)).catch((err: unknown) => this.options.onError?.(err as Error));
   }
 }
