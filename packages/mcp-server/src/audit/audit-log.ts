@@ -1,4 +1,5 @@
 import { RotatingFile } from '@ldm/core';
+import type { ApprovalFacts } from './audit-facts';
 
 export interface AuditEntry {
   time: string;
@@ -8,7 +9,7 @@ export interface AuditEntry {
   rule?: string;
   exitCode?: number | null;
   /** How a human approved the action, or the pending approval it asked for. */
-  approval?: { id?: string; via: 'elicitation' | 'host-cli'; by?: string };
+  approval?: ApprovalFacts;
   isError: boolean;
   durationMs: number;
 }

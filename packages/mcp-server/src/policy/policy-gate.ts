@@ -3,7 +3,7 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { ProgressToken, RequestId, ServerNotification } from '@modelcontextprotocol/sdk/types.js';
 import { visibleText, type CommandDecision, type PathDecision } from '@ldm/core';
 import { policyContextOf, type ServerDeps } from '../server/deps';
-import type { AuditFacts } from '../tools/tool-def';
+import type { AuditFacts } from '../audit/audit-facts';
 import { actionHash, sha256Hex, type ActionSubject } from '../approvals/approval-action';
 import { ApprovalStore } from '../approvals/approval-store';
 import {

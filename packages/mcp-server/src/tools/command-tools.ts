@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { runProcess, startProcess, JobLimitError, bashArgv, commandEnvironment, type CommandDecision, type Launch } from '@ldm/core';
-import { defineTool, READ_ONLY, refuse, type AuditFacts, type ToolOutcome } from './tool-def';
+import { defineTool, READ_ONLY, refuse, type ToolOutcome } from './tool-def';
+import type { AuditFacts } from '../audit/audit-facts';
 import { approvalIdField, decisionSchema, opsContextField } from './common-schemas';
 import { sha256Hex } from '../approvals/approval-action';
 import type { ToolContext } from './tool-context';

@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import type { ToolContext } from './tool-context';
+import type { AuditFacts } from '../audit/audit-facts';
 
 /** MCP tool annotations; readOnlyHint is required so read-only mode can be derived from it. */
 export interface ToolAnnotations {
@@ -7,24 +8,6 @@ export interface ToolAnnotations {
   destructiveHint: boolean;
   idempotentHint: boolean;
   openWorldHint: boolean;
-}
-
-/** What the tool reports for the audit log besides its arguments. */
-export interface AuditFacts {
-  /** allow | deny | confirm->accepted | confirm->declined | ... ; absent for tools that touch nothing. */
-  decision?: string;
-  rule?: string;
-  exitCode?: number | null;
-  /** How a human approved (or is asked to approve) this call. */
-  approval?: ApprovalFacts;
-}
-
-/** elicitation: the human in the session; host-cli: the human on the host (ldm-mcp-server approve). */
-export interface ApprovalFacts {
-  id?: string;
-  via: 'elicitation' | 'host-cli';
-  /** Who answered on the host: uid, sudo user, tty. */
-  by?: string;
 }
 
 /**
