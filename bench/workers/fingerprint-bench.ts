@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Fingerprinter, groupingScore, maskMessage, maskVariables, splitSyslogHeader, type FingerprinterOptionsInput, type GroupingScore } from '@ldm/core';
+import { Fingerprinter, groupingScore, maskVariables, splitSyslogHeader, type FingerprinterOptionsInput, type GroupingScore } from '@ldm/core';
 import { DrainBaseline } from '../drain-baseline';
 import { letters, loadJournalCorpus, loadLoghubLinux, repoRoot, type LabelledCorpus } from '../fingerprint-data';
 
@@ -50,10 +50,7 @@ function accuracy(): void {
   console.log('\nStateless masking alone (the masked text is the group key), messages:\n');
   console.log('| masker | Linux_2k GA | Linux_2k FGA | journal-like GA | journal-like FGA |');
   console.log('|---|---|---|---|---|');
-  for (const [name, mask] of [
-    ['maskVariables (fingerprint/mask-tokens.ts)', (l: string) => maskVariables(l)],
-    ['maskMessage (learn/mask.ts)', maskMessage],
-  ] as const) {
+  for (const [name, mask] of [['maskVariables (fingerprint/mask-tokens.ts)', (l: string) => maskVariables(l)]] as const) {
     const a = groupingScore(linux.content.map(mask), linux.truth);
     const b = groupingScore(journal.content.map(mask), journal.truth);
     console.log(`| ${name} | ${f3(a.ga)} | ${f3(a.fga)} | ${f3(b.ga)} | ${f3(b.fga)} |`);
