@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { compareTokens, compareVerdict, HARD } from '../../../src/learn/fingerprint/compare-tokens';
 import { escapeControlChars } from '../../../src/learn/fingerprint/control-chars';
 import { Fingerprinter } from '../../../src/learn/fingerprint/fingerprinter';
+import { digestIncidents } from '../../../src/state/briefing-digest';
 import { isConstantWord, isSubsystemName, maskVariables } from '../../../src/learn/fingerprint/mask-tokens';
 
 // Discriminating tokens are part of a failure's identity (issue #15, docs/fingerprint.md
@@ -126,5 +127,17 @@ describe('control characters', () => {
       }
     }
     for (const t of templates) expect(t).not.toMatch(/[\x00-\x08\x0e-\x1f\x7f-\x9f]/);
+  });
+});
+
+describe('control characters in the briefing', () => {
+  test('an incident summary holding ESC and NUL is shown escaped', () => {
+    const incident = {
+      id: 'inc-1', time: '2026-01-01T00:00:00Z', lastSeen: '2026-01-01T00:00:00Z', count: 1, source: 'healthcheck' as const, severity: 'crit' as const,
+      summary: 'disk \x1b]0;pwned\x07 full\x00 now', evidence: [], fingerprints: [], status: 'open' as const,
+    };
+    const [line] = digestIncidents({ version: 1, incidents: [incident] }, null).lines;
+    expect(line!.summary).not.toMatch(/[\x00-\x08\x0e-\x1f\x7f-\x9f]/);
+    expect(line!.summary).toBe('disk \\x1b]0;pwned\\x07 full\\x00 now');
   });
 });
