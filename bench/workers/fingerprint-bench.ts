@@ -42,6 +42,8 @@ function accuracy(): void {
   const both = (name: string, lines: string[], truth: string[]): void => console.log(row(name, score(lines, truth), drainScore(lines, truth)));
   both(`${linux.name}, Content column`, linux.content, linux.truth);
   both(`${linux.name}, raw lines (header split by splitSyslogHeader)`, rawMessages(linux), linux.truth);
+  const thunderbird = loadLoghub2k('Thunderbird');
+  both(`${thunderbird.name}, raw lines (collector prefix + syslog header split by splitSyslogHeader)`, rawMessages(thunderbird), thunderbird.truth);
   both(`${journal.name}, messages`, journal.content, journal.truth);
   both(`${journal.name}, raw lines (header split by splitSyslogHeader)`, rawMessages(journal), journal.truth);
 
