@@ -1,7 +1,9 @@
 // Position-by-position comparison of a cluster's template token with a new line's masked token.
 // Drain only knows "equal" or "not equal"; here a difference is either SOFT (two words in the
-// same slot: the slot is a variable, generalise it) or HARD (the tokens have different shapes, or
-// differ in a categorical key=value, so they come from different events and must not merge).
+// same slot: the slot is a variable, generalise it) or HARD (the tokens have different shapes,
+// differ in a categorical key=value, or differ in a constant of the identity rule — a capitals
+// word, a single-quoted keyword, a kept number: docs/fingerprint.md "What is kept" — so they come
+// from different events and must not merge).
 
 import { isConstantWord, WILDCARD } from './mask-tokens';
 
