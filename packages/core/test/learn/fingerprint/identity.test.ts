@@ -96,6 +96,34 @@ describe('discriminating tokens', () => {
     expect(groups.size).toBe(5);
   });
 
+  test('property: any two status words, errno names or quoted results give two groups; any instance values one', () => {
+    let seed = 42;
+    const rnd = (m: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % m;
+    };
+    const word = (upper: boolean): string => {
+      const n = 3 + rnd(6);
+      let w = '';
+      for (let k = 0; k < n; k++) w += String.fromCharCode((upper ? 65 : 97) + rnd(26));
+      return w;
+    };
+    for (let k = 0; k < 60; k++) {
+      const [a, b] = [word(true), word(true)];
+      const [x, y] = [`${word(false)}-${word(false)}`, `${word(false)}-${word(false)}`];
+      if (a === b || x === y) continue;
+      const code = 1 + rnd(250);
+      const cases: Array<[string, string]> = [
+        [`u${k}.service: Main process exited, code=exited, status=${code}/${a}`, `u${k}.service: Main process exited, code=exited, status=${code}/${b}`],
+        [`open /etc/app${k}.conf failed: E${a}`, `open /etc/app${k}.conf failed: E${b}`],
+        [`u${k}.service: Failed with result '${x}'.`, `u${k}.service: Failed with result '${y}'.`],
+      ];
+      for (const [one, other] of cases) expect({ one, other, same: sameGroup(one, other, 3) }).toMatchObject({ same: false });
+      const v = `${rnd(256)}.${rnd(256)}.${rnd(256)}.${rnd(256)}`;
+      expect(sameGroup(`Accepted publickey for ${word(false)} from ${v} port ${rnd(65536)} ssh2`, `Accepted publickey for ${word(false)} from 10.0.0.${rnd(256)} port ${rnd(65536)} ssh2`, 3)).toBe(true);
+    }
+  });
+
   test('a variable followed by punctuation takes a value of another shape (LOCAL(0), vs 10.0.0.1,)', () => {
     const fp = new Fingerprinter();
     const a = fp.learn('synchronized to 10.100.20.250, stratum 3').fingerprint;
