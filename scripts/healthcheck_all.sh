@@ -144,10 +144,12 @@ section "open incidents"
   const read = (f) => { try { return JSON.parse(fs.readFileSync(f, "utf8")); } catch (e) { return e.code === "ENOENT" ? null : { error: e.message }; } };
   const [incFile, patFile] = process.argv.slice(1);
   const inc = read(incFile), pat = read(patFile);
+  // Summaries and templates hold log text: control characters are shown as \xNN, never sent to the terminal.
+  const esc = (t) => String(t).replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0"));
   const open = (inc?.incidents ?? []).filter((i) => (i.status ?? "open") === "open");
   if (inc?.error) console.log(`  cannot read ${incFile}: ${inc.error}`);
   else if (!open.length) console.log("  none");
-  for (const i of open.slice(-10).reverse()) console.log(`  ${String(i.severity).padEnd(4)} ${i.lastSeen ?? i.time} x${i.count ?? 1} ${i.subject ? i.subject + ": " : ""}${i.summary}`);
+  for (const i of open.slice(-10).reverse()) console.log(`  ${String(i.severity).padEnd(4)} ${i.lastSeen ?? i.time} x${i.count ?? 1} ${i.subject ? esc(i.subject) + ": " : ""}${esc(i.summary)}`);
   if (open.length > 10) console.log(`  ... ${open.length - 10} older`);
   console.log("\n== top patterns");
   const ps = [...(pat?.patterns ?? [])].sort((a, b) => (b.count ?? 0) - (a.count ?? 0) || String(b.lastSeen).localeCompare(String(a.lastSeen)));
@@ -155,7 +157,7 @@ section "open incidents"
   else if (!ps.length) console.log("  none learned yet");
   for (const p of ps.slice(0, 5)) {
     const best = [...(p.resolutions ?? [])].sort((a, b) => (b.successes ?? 0) - (a.successes ?? 0))[0];
-    console.log(`  x${String(p.count ?? 0).padEnd(4)} ${p.template}${best ? `  -> fix: ${best.action} (${best.successes ?? 0} worked, ${best.failures ?? 0} failed)` : ""}`);
+    console.log(`  x${String(p.count ?? 0).padEnd(4)} ${esc(p.template)}${best ? `  -> fix: ${esc(best.action)} (${best.successes ?? 0} worked, ${best.failures ?? 0} failed)` : ""}`);
   }
   process.stdout.write(`\n#open ${open.filter((i) => i.severity === "crit").length} ${open.filter((i) => i.severity === "warn").length}\n`);
 ' "$LDM_STATE_DIR/incidents.json" "$LDM_STATE_DIR/patterns.json" > "$LDM_TMP/docs.out"

@@ -1,13 +1,12 @@
 // Benchmark of IncidentEngine.record(): latency with patterns.json holding 500 patterns and a full
-// parser state (500 templates), against the engine before it moved onto the parser (stateless
-// maskMessage grouping, bench/legacy-incident-engine.ts) on the same incidents in the same run.
+// parser state (500 templates), and the one-off cost of migrating a version-1 patterns.json of the
+// same size (learn/migrate-patterns.ts): the first record after an upgrade pays it.
 // Run: `node bench/engine.mjs` (builds first). Figures go to stdout; docs/fingerprint.md records them.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DocumentStore, IncidentEngine, learnableText, loadFingerprinter, maskMessage, templateId, type Pattern, type RecordInput } from '@ldm/core';
+import { DocumentStore, IncidentEngine, learnableText, loadFingerprinter, PATTERNS_VERSION, type Pattern, type RecordInput } from '@ldm/core';
 import { letters, loadLoghubLinux } from '../fingerprint-data';
-import { LegacyIncidentEngine } from '../legacy-incident-engine';
 
 const PATTERNS = 500;
 
@@ -32,25 +31,19 @@ function corpus(): string[] {
   return lines;
 }
 
-async function seed(dir: string, withParser: boolean, lines: string[]): Promise<void> {
+// version: PATTERNS_VERSION for the steady state; 1 for a file written before the current identity rule.
+async function seed(dir: string, lines: string[], version: 1 | typeof PATTERNS_VERSION): Promise<void> {
   const store = new DocumentStore({ stateDir: dir });
   await store.update('patterns', (doc) => {
-    if (withParser) {
-      const fp = loadFingerprinter(doc);
-      for (const l of lines) fp.learn(learnableText(l));
-      doc.fingerprinter = fp.toJSON();
-      const clusters = doc.fingerprinter.clusters;
-      for (let k = 0; k < PATTERNS; k++) {
-        const c = clusters[k % clusters.length]!;
-        doc.patterns.push(pattern(`pat-${k}`, c.id, c.template, k));
-      }
-    } else {
-      const templates = [...new Set(lines.map((l) => maskMessage(learnableText(l))))];
-      for (let k = 0; k < PATTERNS; k++) {
-        const t = templates[k % templates.length]!;
-        doc.patterns.push(pattern(`pat-${k}`, templateId(t), t, k));
-      }
+    const fp = loadFingerprinter(doc);
+    for (const l of lines) fp.learn(learnableText(l));
+    doc.fingerprinter = fp.toJSON();
+    const clusters = doc.fingerprinter.clusters;
+    for (let k = 0; k < PATTERNS; k++) {
+      const c = clusters[k % clusters.length]!;
+      doc.patterns.push(pattern(`pat-${k}`, c.id, c.template, k));
     }
+    doc.version = version;
   });
 }
 
@@ -79,28 +72,22 @@ const inputs: RecordInput[] = Array.from({ length: RECORDS }, (_, k) => ({
 
 const root = mkdtempSync(join(tmpdir(), 'ldm-engine-bench-'));
 try {
-  const newDir = join(root, 'new');
-  const oldDir = join(root, 'old');
-  await seed(newDir, true, lines);
-  await seed(oldDir, false, lines);
+  const dir = join(root, 'current');
+  const oldDir = join(root, 'v1');
+  await seed(dir, lines, PATTERNS_VERSION);
+  await seed(oldDir, lines, 1);
   const size = (d: string): number => statSync(join(d, 'patterns.json')).size;
-  const sizes = { new: size(newDir), old: size(oldDir) };
-  const templates = (await new DocumentStore({ stateDir: newDir }).read('patterns')).fingerprinter?.clusters.length ?? 0;
-  // Interleaved halves, so a change in the machine's load hits both engines alike.
-  const engineNew = new IncidentEngine(new DocumentStore({ stateDir: newDir }), { maxPatterns: PATTERNS });
-  const engineOld = new LegacyIncidentEngine(new DocumentStore({ stateDir: oldDir }), { maxPatterns: PATTERNS });
-  const half = RECORDS / 2;
-  const tNew = [...(await run(engineNew, inputs.slice(0, half)))];
-  const tOld = [...(await run(engineOld, inputs.slice(0, half)))];
-  tOld.push(...(await run(engineOld, inputs.slice(half))));
-  tNew.push(...(await run(engineNew, inputs.slice(half))));
+  const before = size(dir);
+  const templates = (await new DocumentStore({ stateDir: dir }).read('patterns')).fingerprinter?.clusters.length ?? 0;
+  const times = await run(new IncidentEngine(new DocumentStore({ stateDir: dir }), { maxPatterns: PATTERNS }), inputs);
+  const migration = await run(new IncidentEngine(new DocumentStore({ stateDir: oldDir }), { maxPatterns: PATTERNS }), inputs.slice(0, 1));
   const f = (x: number): string => x.toFixed(1);
   const kb = (x: number): string => `${Math.round(x / 1024)} kB`;
   console.log(`## IncidentEngine.record() latency, ${RECORDS} records, patterns.json with ${PATTERNS} patterns\n`);
-  console.log('| engine | p50 | p99 | patterns.json before | after |');
+  console.log('| what | p50 | p99 | patterns.json before | after |');
   console.log('|---|---|---|---|---|');
-  console.log(`| learning parser (this engine, ${templates} templates in its state) | ${f(percentile(tNew, 50))} ms | ${f(percentile(tNew, 99))} ms | ${kb(sizes.new)} | ${kb(size(newDir))} |`);
-  console.log(`| stateless maskMessage (engine before, same run) | ${f(percentile(tOld, 50))} ms | ${f(percentile(tOld, 99))} ms | ${kb(sizes.old)} | ${kb(size(oldDir))} |`);
+  console.log(`| record() (${templates} templates in the parser state) | ${f(percentile(times, 50))} ms | ${f(percentile(times, 99))} ms | ${kb(before)} | ${kb(size(dir))} |`);
+  console.log(`| first record() on a version-1 file: migration included (once) | ${f(migration[0]!)} ms | | | ${kb(size(oldDir))} |`);
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

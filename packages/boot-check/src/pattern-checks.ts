@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { isNotInstalled, maskMessage, parseShow, type CheckDeps, type CheckStatus, type Pattern, type PatternCheck } from '@ldm/core';
+import { isNotInstalled, parseShow, statelessFingerprint, type CheckDeps, type CheckStatus, type Pattern, type PatternCheck } from '@ldm/core';
 
 const UNIT_SUBJECT = /^[\w@.:\\-]+\.(service|socket|timer|mount|path)$/;
 
@@ -27,7 +27,7 @@ function partsInOrder(parts: readonly string[], text: string): boolean {
 export function signatureMatcher(signature: string): (line: string) => boolean {
   if (signature.includes('<*>')) {
     const parts = signature.toLowerCase().split('<*>').filter(Boolean);
-    return (line) => partsInOrder(parts, line.toLowerCase()) || partsInOrder(parts, maskMessage(line).toLowerCase());
+    return (line) => partsInOrder(parts, line.toLowerCase()) || partsInOrder(parts, statelessFingerprint(line).template.toLowerCase());
   }
   const needle = signature.toLowerCase();
   return (line) => line.toLowerCase().includes(needle);

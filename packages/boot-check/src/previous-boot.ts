@@ -1,4 +1,4 @@
-import { compareCodeUnits, maskMessage, templateId } from '@ldm/core';
+import { compareCodeUnits, statelessFingerprint } from '@ldm/core';
 
 export interface JournalEntry {
   cursor: string;
@@ -94,7 +94,7 @@ export function groupProblems(entries: JournalEntry[], limit = 30, fingerprints?
   for (const [k, e] of entries.entries()) {
     if (seen.has(e.cursor)) continue;
     seen.add(e.cursor);
-    const fingerprint = fingerprints?.[k] ?? templateId(maskMessage(e.message));
+    const fingerprint = fingerprints?.[k] ?? statelessFingerprint(e.message).fingerprint;
     const key = `${fingerprint}|${e.subject}`;
     const severe = e.priority <= 2 || (e.kernel && SEVERE_KERNEL.test(e.message));
     const line = `${e.identifier}: ${e.message}`.slice(0, MAX_SUMMARY);

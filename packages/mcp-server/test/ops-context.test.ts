@@ -1,10 +1,10 @@
 import { describe, test, expect } from '@jest/globals';
 import { buildOpsContext, opsContextText, stripJournalPrefix } from '../src/ops-context/ops-context';
-import { maskMessage, templateId, type Pattern } from '@ldm/core';
+import { statelessFingerprint, type Pattern } from '@ldm/core';
 
-const template = maskMessage('nginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address already in use)');
+const { template, fingerprint } = statelessFingerprint('nginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address already in use)');
 const pattern: Pattern = {
-  id: 'pat-bind', fingerprint: templateId(template), template, subjects: ['nginx.service'], sources: ['mcp'], count: 5,
+  id: 'pat-bind', fingerprint, template, subjects: ['nginx.service'], sources: ['mcp'], count: 5,
   firstSeen: '2026-11-01T00:00:00Z', lastSeen: '2026-11-20T00:00:00Z', sinceBootSec: [], checks: [],
   resolutions: [{ action: 'systemctl stop apache2 && systemctl restart nginx', commands: [], successes: 3, failures: 1, recent: [] }],
 };

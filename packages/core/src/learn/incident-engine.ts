@@ -3,10 +3,11 @@ import { newIncidentId } from '../state/document-store';
 import type { Incident, IncidentSource, Pattern, PatternCheck, PatternsDoc, Severity } from '../state/schemas';
 import { deriveChecks, mergeChecks } from './derive-checks';
 import { patternScore } from './rank-patterns';
-import { templateId } from './mask';
+import { templateId } from './template-text';
 import { findKnownFixes, type KnownFix, type MatchQuery } from './known-fix';
 import type { Fingerprinter } from './fingerprint/fingerprinter';
-import { ENGINE_MAX_TEMPLATES, FingerprinterCache, knownFixQuery, learnableText, legacyFingerprint, loadFingerprinter, statelessFingerprint } from './pattern-fingerprinter';
+import { migratePatterns, PATTERNS_VERSION } from './migrate-patterns';
+import { ENGINE_MAX_TEMPLATES, FingerprinterCache, knownFixQuery, learnableText, loadFingerprinter, statelessFingerprint } from './pattern-fingerprinter';
 
 export interface RecordInput {
   source: IncidentSource;
@@ -121,7 +122,7 @@ export class IncidentEngine {
    * is saved: what becomes an incident is learned by record().
    */
   async fingerprintsOf(texts: readonly string[]): Promise<Array<{ template: string; fingerprint: string }>> {
-    const fp = loadFingerprinter(await this.store.read('patterns'), this.options.maxTemplates ?? ENGINE_MAX_TEMPLATES);
+    const fp = loadFingerprinter(await this.readPatterns(), this.options.maxTemplates ?? ENGINE_MAX_TEMPLATES);
     const ids = texts.map((t) => fp.learn(learnableText(t)).fingerprint);
     return ids.map((id) => current(fp, id, ''));
   }
@@ -144,7 +145,7 @@ export class IncidentEngine {
     // Read before the locks: only used when this is a new occurrence, and never worth holding them for.
     const uptime = (await this.options.uptimeSec?.().catch(() => null)) ?? null;
     try {
-      return await this.store.update('patterns', async (doc) => {
+      return await this.updatePatterns(async (doc) => {
         const fp = this.fingerprints.get(doc);
         const learned = fp.learn(summaryText);
         const evidenceLearned = evidenceTexts.map((t) => fp.learn(t));
@@ -218,7 +219,7 @@ export class IncidentEngine {
         pattern.checks = pattern.checks.slice(0, MAX_CHECKS);
         prunePatterns(doc, this.options.maxPatterns ?? DEFAULT_MAX_PATTERNS, now, patternId);
         this.fingerprints.store(doc, fp);
-        const query = queryFor(fp, template, [...fingerprints, legacyFingerprint(summaryText)], subject);
+        const query = queryFor(fp, template, fingerprints, subject);
         const [suggestion] = findKnownFixes(doc.patterns, query, this.minConfidence, 1);
         return { incident, deduped, pattern: structuredClone(pattern), suggestion: suggestion ?? null };
       });
@@ -247,7 +248,7 @@ export class IncidentEngine {
     });
     if (!incident.patternId) return { incident, pattern: null };
     const action = resolutionAction(input.resolution, commands);
-    const pattern = await this.store.update('patterns', (doc) => {
+    const pattern = await this.updatePatterns((doc) => {
       const pattern = doc.patterns.find((p) => p.id === incident.patternId);
       if (!pattern) return null;
       let entry = pattern.resolutions.find((r) => r.action === action);
@@ -270,7 +271,7 @@ export class IncidentEngine {
    */
   async clear(source: IncidentSource, subject: string | undefined, summaryFingerprint?: string): Promise<string[]> {
     const at = this.now().toISOString();
-    const fp = summaryFingerprint ? this.fingerprints.get(await this.store.read('patterns')) : null;
+    const fp = summaryFingerprint ? this.fingerprints.get(await this.readPatterns()) : null;
     const group = fp && summaryFingerprint ? fp.resolve(summaryFingerprint) : undefined;
     return this.store.update('incidents', (doc) => {
       const closed: string[] = [];
@@ -291,19 +292,36 @@ export class IncidentEngine {
    * parser without learning, then by template similarity; below the confidence threshold nothing.
    */
   async findKnownFixes(text: string, subject?: string, limit = 5): Promise<KnownFix[]> {
-    const doc = await this.store.read('patterns');
+    const doc = await this.readPatterns();
     return findKnownFixes(doc.patterns, knownFixQuery(this.fingerprints.get(doc), text, subject || undefined), this.minConfidence, limit);
+  }
+
+  /** patterns.json under its lock, migrated first when an older version wrote it (migrate-patterns.ts). */
+  private updatePatterns<R>(mutate: (doc: PatternsDoc) => R | Promise<R>): Promise<R> {
+    return this.store.update('patterns', async (doc) => {
+      if (doc.version !== PATTERNS_VERSION) {
+        // Lock order as in record(): patterns.json, then incidents.json.
+        await this.store.update('incidents', (idoc) => void migratePatterns(doc, idoc, this.options.maxTemplates ?? ENGINE_MAX_TEMPLATES));
+      }
+      return mutate(doc);
+    });
+  }
+
+  /** patterns.json; a file of an older version is migrated and saved first, under the locks, once. */
+  private async readPatterns(): Promise<PatternsDoc> {
+    const doc = await this.store.read('patterns');
+    return doc.version === PATTERNS_VERSION ? doc : this.updatePatterns((migrated) => structuredClone(migrated));
   }
 
   /** Patterns for sharing with other hosts. */
   async exportPatterns(): Promise<PatternsDoc> {
-    return this.store.read('patterns');
+    return this.readPatterns();
   }
 
   /** Merges patterns learned elsewhere: counts and fix outcomes add up, nothing local is lost. */
   async importPatterns(incoming: PatternsDoc): Promise<{ added: number; merged: number }> {
     try {
-      return await this.store.update('patterns', (doc) => mergePatterns(doc, incoming, this.options.maxTemplates ?? ENGINE_MAX_TEMPLATES));
+      return await this.updatePatterns((doc) => mergePatterns(doc, incoming, this.options.maxTemplates ?? ENGINE_MAX_TEMPLATES));
     } finally {
       this.fingerprints.invalidate();
     }

@@ -1,6 +1,6 @@
 import type { Pattern } from '../state/schemas';
 import { bestResolution, successRate } from './rank-patterns';
-import { tokenSimilarity } from './mask';
+import { tokenSimilarity } from './template-text';
 import { compareVerdict, HARD, SOFT } from './fingerprint/compare-tokens';
 
 export interface KnownFix {

@@ -5,7 +5,7 @@ import type { FingerprinterState } from './fingerprint/fingerprinter-state';
 import { maskVariables } from './fingerprint/mask-tokens';
 import { syslogMessage } from './fingerprint/syslog-header';
 import type { MatchQuery } from './known-fix';
-import { capTemplate, maskMessage, templateId } from './mask';
+import { capTemplate, MAX_TEMPLATE_CHARS, templateId } from './template-text';
 
 // The incident engine's one log parser, persisted in patterns.json next to the patterns it keys,
 // so that every process learns into the same state under the same lock.
@@ -78,14 +78,17 @@ function stateKey(state: FingerprinterState): string {
 
 /** The template and id a text would get from masking alone: the fallback when no group knows it yet. */
 export function statelessFingerprint(message: string): { template: string; fingerprint: string } {
-  const template = capTemplate(maskVariables(message));
+  // Only the head that can reach the template is masked: the work is bounded whatever the input.
+  const head = message.length > 2 * MAX_TEMPLATE_CHARS ? message.slice(0, 2 * MAX_TEMPLATE_CHARS) : message;
+  const template = capTemplate(maskVariables(head));
   return { template, fingerprint: templateId(template) };
 }
 
 /**
  * The known-fix query for a text: its group in `fp` (matched, never learned) with fingerprints
- * compared through resolve(), else the masked text for template similarity. The key the engine
- * used before the parser (templateId(maskMessage)) is added, so patterns stored by it still match.
+ * compared through resolve(), else the masked text for template similarity. Patterns stored by
+ * an older generation of fingerprinting were re-keyed when patterns.json was migrated
+ * (migrate-patterns.ts), so no older key is needed here.
  */
 export function knownFixQuery(fp: Fingerprinter | null, text: string, subject?: string): MatchQuery {
   const message = learnableText(text);
@@ -97,16 +100,10 @@ export function knownFixQuery(fp: Fingerprinter | null, text: string, subject?: 
     template = fp.template(id) ?? found.template;
     fingerprints.push(id);
   } else template = statelessFingerprint(message).template;
-  fingerprints.push(legacyFingerprint(message));
   return {
     template,
     fingerprints,
     ...(subject ? { subject } : {}),
     ...(fp ? { resolve: (f: string) => fp.resolve(f), templateOf: (f: string) => fp.template(f) } : {}),
   };
-}
-
-/** The fingerprint the engine gave a text before it used the parser: patterns.json files written then hold it. */
-export function legacyFingerprint(message: string): string {
-  return templateId(maskMessage(message));
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { bestResolution, rankPatterns } from '../learn/rank-patterns';
 import { compareCodeUnits } from '../text/compare-code-units';
+import { escapeControlChars } from '../learn/fingerprint/control-chars';
 import { redactSecrets } from '../redact/redact-secrets';
 import { mostSevereFirst } from './alert-schema';
 import type { IncidentsDoc, PatternsDoc } from './schemas';
@@ -67,7 +68,8 @@ const DIGEST_SCHEMAS = { incidents: IncidentsDigestSchema, patterns: PatternsDig
  * cut to what a line can show, which could otherwise leave the start of a token unrecognisable.
  */
 function briefText(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  // A summary is text from a log or a model: ESC or NUL in it must not reach the reader's terminal.
+  const flat = escapeControlChars(text.replace(/\s+/g, ' ').trim());
   return (flat.length > 0 ? redactSecrets(flat) : flat).slice(0, DIGEST_TEXT_CHARS);
 }
 

@@ -41,7 +41,8 @@ export interface NewIncident {
 /** A document that a newer release wrote. It is neither moved aside nor overwritten. */
 export class NewerVersionError extends Error {}
 
-const SUPPORTED_VERSION = 1;
+/** The newest version of each document this release reads (patterns.json 2: learn/migrate-patterns.ts). */
+const SUPPORTED_VERSION: Record<DocumentName, number> = { state: 1, incidents: 1, patterns: 2 };
 
 type Loaded<N extends DocumentName> = { doc: DocumentTypes[N]; movedAside: string | null; problem: string | null };
 
@@ -51,10 +52,10 @@ const loadSchemas = () => (schemasModule ??= import('./schemas'));
 
 const ONE_OFF = { jitless: true } as const;
 
-function checkVersion(file: string, value: unknown): void {
+function checkVersion(name: DocumentName, file: string, value: unknown): void {
   const version = (value as { version?: unknown } | null)?.version;
-  if (typeof version === 'number' && version > SUPPORTED_VERSION) {
-    throw new NewerVersionError(`${file} has version ${version}, newer than this release understands (${SUPPORTED_VERSION}); upgrade the suite`);
+  if (typeof version === 'number' && version > SUPPORTED_VERSION[name]) {
+    throw new NewerVersionError(`${file} has version ${version}, newer than this release understands (${SUPPORTED_VERSION[name]}); upgrade the suite`);
   }
 }
 
@@ -181,7 +182,7 @@ export class DocumentStore {
     // One parse per read: compiling zod's fast path for it would cost more than it saves.
     if (text === null) return part.parse(emptyDocument(name), ONE_OFF);
     const value = parseJson(text);
-    checkVersion(file, value);
+    checkVersion(name, file, value);
     const checked = part.safeParse(value, ONE_OFF);
     if (checked.success) return checked.data;
     return part.parse(await this.read(name), ONE_OFF);
@@ -325,7 +326,7 @@ export class DocumentStore {
     } catch (err) {
       return { ok: false, problem: `not valid JSON: ${(err as Error).message}` };
     }
-    checkVersion(file, value);
+    checkVersion(name, file, value);
     const checked = (await loadSchemas()).DOCUMENTS[name].schema.safeParse(value);
     if (checked.success) return { ok: true, doc: checked.data as DocumentTypes[N] };
     const issue = checked.error.issues[0]!;

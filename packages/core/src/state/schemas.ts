@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { HealthcheckStateSchema, LastBootSchema, RestartRecordSchema } from '../checks/check-state';
 import { IdleStateSchema } from '../idle/idle-state';
 import { FingerprinterStateSchema } from '../learn/fingerprint/fingerprinter-state';
-import { capTemplate } from '../learn/mask';
+import { capTemplate } from '../learn/template-text';
 import { cutText } from '../text/cut-text';
 import { emptyDocument } from './document-files';
 import { AlertSchema, SEVERITIES } from './alert-schema';
@@ -95,7 +95,8 @@ export const PatternSchema = z.looseObject({
 });
 
 export const PatternsDocSchema = z.looseObject({
-  version: z.literal(1),
+  /** 2: fingerprints follow the identity rule of docs/fingerprint.md; 1 is migrated on the next write (learn/migrate-patterns.ts). */
+  version: z.union([z.literal(1), z.literal(2)]),
   patterns: z.array(PatternSchema),
   /** The incident engine's log parser (learn/pattern-fingerprinter.ts), learned under this file's lock. */
   fingerprinter: FingerprinterStateSchema.optional(),

@@ -1,9 +1,9 @@
 import { describe, expect, jest, test } from '@jest/globals';
-import { mkdtemp, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  DocumentStore, Fingerprinter, IncidentEngine, decideAutoRemediation, deriveChecks, learnableText, loadFingerprinter, maskMessage, mergePatterns, prunePatterns,
+  DocumentStore, Fingerprinter, IncidentEngine, decideAutoRemediation, deriveChecks, learnableText, loadFingerprinter, mergePatterns, prunePatterns,
   rankPatterns, templateId, templateSignature, usableDigest, type RecordInput, type Pattern,
 } from '@ldm/core';
 import { spawnWorker } from '../support/spawn-worker';
@@ -414,20 +414,49 @@ describe('import from another host', () => {
   });
 });
 
-describe('patterns.json written before the learning parser', () => {
-  test('a pattern keyed by the old masked-text fingerprint still gives its fix', async () => {
-    const { store, engine } = await engineAt();
-    const summary = 'nginx.service: Control process exited, code=exited, status=1/FAILURE';
-    const legacy = maskMessage(summary);
-    await store.update('patterns', (doc) => {
-      doc.patterns.push({
-        id: 'pat-old', fingerprint: templateId(legacy), template: legacy, subject: 'nginx.service', subjects: ['nginx.service'], sources: ['healthcheck'],
-        count: 3, firstSeen: '2026-01-01T00:00:00Z', lastSeen: '2026-02-01T00:00:00Z', sinceBootSec: [], checks: [],
-        resolutions: [{ action: 'systemctl restart nginx', commands: ['systemctl restart nginx'], successes: 2, failures: 0, recent: [true, true] }],
-      });
-    });
+describe('patterns.json of version 1, written under the old identity rule', () => {
+  // As an engine before discriminating tokens left them: the old masking turned status=1/FAILURE
+  // into status=<*>, and the fingerprints are ids of that generation, which the new parser never gives.
+  const summary = 'nginx.service: Control process exited, code=exited, status=1/FAILURE';
+  const oldFiles = async (dir: string): Promise<void> => {
+    const fix = { action: 'systemctl restart nginx', commands: ['systemctl restart nginx'], successes: 2, failures: 0, recent: [true, true] };
+    await writeFile(join(dir, 'patterns.json'), JSON.stringify({
+      version: 1,
+      patterns: [
+        { id: 'pat-old', fingerprint: '0123456789ab', template: '<*>: Control process exited, code=exited, status=<*>', subject: 'nginx.service', subjects: ['nginx.service'], sources: ['healthcheck'], count: 3, firstSeen: '2026-01-01T00:00:00Z', lastSeen: '2026-02-01T00:00:00Z', resolutions: [fix] },
+        { id: 'pat-lonely', fingerprint: 'ba9876543210', template: 'disk <*> is full', subject: 'disk', subjects: ['disk'], sources: ['healthcheck'], count: 1, firstSeen: '2026-01-01T00:00:00Z', lastSeen: '2026-01-01T00:00:00Z', resolutions: [fix] },
+      ],
+      fingerprinter: { version: 1, tick: 3, clusters: [{ id: '0123456789ab', kind: 'seq', template: '<*>: Control process exited, code=exited, status=<*>', count: 3, lastSeen: 3 }], aliases: {} },
+    }));
+    await writeFile(join(dir, 'incidents.json'), JSON.stringify({
+      version: 1,
+      incidents: [{ id: 'inc-1', time: '2026-02-01T00:00:00Z', lastSeen: '2026-02-01T00:00:00Z', source: 'healthcheck', severity: 'crit', subject: 'nginx.service', summary, evidence: [], fingerprints: ['0123456789ab'], patternId: 'pat-old', status: 'resolved' }],
+    }));
+  };
+
+  test('is migrated once, under the lock: fixes keep matching, fingerprints are re-derived from the stored text', async () => {
+    const { dir, store, engine } = await engineAt();
+    await oldFiles(dir);
     expect((await engine.findKnownFixes(summary, 'nginx.service'))[0]).toMatchObject({ patternId: 'pat-old', confidence: 1 });
-    const r = await engine.record({ source: 'healthcheck', severity: 'crit', subject: 'nginx.service', summary: summary.replace('status=1', 'status=2') });
+    const saved = JSON.parse(await readFile(join(dir, 'patterns.json'), 'utf8'));
+    expect(saved.version).toBe(2);
+    const old = saved.patterns.find((p: Pattern) => p.id === 'pat-old');
+    // Re-learned from the incident's real line, so the status word is back in the template.
+    expect(old.template).toBe('<*>: Control process exited, code=exited, status=<*>/FAILURE');
+    expect(old.resolutions).toHaveLength(1);
+    const { incidents } = await store.read('incidents');
+    expect(incidents[0]!.fingerprints).toEqual([old.fingerprint]);
+    expect(saved.patterns.find((p: Pattern) => p.id === 'pat-lonely').fingerprint).not.toBe('ba9876543210');
+    // A recurrence joins the old pattern rather than founding another.
+    const r = await engine.record({ source: 'healthcheck', severity: 'crit', subject: 'nginx.service', summary: summary.replace('status=1/', 'status=2/') });
+    expect(r.pattern.id).toBe('pat-old');
     expect(r.suggestion).toMatchObject({ patternId: 'pat-old', confidence: 1 });
+    expect((await store.read('patterns')).patterns).toHaveLength(2);
+  });
+
+  test('after migration, a failure that differs in its status word gets no fix from it', async () => {
+    const { dir, engine } = await engineAt();
+    await oldFiles(dir);
+    expect(await engine.findKnownFixes(summary.replace('status=1/FAILURE', 'status=203/EXEC'), 'nginx.service')).toEqual([]);
   });
 });

@@ -1,9 +1,11 @@
 // Position-by-position comparison of a cluster's template token with a new line's masked token.
 // Drain only knows "equal" or "not equal"; here a difference is either SOFT (two words in the
-// same slot: the slot is a variable, generalise it) or HARD (the tokens have different shapes, or
-// differ in a categorical key=value, so they come from different events and must not merge).
+// same slot: the slot is a variable, generalise it) or HARD (the tokens have different shapes,
+// differ in a categorical key=value, or differ in a constant of the identity rule — a capitals
+// word, a single-quoted keyword, a kept number: docs/fingerprint.md "What is kept" — so they come
+// from different events and must not merge).
 
-import { WILDCARD } from './mask-tokens';
+import { isConstantWord, WILDCARD } from './mask-tokens';
 
 export const MATCH = 0;
 export const SOFT = 1;
@@ -45,12 +47,38 @@ function hasStructure(t: string): boolean {
   return false;
 }
 
+// Two words in one slot are a variable, unless one of them is a constant (isConstantWord).
+const wordVerdict = (a: string, b: string): Verdict => (isConstantWord(a) || isConstantWord(b) ? HARD : SOFT);
+
+// "<*>" followed only by delimiters or punctuation ("<*>,", "<*>):"): the suffix, else null.
+function wildcardSuffix(t: string): string | null {
+  if (!t.startsWith(WILDCARD)) return null;
+  for (let i = WILDCARD.length; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (!isDelimCode(c) && c !== 46 && c !== 33) return null;
+  }
+  return t.slice(WILDCARD.length);
+}
+
+/**
+ * A variable followed by punctuation takes any value followed by the same punctuation, whatever
+ * its shape: `synchronized to <*>, stratum <*>` covers `LOCAL(0),` as it covers `10.0.0.1,`.
+ * null when neither token is such a variable.
+ */
+function absorb(tmpl: string, line: string): Comparison | null {
+  const ts = wildcardSuffix(tmpl);
+  if (ts !== null && line.endsWith(ts) && line.length > ts.length) return { verdict: MATCH, merged: tmpl };
+  const ls = wildcardSuffix(line);
+  if (ls !== null && tmpl.endsWith(ls) && tmpl.length > ls.length) return { verdict: SOFT, merged: line };
+  return null;
+}
+
 /** compareTokens(tmpl, line).verdict without building the merged token: the search's inner loop. */
 export function compareVerdict(tmpl: string, line: string): Verdict {
   if (tmpl === line || tmpl === WILDCARD) return MATCH;
   const tStruct = hasStructure(tmpl);
-  if (tStruct !== hasStructure(line)) return HARD;
-  if (!tStruct) return SOFT;
+  if (tStruct !== hasStructure(line)) return absorb(tmpl, line)?.verdict ?? HARD;
+  if (!tStruct) return wordVerdict(tmpl, line);
   return compareTokens(tmpl, line).verdict;
 }
 
@@ -65,11 +93,11 @@ export function compareTokens(tmpl: string, line: string): Comparison {
   if (tmpl === line || tmpl === WILDCARD) return { verdict: MATCH, merged: tmpl };
   const tStruct = hasStructure(tmpl);
   const lStruct = hasStructure(line);
-  if (!tStruct && !lStruct) return { verdict: SOFT, merged: WILDCARD };
-  if (tStruct !== lStruct) return { verdict: HARD, merged: tmpl };
+  if (!tStruct && !lStruct) return wordVerdict(tmpl, line) === HARD ? { verdict: HARD, merged: tmpl } : { verdict: SOFT, merged: WILDCARD };
+  if (tStruct !== lStruct) return absorb(tmpl, line) ?? { verdict: HARD, merged: tmpl };
   const ts = segments(tmpl);
   const ls = segments(line);
-  if (ts.length !== ls.length) return { verdict: HARD, merged: tmpl };
+  if (ts.length !== ls.length) return absorb(tmpl, line) ?? { verdict: HARD, merged: tmpl };
   let verdict: Verdict = MATCH;
   const merged: string[] = new Array(ts.length);
   for (let i = 0; i < ts.length; i++) {
@@ -86,9 +114,30 @@ export function compareTokens(tmpl: string, line: string): Comparison {
       continue;
     }
     if (a === '' || b === '') return { verdict: HARD, merged: tmpl }; // "(uid=<*>)" vs "LOGIN(uid=<*>)"
-    if (i > 0 && ts[i - 1] === '=') return { verdict: HARD, merged: tmpl }; // kept values are categorical
+    // A kept value of one key is categorical (`code=exited` vs `code=killed`); when the key
+    // differs as well, the token is a generic property (`environment:os.name=Linux`).
+    if (i > 1 && ts[i - 1] === '=' && ts[i - 2] === ls[i - 2]) return { verdict: HARD, merged: tmpl };
+    // A quoted value of a key is data (`tag="SCREEN_FROZEN"`), whatever its case.
+    const quotedValue = i > 2 && ts[i - 1] === '"' && ts[i - 3] === '=';
+    const constant = !quotedValue && (isConstantWord(a) || isConstantWord(b));
+    if (constant || isQuotedWord(ts, i) || isNumber(a) || isNumber(b)) return { verdict: HARD, merged: tmpl };
     merged[i] = WILDCARD;
     verdict = SOFT;
   }
   return { verdict, merged: merged.join('') };
+}
+
+// A word alone between single quotes is a keyword the program names (systemd's `Failed with
+// result 'exit-code'` vs `'oom-kill'`); double quotes usually hold data (a host, a path, a request).
+const isQuotedWord = (segs: readonly string[], i: number): boolean =>
+  i > 0 && i + 1 < segs.length && segs[i - 1] === "'" && segs[i + 1] === "'";
+
+// Masking keeps a number only where it is a constant (an errno), so two kept numbers differ HARD.
+function isNumber(w: string): boolean {
+  if (w === '') return false;
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }

@@ -52,6 +52,12 @@ const HEAD_VARIANTS = 3;
 /** Shorter lines carry too little context to tell a variable first word from the event's verb. */
 const HEAD_MIN_TOKENS = 4;
 
+// Every token a variable with at most punctuation around it ("<*>", "<*>:").
+function allVariable(tokens: readonly string[]): boolean {
+  for (const t of tokens) if (!t.startsWith(WILDCARD) || t.length > WILDCARD.length + 1) return false;
+  return true;
+}
+
 function idFor(template: string, salt: number): string {
   return sha256Hex12(salt === 0 ? template : `${template}#${salt}`);
 }
@@ -254,9 +260,13 @@ export class Fingerprinter {
     const maxSoft = Math.floor(n * (1 - threshold) + 1e-9);
     let best: Cluster | null = null;
     let bestScore = -1;
+    let lineVariable: boolean | null = null;
     outer: for (let k = Math.max(0, list.length - MAX_SCAN); k < list.length; k++) {
       const c = list[k]!;
       const tmpl = c.tokens;
+      // A template of variables alone holds no evidence of an event: it takes only lines that
+      // are variables alone too, or every short line of its length would join it.
+      if (allVariable(tmpl) && !(lineVariable ??= allVariable(line))) continue;
       let soft = 0;
       for (let i = 0; i < n; i++) {
         const a = tmpl[i]!;

@@ -2,6 +2,8 @@
 // event become <*>. Pure, and written as char-code scans because it runs once per new line:
 // a regex per token costs several times more and this is the parser's hot path.
 
+import { escapeControlChars } from './control-chars';
+
 export const WILDCARD = '<*>';
 
 /**
@@ -44,6 +46,56 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 const isHex = (c: number): boolean => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 const isSpace = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
+const isUpper = (c: number): boolean => c >= 65 && c <= 90;
+
+/**
+ * A word from a closed vocabulary: capitals (and '_'), at least two letters, no digit —
+ * `EXEC`, `FAILURE`, `KILL`, `SIGSEGV`, `ENOENT`, `GET`, `WARN`. Programs print statuses,
+ * signals, errno names, methods and levels this way, and they tell events apart, so they are
+ * never masked and never generalised into `<*>` (compare-tokens.ts).
+ */
+export function isConstantWord(t: string, from = 0, to = t.length): boolean {
+  if (to - from < 2 || !isUpper(t.charCodeAt(from))) return false;
+  for (let k = from + 1; k < to; k++) {
+    const c = t.charCodeAt(k);
+    if (!isUpper(c) && c !== 95) return false;
+  }
+  return true;
+}
+
+// "<digits>/<CONSTANT>" (systemd's `status=203/EXEC`, `status=9/KILL`): the number is the
+// instance's code, the word names the result; returns where the word starts, or -1.
+function statusWordStart(t: string, from: number, to: number): number {
+  let k = from;
+  while (k < to && isDigit(t.charCodeAt(k))) k++;
+  if (k === from || k >= to || t.charCodeAt(k) !== 47) return -1;
+  return isConstantWord(t, k + 1, to) ? k + 1 : -1;
+}
+
+/**
+ * A first token that names a subsystem or driver rather than an instance: letters, then a digit
+ * run followed by more letters (`EXT4-fs`, `e1000e`, `mlx5_core`). A trailing digit run is an
+ * instance counter (`sda1`, `eth0`, `dn228`), and a long run of hex digits is an id: both masked.
+ */
+export function isSubsystemName(t: string): boolean {
+  let end = t.length;
+  while (end > 0 && t.charCodeAt(end - 1) === 58) end--;
+  if (end < 3 || !isLetter(t.charCodeAt(0))) return false;
+  let allHex = true;
+  let letterAfterDigit = false;
+  let seenDigit = false;
+  for (let k = 0; k < end; k++) {
+    const c = t.charCodeAt(k);
+    if (isDigit(c)) seenDigit = true;
+    else if (isLetter(c)) {
+      if (seenDigit) letterAfterDigit = true;
+    } else if (c !== 45 && c !== 95) return false;
+    if (!isHex(c)) allHex = false;
+  }
+  if (!letterAfterDigit || (allHex && end >= 8)) return false;
+  // digits must not end the token: "usb1-1", "cpu3"
+  return !isDigit(t.charCodeAt(end - 1));
+}
 
 // Characters that split a token into segments: each segment is masked or kept on its own, so
 // `(uid=0)` becomes `(uid=<*>)` and keeps its shape. '.', '-', '/', '_' stay inside segments:
@@ -144,6 +196,22 @@ function isProcessIdent(t: string): boolean {
   return true;
 }
 
+// "instruction......0", "depth....................0": dot leaders align a table of labelled
+// values; the label names the row, the value after the dots is variable. Returns where the dots
+// start when the label is a plain word and the value holds a digit, else -1.
+function leaderEnd(t: string, end: number): number {
+  const dots = t.indexOf('..');
+  if (dots < 1 || dots >= end) return -1;
+  for (let k = 0; k < dots; k++) {
+    const c = t.charCodeAt(k);
+    if (!(isLetter(c) || c === 95 || c === 45)) return -1;
+  }
+  let v = dots;
+  while (v < end && t.charCodeAt(v) === 46) v++;
+  for (let k = v; k < end; k++) if (isDigit(t.charCodeAt(k))) return dots;
+  return -1;
+}
+
 function isUnitName(t: string, end: number): boolean {
   // A systemd unit: the unit's name is the subject of the event, not part of its kind.
   for (const s of UNIT_SUFFIXES) {
@@ -190,7 +258,12 @@ function maskComplex(t: string, end: number, opts: MaskOptions): string {
         if (!isHex(d)) allHex = false;
       }
       const isKey = c === 61 && isLetter(t.charCodeAt(segStart));
-      if (!isKey && (digit || (hexRun && allHex && segLen <= 4) || (key !== null && opts.variableKeys.has(key)))) {
+      const status = digit && !isKey ? statusWordStart(t, segStart, i) : -1;
+      if (status !== -1) out = `${appendWildcard(out)}/${t.slice(status, i)}`;
+      else if (digit && c === 58 && segStart > 0 && t.charCodeAt(segStart - 1) === 40 && allDigits(t.slice(segStart, i), 1, 4)) {
+        // "(98: Address already in use)": strerror's number, as constant as the text after it.
+        out += t.slice(segStart, i);
+      } else if (!isKey && (digit || (hexRun && allHex && segLen <= 4) || (key !== null && opts.variableKeys.has(key)))) {
         out = appendWildcard(out);
       } else out += t.slice(segStart, i);
     }
@@ -273,9 +346,15 @@ export function categoryMask(t: string, variableKeys: ReadonlySet<string>): stri
 /** Masks one whitespace-free token. */
 export function maskToken(t: string, opts: MaskOptions = DEFAULT_MASK_OPTIONS): string {
   const len = t.length;
-  if (len > opts.maxTokenLength) return WILDCARD;
   let end = len;
   while (end > 1 && isTrailingPunct(t.charCodeAt(end - 1))) end--;
+  if (len > opts.maxTokenLength) {
+    // Data too long to be a word (a hash, a long path) is one variable, but the ':' or ','
+    // after it is the line's structure, as after any other value.
+    let k = len;
+    while (k > 1 && (isTrailingPunct(t.charCodeAt(k - 1)) || t.charCodeAt(k - 1) === 58)) k--;
+    return WILDCARD + t.slice(k);
+  }
   let complex = false;
   for (let i = 0; i < end; i++) {
     const c = t.charCodeAt(i);
@@ -290,6 +369,8 @@ export function maskToken(t: string, opts: MaskOptions = DEFAULT_MASK_OPTIONS): 
     if (isUnitName(t, end)) return WILDCARD + tail;
     return t;
   }
+  const leader = leaderEnd(t, end);
+  if (leader !== -1) return t.slice(0, leader) + WILDCARD + tail;
   // "nginx.service:" or "user@1000.service:" — the unit name is the variable, the colon is structure.
   let core = end;
   while (core > 1 && t.charCodeAt(core - 1) === 58) core--;
@@ -349,7 +430,10 @@ const pack3 = (s: string, i: number): number =>
 const DATE_WORDS = new Set([...MONTHS, ...WEEKDAYS].map((w) => pack3(w, 0)));
 
 /** Splits a message into tokens and masks each; a multi-token date becomes one <*>. */
-export function maskTokens(message: string, opts: MaskOptions = DEFAULT_MASK_OPTIONS): string[] {
+export function maskTokens(text: string, opts: MaskOptions = DEFAULT_MASK_OPTIONS): string[] {
+  // Escaped before masking, so a control character is never kept in a template: its escape
+  // holds a digit, and the segment around it becomes <*> like any other variable bytes.
+  const message = escapeControlChars(text);
   const n = scan(message);
   const out: string[] = [];
   const max = opts.maxTokenLength;
@@ -386,7 +470,7 @@ export function maskTokens(message: string, opts: MaskOptions = DEFAULT_MASK_OPT
     }
     // A message that starts with "name[pid]:" carries a syslog ident of its own (forwarded or
     // container logs, "mysqld[123]: ..."): the process is the subject, not the event.
-    const masked = i === 0 && isProcessIdent(t) ? WILDCARD + ':' : maskToken(t, opts);
+    const masked = i === 0 && isProcessIdent(t) ? WILDCARD + ':' : i === 0 && (kind & K_DIGIT) !== 0 && isSubsystemName(t) ? t : maskToken(t, opts);
     out.push(masked);
     // systemd prints "<unit> - <description>" (unit_status_string): the description belongs to
     // the unit, so it is as variable as the unit's name and becomes one <*>.

@@ -3,6 +3,7 @@
 //   "Jun 14 15:16:01 combo sshd(pam_unix)[19939]: msg"          (RFC 3164 / rsyslog default)
 //   "2026-11-24T04:26:35+0000 host sshd[812]: msg"               (journalctl -o short-iso)
 //   "2026-11-24T04:26:35.123456+00:00 host kernel: [ 12.3] msg"  (short-iso-precise, rsyslog RFC 3339)
+//   "- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond[2916]: msg" (a collector's prefix)
 // A leading "<PRI>" is accepted. Char-code scans, no regex: it runs on every input line.
 
 export interface SyslogHeader {
@@ -117,6 +118,30 @@ function uptimeEnd(s: string, i: number): number {
 }
 
 // Offsets found by locate(), reused between calls (this runs on every input line):
+// Central collectors (the Sandia clusters' logs in Loghub: Thunderbird, Liberty, Spirit) put
+// "<alert tag> <epoch seconds> <YYYY.MM.DD> <node> " before the syslog line they received:
+// "- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond[2916]: msg". Recognised by its
+// shape (a tag without spaces, 9-10 digits, a dotted date, a word), then the BSD timestamp.
+// Returns where the timestamp starts, or -1.
+function collectorPrefixEnd(s: string, i: number): number {
+  let j = s.indexOf(' ', i);
+  if (j <= i || j - i > 32) return -1;
+  j++;
+  const e0 = j;
+  while (j < s.length && isDigit(s.charCodeAt(j))) j++;
+  if (j - e0 < 9 || j - e0 > 10 || s.charCodeAt(j) !== 32) return -1;
+  j++;
+  const pattern = 'dddd.dd.dd ';
+  for (let k = 0; k < pattern.length; k++) {
+    const c = s.charCodeAt(j + k);
+    if (pattern[k] === 'd' ? !isDigit(c) : c !== pattern.charCodeAt(k)) return -1;
+  }
+  j += pattern.length;
+  const h = s.indexOf(' ', j);
+  if (h <= j || h - j > 255) return -1;
+  return bsdTimestampEnd(s, h + 1) === -1 ? -1 : h + 1;
+}
+
 // timestamp start/end, host start/end, ident start/end (-1: none), uptime start/end (-1: none),
 // message start, and 1 when the ident is "name version:" (sysklogd), which has no pid.
 const at = new Int32Array(10);
@@ -137,6 +162,13 @@ function locate(line: string): boolean {
   }
   let end = bsdTimestampEnd(line, i);
   if (end === -1) end = isoTimestampEnd(line, i);
+  if (end === -1) {
+    const k = collectorPrefixEnd(line, i);
+    if (k !== -1) {
+      i = k;
+      end = bsdTimestampEnd(line, i);
+    }
+  }
   if (end === -1 || line.charCodeAt(end) !== 32) return false;
   at[TS] = i;
   at[TS + 1] = end;

@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
+import { loadLoghub2k } from '../../../../../bench/fingerprint-data';
 import { splitSyslogHeader, syslogMessage } from '../../../src/learn/fingerprint/syslog-header';
 
 describe('splitSyslogHeader', () => {
@@ -31,6 +32,20 @@ describe('splitSyslogHeader', () => {
     const r = splitSyslogHeader('2026-11-24T04:26:35.123456+00:00 vm1 kernel: [ 1234.567890] [UFW BLOCK] IN=eth0');
     expect(r.header).toMatchObject({ timestamp: '2026-11-24T04:26:35.123456+00:00', ident: 'kernel', uptime: '[ 1234.567890]' });
     expect(r.message).toBe('[UFW BLOCK] IN=eth0');
+  });
+
+  test("a collector's prefix (Loghub Thunderbird): tag, epoch, dotted date, node, then the syslog line", () => {
+    const r = splitSyslogHeader('- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond[2916]: (root) CMD (run-parts /etc/cron.hourly)');
+    expect(r.header).toEqual({ timestamp: 'Nov 9 12:01:01', host: 'dn228/dn228', ident: 'crond', pid: 2916, uptime: null });
+    expect(r.message).toBe('(root) CMD (run-parts /etc/cron.hourly)');
+    expect(syslogMessage('VAPI 1131566700 2005.11.09 tbird-admin1 Nov 10 00:05:00 local@tbird-admin1 kernel: hda: drive not ready')).toBe('hda: drive not ready');
+    // The shape alone is not enough: without a syslog timestamp after it, nothing is stripped.
+    expect(splitSyslogHeader('- 1131566461 2005.11.09 dn228 the rest').header).toBeNull();
+  });
+
+  test('every Thunderbird_2k line has its header recognised', () => {
+    const lines = loadLoghub2k('Thunderbird').raw;
+    expect(lines.filter((l) => splitSyslogHeader(l).header === null)).toEqual([]);
   });
 
   test('"syslogd 1.4.1:" — an ident followed by its version', () => {
