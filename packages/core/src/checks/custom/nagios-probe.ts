@@ -18,7 +18,7 @@ export function parsePluginOutput(stdout: string): PluginOutput {
   const re = /('(?:[^']|'')+'|[^\s=']+)=([-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)/g;
   for (const m of `${firstPerf} ${laterPerf}`.matchAll(re)) {
     if (Object.keys(perf).length >= MAX_PERF) break;
-    const label = m[1]!.replace(/^'|'$/g, '').replace(/''/g, "'").replace(/[^\w.-]/g, '_').slice(0, 64);
+    const label = m[1]!.replace(/^'|'$/g, '').replace(/''/g, "'").replace(/[^\w./-]/g, '_').slice(0, 64);
     perf[label] = Number(m[2]);
   }
   return { text: text.trim().slice(0, 500), perf };
