@@ -1,8 +1,6 @@
 import {
   CHECKS,
-  customCheck,
   customCheckConfig,
-  customChecksOf,
   IncidentEngine,
   isEnabled,
   mergeTracked,
@@ -77,7 +75,9 @@ export function mergeResults(before: CheckRecord[], reports: CheckReport[]): Che
  */
 export async function runHealthcheck(options: HealthcheckOptions): Promise<HealthcheckOutcome> {
   const { store, config, logger, deps } = options;
-  const checks = options.checks ?? [...CHECKS, ...customChecksOf(config)];
+  // The probes of the owner's checks load only when there are some (custom-checks-chunk.ts).
+  const custom = config.healthcheck.custom.length ? await import('./custom-checks-chunk') : null;
+  const checks = options.checks ?? [...CHECKS, ...(custom?.customChecksOf(config) ?? [])];
   if (options.only && !checks.some((c) => c.id === options.only)) throw new Error(`--only ${JSON.stringify(options.only)}: no such check (ids: ${checks.map((c) => c.id).join(', ')})`);
   const only = options.only ? [options.only] : undefined;
   const now = deps.now();
@@ -203,7 +203,7 @@ export async function runHealthcheck(options: HealthcheckOptions): Promise<Healt
         boot,
         now: deps.now,
         logger,
-        recheck: () => recheckUntilPassing(customCheck({ ...todo.check, failAfter: { failures: 1, runs: 1 } }), input.finding.subject),
+        recheck: () => recheckUntilPassing(custom!.customCheck({ ...todo.check, failAfter: { failures: 1, runs: 1 } }), input.finding.subject),
       });
       actions.push(result.note);
       if (result.worked) healed.add(outcome.incident.id);

@@ -147,3 +147,9 @@ export type CustomCheck = z.infer<typeof CustomCheckSchema>;
 export type CustomCheckOf<K extends CustomCheck['kind']> = Extract<CustomCheck, { kind: K }>;
 export type CheckAction = z.infer<typeof CheckActionSchema>;
 export type LevelPair = z.infer<typeof Levels>;
+
+/** Pure: the finding's subject. A unit check is about its unit, so a learned "systemctl restart" attaches to it. */
+export const subjectOf = (check: CustomCheck) => (check.kind === 'unit' ? check.unit : check.id);
+
+/** The owner's check with this id, if there is one. */
+export const customCheckConfig = (config: { healthcheck: { custom: CustomCheck[] } }, id: string): CustomCheck | undefined => config.healthcheck.custom.find((c) => c.id === id);

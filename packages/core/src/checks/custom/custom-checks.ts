@@ -1,6 +1,6 @@
 import type { Config } from '../../config/schema';
 import type { CheckResult, HealthCheck } from '../types';
-import type { CustomCheck } from './custom-check-config';
+import { subjectOf, type CustomCheck } from './custom-check-config';
 import { failedEnough, recordRun } from './fail-after';
 import { httpProbe } from './http-probe';
 import { nagiosProbe } from './nagios-probe';
@@ -27,9 +27,6 @@ interface CustomMemory {
   history?: unknown;
   probe?: unknown;
 }
-
-/** Pure: the finding's subject. A unit check is about its unit, so a learned "systemctl restart" attaches to it. */
-export const subjectOf = (check: CustomCheck) => (check.kind === 'unit' ? check.unit : check.id);
 
 /** An owner's check as one more health check of the same shape as the built-in ones. */
 export function customCheck(check: CustomCheck): HealthCheck {
@@ -62,6 +59,3 @@ export function customCheck(check: CustomCheck): HealthCheck {
 
 /** The owner's checks (healthcheck.custom), in config order. */
 export const customChecksOf = (config: Config): HealthCheck[] => config.healthcheck.custom.map(customCheck);
-
-/** The owner's check with this id, if there is one. */
-export const customCheckConfig = (config: Config, id: string): CustomCheck | undefined => config.healthcheck.custom.find((c) => c.id === id);

@@ -1,5 +1,4 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { statusAbove, statusBelow } from '../levels';
 import type { CustomCheckOf } from './custom-check-config';
@@ -16,9 +15,10 @@ interface HttpAnswer {
 }
 
 /** One request, body read up to BODY_LIMIT; no agent, so no socket outlives the run. */
-export function fetchBounded(url: URL, method: string, tlsVerify: boolean, signal: AbortSignal): Promise<HttpAnswer> {
+export async function fetchBounded(url: URL, method: string, tlsVerify: boolean, signal: AbortSignal): Promise<HttpAnswer> {
   const started = performance.now();
-  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  // node:https brings TLS and crypto (~4 MB): loaded only when an https check runs.
+  const request = url.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
   return new Promise((resolve, reject) => {
     const req = request(url, { method, agent: false, signal, rejectUnauthorized: tlsVerify, headers: { 'user-agent': 'ldm-healthcheck' } }, (res: IncomingMessage) => {
       const certValidTo = url.protocol === 'https:' ? (res.socket as TLSSocket).getPeerCertificate?.()?.valid_to : undefined;

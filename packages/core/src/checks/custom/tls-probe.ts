@@ -1,12 +1,12 @@
-import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { connect } from 'node:tls';
 import { statusBelow } from '../levels';
 import type { CustomCheckOf } from './custom-check-config';
 import { daysLeft, probeSignal, type Probe, type ProbeResult } from './probe-result';
 
 /** The server certificate's end date; the handshake is not required to verify (expiry is the question). */
-export function peerCertificateEnd(host: string, port: number, servername: string, signal: AbortSignal): Promise<{ validTo: string; authorized: boolean }> {
+export async function peerCertificateEnd(host: string, port: number, servername: string, signal: AbortSignal): Promise<{ validTo: string; authorized: boolean }> {
+  // node:tls and node:crypto (~4 MB) load only when a tls check runs.
+  const { connect } = await import('node:tls');
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port, servername, rejectUnauthorized: false });
     const abort = () => socket.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
@@ -30,6 +30,7 @@ export const tlsProbe: Probe<CustomCheckOf<'tls'>> = async (check, ctx): Promise
   let note = '';
   try {
     if (check.file) {
+      const { X509Certificate } = await import('node:crypto');
       validTo = new X509Certificate(await readFile(check.file)).validTo;
     } else {
       const got = await peerCertificateEnd(check.host!, check.port, check.servername ?? check.host!, probeSignal(ctx, check.timeoutMs));
