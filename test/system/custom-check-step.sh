@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2016  # the commands for the container are single-quoted on purpose: they expand there
 # custom-check-step.sh - issue #16 "watch my service" end to end, one step of the system test:
 # a local web server unit, an owner's http check with a restart action; the server stopped, the
 # next healthcheck run finds it, records the incident, restarts it under the cap, and records the
@@ -63,6 +64,21 @@ UNIT
   indent <<<"$(grep -A2 'owner checks' <<<"$hca")"
   { grep -q 'owner checks (healthcheck.custom): 1 of 1 ok' <<<"$hca" && grep -q 'demo-web (http)' <<<"$hca"; } || fail "healthcheck_all.sh does not show the owner's check (exit $rc)"
   ok "healthcheck_all.sh lists the owner's check beside the built-in ones"
+
+  # A Nagios plugin runs in the containment sandbox, not as the healthcheck's root: judged by effect.
+  X 'node -e '"'"'
+    const fs = require("fs"), f = "/etc/linux-devops-mcp/config.json";
+    const c = JSON.parse(fs.readFileSync(f, "utf8"));
+    const script = "touch /etc/ldm-plugin-was-here 2>/dev/null; cat /etc/linux-devops-mcp/config.json >/dev/null 2>&1 && echo LEAKED; echo \"PLUGIN OK - uid $(id -u) | uid=$(id -u)\"";
+    c.healthcheck.custom.push({ id: "plugin", kind: "nagios", command: ["/bin/sh", "-c", script], timeoutMs: 20000 });
+    fs.writeFileSync(f, JSON.stringify(c, null, 2));'"'" || fail "couldn't add the nagios check"
+  X 'systemctl start ldm-healthcheck-check@plugin.service; journalctl -u ldm-healthcheck-check@plugin.service -n 3 -o cat --no-pager' || fail "ldm-healthcheck-check@plugin.service failed"
+  local plugin
+  plugin=$(XO 'node -e '"'"'const s = JSON.parse(require("fs").readFileSync("/var/lib/linux-devops-mcp/state.json", "utf8")); console.log(JSON.stringify((s.healthcheck.results ?? []).find((c) => c.id === "plugin")))'"'")
+  say "  plugin: $plugin"
+  { grep -q '"status":"ok"' <<<"$plugin" && grep -q '"message":"PLUGIN OK - uid [1-9]' <<<"$plugin"; } || fail "the plugin did not run as an unprivileged user in the sandbox: $plugin"
+  [[ $(XO 'test -e /etc/ldm-plugin-was-here && echo yes || echo no') == no ]] || fail "the plugin wrote to /etc"
+  ok "the Nagios plugin ran contained: not root, /etc read-only, the config unreadable; its perfdata became metrics"
 
   X 'mv -f '"$CUSTOM_CONFIG_SAVE"' /etc/linux-devops-mcp/config.json; systemctl stop ldm-demo-web.service; rm -f /etc/systemd/system/ldm-demo-web.service; systemctl daemon-reload; systemctl reset-failed "ldm-healthcheck-check@*" 2>/dev/null; true'
 }
