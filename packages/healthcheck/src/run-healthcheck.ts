@@ -61,6 +61,8 @@ export interface HealthcheckOutcome {
 const RESTART_CAP = 'restart-cap';
 /** How many seconds an action's effect is waited for (a web server that takes a moment to listen). */
 const RECHECK_TRIES = 15;
+/** ...and never longer than this in all, so a run stays inside its unit's TimeoutStartSec. */
+const RECHECK_WINDOW_MS = 20_000;
 
 /** Pure: the results to store: `before` (a run of one check keeps the others') with this run's reports in their place. */
 export function mergeResults(before: CheckRecord[], reports: CheckReport[]): CheckRecord[] {
@@ -101,7 +103,8 @@ export async function runHealthcheck(options: HealthcheckOptions): Promise<Healt
 
   /** After an action: the check again, once a second for up to RECHECK_TRIES seconds, until the finding is gone. */
   const recheckUntilPassing = async (check: HealthCheck, subject: string): Promise<boolean> => {
-    for (let i = 0; i < RECHECK_TRIES; i++) {
+    const started = performance.now();
+    for (let i = 0; i < RECHECK_TRIES && performance.now() - started < RECHECK_WINDOW_MS; i++) {
       await deps.sleep(1000);
       const again = await runChecks({ checks: [check], deps, config, state, memory: {}, only: [check.id] });
       const report = again.reports[0];

@@ -78,7 +78,7 @@ export async function runChecks(input: RunChecksInput): Promise<RunChecksOutput>
   const settled = await Promise.allSettled(
     selected.map((check) =>
       isEnabled(check, input.config) || input.only
-        ? runOne(check, input, timeoutMs)
+        ? runOne(check, input, check.timeoutMs ?? timeoutMs)
         : Promise.resolve({ result: { status: 'skipped', message: 'disabled in config', metrics: {} } as CheckResult, durationMs: 0 }),
     ),
   );

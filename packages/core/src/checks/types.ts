@@ -84,6 +84,8 @@ export interface HealthCheck {
   id: string;
   /** The kind of an owner's check (healthcheck.custom); built-in checks have none. */
   kind?: string;
+  /** Its own time limit, instead of healthcheck.checkTimeoutMs (an owner's check's timeoutMs). */
+  timeoutMs?: number;
   defaultEnabled: boolean;
   run(ctx: CheckContext): Promise<CheckResult>;
 }

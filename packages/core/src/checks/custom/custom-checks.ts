@@ -35,6 +35,8 @@ export function customCheck(check: CustomCheck): HealthCheck {
     id: check.id,
     kind: check.kind,
     defaultEnabled: check.enabled,
+    // The probe's own limit plus room to judge; the probe gives up first and says why.
+    timeoutMs: check.timeoutMs + 1000,
     async run(ctx): Promise<CheckResult> {
       const previous = (ctx.previous ?? {}) as CustomMemory;
       const seen = await probe(check, ctx, previous.probe);

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import {
   customCheck,
   CustomCheckSchema,
+  parseConfig,
+  runChecks,
   parsePluginOutput,
   type CheckContext,
   type CheckDeps,
@@ -234,5 +236,15 @@ describe('failAfter', () => {
     const fourth = await run(check, {}, { history: [true, false, false] });
     expect(fourth.status).toBe('ok');
     expect((fourth.memory as { history: boolean[] }).history).toHaveLength(3);
+  });
+});
+
+describe('time limits', () => {
+  test("an owner's check gets its own timeoutMs, not healthcheck.checkTimeoutMs", async () => {
+    const port = await listen(createHttp((_req, res) => void setTimeout(() => res.end('ok'), 400)));
+    const config = parseConfig({ healthcheck: { checkTimeoutMs: 100 } }, 't');
+    const check = customCheck(spec({ id: 'patient', kind: 'http', url: `http://127.0.0.1:${port}/`, timeoutMs: 3000 }));
+    const out = await runChecks({ checks: [check], deps: fakeDeps(procRoot, { now: () => NOW }), config, state: {} as never, memory: {} });
+    expect(out.reports[0]).toMatchObject({ id: 'patient', kind: 'http', status: 'ok' });
   });
 });
