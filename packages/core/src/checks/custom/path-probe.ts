@@ -23,7 +23,10 @@ export const pathProbe: Probe<CustomCheckOf<'path'>> = async (check, ctx): Promi
     metrics.age_sec = age;
     const s = statusAbove(age, check.ageSec);
     notes.push(`modified ${age} s ago`);
-    if (s !== 'ok') [status, problems[problems.length]] = [worst(status, s), 'too old'];
+    if (s !== 'ok') {
+      status = worst(status, s);
+      problems.push('too old');
+    }
   }
   if (check.freePct) {
     const usage = diskUsageFromStatfs(check.path, await ctx.deps.statfs(check.path));
@@ -31,7 +34,10 @@ export const pathProbe: Probe<CustomCheckOf<'path'>> = async (check, ctx): Promi
     metrics.free_pct = free;
     const s = statusBelow(free, check.freePct);
     notes.push(`${free}% free`);
-    if (s !== 'ok') [status, problems[problems.length]] = [worst(status, s), 'low free space'];
+    if (s !== 'ok') {
+      status = worst(status, s);
+      problems.push('low free space');
+    }
   }
   const message = `${check.path}: ${notes.join(', ') || 'exists'}`;
   return status === 'ok' ? { status, message, metrics } : { status, message, metrics, problem: problems.join(', '), evidence: [message] };

@@ -56,10 +56,12 @@ export const processProbe: Probe<CustomCheckOf<'process'>> = async (check, ctx, 
   metrics.mem_mib = memMiB;
   const cpu = cpuPercent(procs, uptimeSec, previous as ProcessMemory | undefined);
   if (cpu !== undefined) metrics.cpu_pct = round1(cpu);
-  let status: ProbeResult['status'] = 'ok';
-  const problems: string[] = [];
-  if (check.memMiB && statusAbove(memMiB, check.memMiB) !== 'ok') [status, problems[problems.length]] = [worst(status, statusAbove(memMiB, check.memMiB)), 'high memory'];
-  if (check.cpuPct && cpu !== undefined && statusAbove(cpu, check.cpuPct) !== 'ok') [status, problems[problems.length]] = [worst(status, statusAbove(cpu, check.cpuPct)), 'high CPU'];
+  const levels = [
+    { s: check.memMiB ? statusAbove(memMiB, check.memMiB) : 'ok', problem: 'high memory' },
+    { s: check.cpuPct && cpu !== undefined ? statusAbove(cpu, check.cpuPct) : 'ok', problem: 'high CPU' },
+  ].filter((l) => l.s !== 'ok');
+  const status = levels.reduce<ProbeResult['status']>((w, l) => worst(w, l.s), 'ok');
+  const problems = levels.map((l) => l.problem);
   const message = `${what}: ${procs.length} running, ${memMiB} MiB${cpu !== undefined ? `, ${round1(cpu)}% CPU` : ''}`;
   return status === 'ok' ? { status, message, metrics, memory } : { status, message, metrics, problem: problems.join(', '), evidence: [message], memory };
 };
