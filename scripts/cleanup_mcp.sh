@@ -16,6 +16,8 @@ set -euo pipefail
 SCRIPT_DIR=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 # shellcheck source=lib/common.sh
 . "$SCRIPT_DIR/lib/common.sh"
+# shellcheck source=lib/check-timers.sh
+. "$SCRIPT_DIR/lib/check-timers.sh"
 
 PREFIX=
 PURGE=0
@@ -48,8 +50,10 @@ undo_commit
 if systemd_running; then
   units=()
   for u in "${LDM_UNITS[@]}"; do
+    [[ $u != *@.* ]] || continue   # templates: their instances are listed below
     if [[ -e $LDM_UNIT_DIR/$u ]] || systemctl cat "$u" >/dev/null 2>&1; then units+=("$u"); fi
   done
+  while IFS= read -r u; do [[ -n $u ]] && units+=("$u"); done < <(check_timer_instances)
   if [[ ${#units[@]} -gt 0 ]]; then
     log "stopping and disabling ${units[*]}"
     step systemctl disable --now --quiet "${units[@]}"
@@ -59,6 +63,7 @@ for u in "${LDM_UNITS[@]}"; do
   if [[ -e $LDM_UNIT_DIR/$u || -L $LDM_UNIT_DIR/$u ]]; then step rm -f -- "$LDM_UNIT_DIR/$u"; fi
   if [[ -d $LDM_UNIT_DIR/$u.d ]]; then step rm -rf -- "${LDM_UNIT_DIR:?}/$u.d"; fi
 done
+for d in "$LDM_UNIT_DIR/$LDM_CHECK_TEMPLATE"*.d; do [[ -d $d ]] && step rm -rf -- "$d"; done
 if systemd_running && ((DONE > 0)); then
   step systemctl daemon-reload
   [[ $DRY_RUN == 1 ]] || systemctl reset-failed 'ldm-*' >/dev/null 2>&1 || true

@@ -62,7 +62,10 @@ say "release $(basename "$(readlink "$PREFIX/current")"), node $("$NODE" -v), ho
 # ---- units and timers
 section "units"
 select_units   # without the HTTP pair when setup was told --no-http
-for u in "${UNITS[@]}"; do
+# Templates have no state of their own: their instances (the owner's per-check timers) stand in.
+mapfile -t instances < <(systemctl list-units 'ldm-healthcheck-check@*.timer' --all --plain --no-legend --no-pager 2>/dev/null | awk '{print $1}')
+for u in "${UNITS[@]}" "${instances[@]}"; do
+  [[ $u != *@.* ]] || continue
   declare -A p=()
   while IFS='=' read -r k v; do p[$k]=$v; done < <(systemctl show "$u" -p LoadState,ActiveState,SubState,Result,UnitFileState,ExecMainStatus,ExecMainExitTimestamp,LastTriggerUSec,NextElapseUSecRealtime 2>/dev/null)
   line=$(printf '%-26s %-10s %-9s %-8s' "$u" "${p[ActiveState]:-?}/${p[SubState]:-?}" "${p[UnitFileState]:-?}" "${p[Result]:-?}")
@@ -112,8 +115,12 @@ summary=$("$NODE" -e '
   const code = { ok: 0, warn: 1, crit: 2 }[h.status] ?? 3;
   const results = h.results ?? [];
   const lines = [`status ${h.status} (${since ? "run now" : "last timer run"}, ${h.lastRun})`];
-  for (const c of results) if (c.status !== "ok") lines.push(`  ${String(c.status).padEnd(8)} ${c.id}: ${c.message ?? ""}`);
-  lines.push(`  ${results.filter((c) => c.status === "ok").length} of ${results.length} checks ok`);
+  const builtin = results.filter((c) => !c.kind), owner = results.filter((c) => c.kind);
+  for (const c of builtin) if (c.status !== "ok") lines.push(`  ${String(c.status).padEnd(8)} ${c.id}: ${c.message ?? ""}`);
+  lines.push(`  ${builtin.filter((c) => c.status === "ok").length} of ${builtin.length} built-in checks ok`);
+  // The owner'"'"'s checks (healthcheck.custom) are each listed: they are what the host is for.
+  if (owner.length) lines.push(`  owner checks (healthcheck.custom): ${owner.filter((c) => c.status === "ok").length} of ${owner.length} ok`);
+  for (const c of owner) lines.push(`  ${String(c.status).padEnd(8)} ${c.id} (${c.kind}): ${c.message ?? ""}`);
   out(code, lines);
 ' "$LDM_STATE_DIR/state.json" "$since")
 hc_code=$(head -n1 <<<"$summary")

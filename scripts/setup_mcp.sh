@@ -31,6 +31,8 @@ SCRIPT_DIR=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 . "$SCRIPT_DIR/lib/common.sh"
 # shellcheck source=lib/release.sh
 . "$SCRIPT_DIR/lib/release.sh"
+# shellcheck source=lib/check-timers.sh
+. "$SCRIPT_DIR/lib/check-timers.sh"
 
 PREFIX=$LDM_DEFAULT_PREFIX
 SOURCE=
@@ -249,6 +251,7 @@ for u in "${ENABLE[@]}"; do
     CHANGES=$((CHANGES + 1))
   fi
 done
+sync_check_timers "$NODE_BIN" "$LDM_CONFIG" "$START"
 if [[ $START == 1 ]]; then
   for u in ldm-healthcheck.timer ldm-idle-watcher.timer ldm-mcp-http.socket; do
     [[ " ${UNITS[*]} " == *" $u "* ]] || continue

@@ -15,7 +15,7 @@ readonly LDM_UNIT_DIR=${LDM_UNIT_DIR:-/etc/systemd/system}
 readonly LDM_LOCK=/run/lock/linux-devops-mcp.lock
 readonly LDM_BINARIES=(mcp-server healthcheck idle-watcher boot-check)
 # Installed and enabled by setup; the order is the start order.
-readonly LDM_UNITS=(ldm-healthcheck.service ldm-healthcheck.timer ldm-idle-watcher.service ldm-idle-watcher.timer ldm-boot-check.service ldm-mcp-http.service ldm-mcp-http.socket)
+readonly LDM_UNITS=(ldm-healthcheck.service ldm-healthcheck.timer ldm-healthcheck-check@.service ldm-healthcheck-check@.timer ldm-idle-watcher.service ldm-idle-watcher.timer ldm-boot-check.service ldm-mcp-http.service ldm-mcp-http.socket)
 readonly LDM_ENABLE=(ldm-healthcheck.timer ldm-idle-watcher.timer ldm-boot-check.service ldm-mcp-http.socket)
 # The bearer token of the HTTP transport (ldm-mcp-server --http); setup writes it once, mode 0600.
 readonly LDM_HTTP_TOKEN=$LDM_CONF_DIR/http-token

@@ -250,6 +250,11 @@ indent < "$SBX_RUN/hca.out"
 { [[ $rc -le 3 ]] && head -n1 "$SBX_RUN/hca.out" | grep -Eq '^LDM (OK|WARNING|CRITICAL|UNKNOWN) - '; } || fail "healthcheck_all.sh: exit $rc, first line '$(head -n1 "$SBX_RUN/hca.out")'"
 ok "healthcheck_all.sh reported $(head -n1 "$SBX_RUN/hca.out" | cut -d' ' -f2) (exit $rc)"
 
+# The owner's checks (issue #16): a web server that goes down and comes back.
+# shellcheck source=custom-check-step.sh
+. "$HERE/custom-check-step.sh"
+custom_check_step
+
 # The attack suite (issue #12): attacks judged by their effect on the host, everyday work, approved changes.
 # shellcheck source=attack/attack-step.sh
 . "$HERE/attack/attack-step.sh"

@@ -1,11 +1,15 @@
 import { setFlagsFromString } from 'node:v8';
-import { DEFAULT_INSTALL_PREFIX, defaultCheckDeps, policyContextOf, runOnHost, runProgram, STATUS_EXIT } from '@ldm/core';
+import { configDirOf, DEFAULT_INSTALL_PREFIX, defaultCheckDeps, policyContextOf, runOnHost, runProgram, STATUS_EXIT } from '@ldm/core';
+import { containedRunner } from './contained-runner';
 import { runHealthcheck } from './run-healthcheck';
 import { renderJson, renderText } from './render';
 
 // A oneshot that lives a fraction of a second gains nothing from TurboFan, and its compile zones
 // cost ~4 MB of peak RSS (measured: bench/daemons.mjs). Tiering checks the flag at run time.
 setFlagsFromString('--no-opt');
+
+/** The sandbox unit's own time limit: a plugin is killed by its check's timeout long before. */
+const PLUGIN_BACKSTOP_SEC = 120;
 
 await runProgram(
   {
@@ -16,6 +20,7 @@ await runProgram(
     options: {
       once: { type: 'boolean', description: 'run once and exit (the only mode; accepted for the timer and scripts)' },
       json: { type: 'boolean', description: 'print the whole result as JSON instead of the Nagios summary' },
+      only: { type: 'string', description: "run only the check with this id (an owner's check's own timer, ldm-healthcheck-check@ID.timer)" },
     },
   },
   async ({ config, logger, store, args, env, paths }) => {
@@ -24,8 +29,13 @@ await runProgram(
       config,
       logger,
       policyContext: policyContextOf({ paths, installPrefix: env.LDM_INSTALL_PREFIX ?? DEFAULT_INSTALL_PREFIX }),
+      only: args.values.only as string | undefined,
       deps: {
         ...defaultCheckDeps(env),
+        // The sandbox code loads only when a Nagios check runs.
+        runContained: containedRunner(async () =>
+          (await import('./sandbox-chunk')).openSandbox(config.policy, { configDir: configDirOf(paths.configFile), stateDir: paths.stateDir }, PLUGIN_BACKSTOP_SEC, env),
+        ),
         runHost: runOnHost,
         kill: (pid, signal) => process.kill(pid, signal),
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),

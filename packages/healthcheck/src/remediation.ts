@@ -1,7 +1,6 @@
 import {
   decideAutoRemediation,
   failureText,
-  newIncidentId,
   type Config,
   type DocumentStore,
   type FixStep,
@@ -13,6 +12,7 @@ import {
   type RestartRecord,
   visibleText,
 } from '@ldm/core';
+import { recordAction } from './action-record';
 import { mayRestart, stampOf, type BootClock, type RestartCap } from './restart-cap';
 
 export interface RemediationInput {
@@ -112,27 +112,10 @@ export async function remediate(input: RemediationInput): Promise<RemediationRes
     break;
   }
   const worked = ranOk && (await input.recheck().catch(() => false));
-  const at = input.now().toISOString();
   const shown = visibleText(commands.join(' && '));
   input.restarts.push({ ...stampOf(input.now(), input.boot), kind: 'remediation', target, reason: `pattern ${pattern.id}: ${shown}`, ok: worked });
   const summary = `auto-remediation: ran ${shown} for pattern ${pattern.id}: ${worked ? 'worked' : 'failed'}`;
-  await input.store.update('incidents', (doc) => {
-    doc.incidents.push({
-      id: newIncidentId(input.now()),
-      time: at,
-      lastSeen: at,
-      count: 1,
-      source: 'healthcheck',
-      severity: worked ? 'info' : 'warn',
-      subject: target,
-      summary,
-      evidence: [`for incident ${outcome.incident.id}: ${outcome.incident.summary}`, ...output],
-      fingerprints: [],
-      status: 'resolved',
-      resolvedAt: at,
-      resolution: { time: at, text: 'automatic action, recorded for the audit trail', commands, worked, by: 'ldm-healthcheck' },
-    });
-  });
+  await recordAction(input.store, { at: input.now(), target, summary, evidence: [`for incident ${outcome.incident.id}: ${outcome.incident.summary}`, ...output], commands, worked });
   await input.engine.resolve({
     id: outcome.incident.id,
     resolution: `auto-remediation: ${decision.resolution.action}`,

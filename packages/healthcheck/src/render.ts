@@ -6,7 +6,7 @@ export function renderJson(outcome: HealthcheckOutcome): string {
   return `${JSON.stringify(
     {
       status: outcome.status,
-      checks: outcome.checks.map(({ id, status, message, metrics }: CheckReport) => ({ id, status, message, metrics })),
+      checks: outcome.checks.map(({ id, status, message, metrics, kind }: CheckReport) => ({ id, ...(kind ? { kind } : {}), status, message, metrics })),
       incidents: outcome.incidents,
       cleared: outcome.cleared,
       actions: outcome.actions,
@@ -20,7 +20,7 @@ export function renderJson(outcome: HealthcheckOutcome): string {
 /** Nagios style: the summary line with perfdata first, then one line per check for a human. */
 export function renderText(outcome: HealthcheckOutcome): string {
   const lines = [nagiosLine(outcome.status, outcome.checks)];
-  for (const c of outcome.checks) lines.push(`${c.status.toUpperCase().padEnd(7)} ${c.id}: ${c.message}`);
+  for (const c of outcome.checks) lines.push(`${c.status.toUpperCase().padEnd(7)} ${c.id}${c.kind ? ` (${c.kind}, owner's check)` : ''}: ${c.message}`);
   for (const a of outcome.actions) lines.push(`action: ${a}`);
   for (const s of outcome.suggestions) if (!outcome.actions.includes(s)) lines.push(`suggestion: ${s}`);
   return `${lines.join('\n')}\n`;

@@ -1,5 +1,6 @@
 import {
   CHECKS,
+  customCheckConfig,
   IncidentEngine,
   isEnabled,
   mergeTracked,
@@ -11,6 +12,8 @@ import {
   stateDirReport,
   syncFindings,
   type CheckReport,
+  type CheckRecord,
+  type CustomCheck,
   type Config,
   type DocumentStore,
   type FindingInput,
@@ -24,6 +27,8 @@ import {
 import { superviseSessions, type SuperviseDeps } from './supervise-sessions';
 import { mayRestart, pruneRestarts, stampOf, type BootClock } from './restart-cap';
 import { remediate } from './remediation';
+import { heal, healPlan, type HealPlan } from './heal';
+
 
 export interface HealthcheckDeps extends SuperviseDeps {
   /** Runs learned fixes on the host: the runner the MCP server's typed tools use (core's runOnHost). */
@@ -38,6 +43,8 @@ export interface HealthcheckOptions {
   /** The suite's units, config and directories, for the policy decision on learned fixes (policyContextOf). */
   policyContext: PolicyContext;
   checks?: readonly HealthCheck[];
+  /** Run only this check (an owner's check's own timer, `--only ID`); the other results stay as they were. */
+  only?: string;
 }
 
 export interface HealthcheckOutcome {
@@ -52,6 +59,17 @@ export interface HealthcheckOutcome {
 
 /** The pseudo-check under which a restart cap that was hit is reported and cleared. */
 const RESTART_CAP = 'restart-cap';
+/** How many seconds an action's effect is waited for (a web server that takes a moment to listen). */
+const RECHECK_TRIES = 15;
+/** ...and never longer than this in all, so a run stays inside its unit's TimeoutStartSec. */
+const RECHECK_WINDOW_MS = 20_000;
+
+/** Pure: the results to store: `before` (a run of one check keeps the others') with this run's reports in their place. */
+export function mergeResults(before: CheckRecord[], reports: CheckReport[]): CheckRecord[] {
+  const mine = reports.map(({ id, status, message, metrics, kind }) => ({ id, status, message, metrics, ...(kind ? { kind } : {}) }));
+  const ids = new Set(mine.map((r) => r.id));
+  return [...before.filter((r) => !ids.has(r.id)), ...mine];
+}
 
 /**
  * One health check run: the checks, then the actions the config allows (session clean-up, kills,
@@ -59,7 +77,11 @@ const RESTART_CAP = 'restart-cap';
  */
 export async function runHealthcheck(options: HealthcheckOptions): Promise<HealthcheckOutcome> {
   const { store, config, logger, deps } = options;
-  const checks = options.checks ?? CHECKS;
+  // The probes of the owner's checks load only when there are some (custom-checks-chunk.ts).
+  const custom = config.healthcheck.custom.length ? await import('./custom-checks-chunk') : null;
+  const checks = options.checks ?? [...CHECKS, ...(custom?.customChecksOf(config) ?? [])];
+  if (options.only && !checks.some((c) => c.id === options.only)) throw new Error(`--only ${JSON.stringify(options.only)}: no such check (ids: ${checks.map((c) => c.id).join(', ')})`);
+  const only = options.only ? [options.only] : undefined;
   const now = deps.now();
   const state = await store.read('state');
   const previous = state.healthcheck;
@@ -73,14 +95,29 @@ export async function runHealthcheck(options: HealthcheckOptions): Promise<Healt
     minConfidence: config.learn.suggestionMinConfidence,
   });
 
-  const { reports, memory } = await runChecks({ checks, deps, config, state, memory: previous?.memory ?? {} });
+  const ran = await runChecks({ checks, deps, config, state, memory: previous?.memory ?? {}, only });
+  const { reports } = ran;
+  // A full run forgets the memory of checks that are no longer configured.
+  const memory = only ? ran.memory : Object.fromEntries(Object.entries(ran.memory).filter(([id]) => checks.some((c) => c.id === id)));
   for (const r of reports) if (r.status === 'failed') logger.warn(`check ${r.id} failed: ${r.message}`);
+
+  /** After an action: the check again, once a second for up to RECHECK_TRIES seconds, until the finding is gone. */
+  const recheckUntilPassing = async (check: HealthCheck, subject: string): Promise<boolean> => {
+    const started = performance.now();
+    for (let i = 0; i < RECHECK_TRIES && performance.now() - started < RECHECK_WINDOW_MS; i++) {
+      await deps.sleep(1000);
+      const again = await runChecks({ checks: [check], deps, config, state, memory: {}, only: [check.id] });
+      const report = again.reports[0];
+      if (report && report.status !== 'failed' && !report.findings.some((f) => f.subject === subject)) return true;
+    }
+    return false;
+  };
 
   const actions: string[] = [];
   try {
     const sessionsCheck = checks.find((c) => c.id === 'mcp-sessions');
     const supervision =
-      sessionsCheck && isEnabled(sessionsCheck, config)
+      sessionsCheck && isEnabled(sessionsCheck, config) && !only
         ? await superviseSessions(state.sessions, { deps, staleSec: config.healthcheck.heartbeatStaleSec, killStale: config.healthcheck.killStaleSessions, logger })
         : { remove: [], actions: [] };
     actions.push(...supervision.actions);
@@ -113,9 +150,33 @@ export async function runHealthcheck(options: HealthcheckOptions): Promise<Healt
       }
     }
 
+    // The owner's checks that failed and name an action: run after the findings are recorded, or
+    // reported under the cap when it is reached.
+    const healing = new Map<string, { check: CustomCheck; plan: HealPlan }>();
+    for (const r of reports) {
+      const check = r.kind && r.findings.length ? customCheckConfig(config, r.id) : undefined;
+      const plan = check && healPlan(check);
+      if (!check || !plan) continue;
+      if (mayRestart(restarts, plan.target, now, cap, boot)) {
+        healing.set(r.id, { check, plan });
+        continue;
+      }
+      extra.push({
+        check: RESTART_CAP,
+        finding: {
+          subject: `${RESTART_CAP}:${plan.target}`,
+          severity: 'crit',
+          summary: `${plan.target} was acted on ${cap.max} times within ${cap.windowMin} minutes for check ${check.id}; no more automatic actions until the window passes`,
+          evidence: [r.findings[0]!.evidence?.[0] ?? r.findings[0]!.summary],
+        },
+      });
+      logger.error(`restart cap reached for ${plan.target} (check ${check.id}): not acting on it again`);
+    }
+
     const concluded = new Set(reports.filter((r) => r.status === 'ok' || r.status === 'warn' || r.status === 'crit').map((r) => r.id));
-    // The cap alert clears once the unit answers again or the window lets restarts resume.
-    if (!httpDown || mayRestart(restarts, httpUnit, now, cap, boot)) concluded.add(RESTART_CAP);
+    // Every cap finding that still holds was raised again above, so a full run clears the rest; a
+    // run of one check cannot tell about the others' targets.
+    if (!only) concluded.add(RESTART_CAP);
     const sync = await syncFindings({
       engine,
       source: 'healthcheck',
@@ -126,8 +187,32 @@ export async function runHealthcheck(options: HealthcheckOptions): Promise<Healt
     });
 
     const suggestions: string[] = [];
+    const healed = new Set<string>();
     for (const { input, outcome } of sync.recorded) {
-      if (outcome.deduped || !outcome.suggestion) continue;
+      const todo = healing.get(input.check);
+      if (!todo) continue;
+      healing.delete(input.check);
+      const result = await heal({
+        ...todo,
+        outcome,
+        store,
+        engine,
+        policy: config.policy,
+        policyContext: options.policyContext,
+        preAuthorised: config.learn.autoRemediationAllow,
+        runHost: deps.runHost,
+        restarts,
+        cap,
+        boot,
+        now: deps.now,
+        logger,
+        recheck: () => recheckUntilPassing(custom!.customCheck({ ...todo.check, failAfter: { failures: 1, runs: 1 } }), input.finding.subject),
+      });
+      actions.push(result.note);
+      if (result.worked) healed.add(outcome.incident.id);
+    }
+    for (const { input, outcome } of sync.recorded) {
+      if (outcome.deduped || !outcome.suggestion || customCheckConfig(config, input.check)?.action) continue;
       const result = await remediate({
         outcome,
         store,
@@ -150,14 +235,18 @@ export async function runHealthcheck(options: HealthcheckOptions): Promise<Healt
       if (result.ran) actions.push(result.note);
     }
 
-    const status = overallStatus(reports.concat(extra.length ? [{ id: RESTART_CAP, status: 'crit', message: '', metrics: {}, findings: [], durationMs: 0 }] : []));
+    const results = mergeResults(only ? (previous?.results ?? []) : [], reports);
+    const capReport = extra.length ? [{ id: RESTART_CAP, status: 'crit' as const, message: '', metrics: {}, findings: [], durationMs: 0 }] : [];
+    const status = overallStatus([...results.map((r) => ({ ...r, findings: [], durationMs: 0 })), ...capReport]);
     const added = restarts.slice(known);
+    // A finding its action fixed is resolved already; its alert goes now, not at the next run.
+    const stillOpen = sync.open.filter((t) => !healed.has(t.incidentId));
     await store.update('state', (doc) => {
       doc.healthcheck = {
         lastRun: now.toISOString(),
         status,
-        results: reports.map(({ id, status: s, message, metrics }) => ({ id, status: s, message, metrics })),
-        open: mergeTracked(doc.healthcheck?.open ?? [], previous?.open ?? [], sync.open),
+        results,
+        open: mergeTracked(doc.healthcheck?.open ?? [], previous?.open ?? [], stillOpen, sync.open.filter((t) => healed.has(t.incidentId))),
         memory,
       };
       doc.restarts = pruneRestarts([...doc.restarts, ...added], now, cap, boot);

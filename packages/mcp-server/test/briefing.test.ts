@@ -69,6 +69,16 @@ describe('buildBriefing', () => {
     expect(text).toContain('Last healthcheck: crit 3m ago — not ok: disk crit, ollama failed.');
   });
 
+  test("shows the owner's checks (healthcheck.custom) beside the built-in ones", () => {
+    const results = [
+      { id: 'disk', status: 'ok' },
+      { id: 'shop', kind: 'http', status: 'crit' },
+      { id: 'backup', kind: 'path', status: 'ok' },
+    ];
+    const text = buildBriefing(snapshot({ healthcheck: { lastRun: iso(1), status: 'crit', results } }), redactSecrets);
+    expect(text).toContain('Last healthcheck: crit 1m ago — not ok: shop crit; owner checks 1 of 2 ok (shop crit, backup ok).');
+  });
+
   test('with no history it says so instead of leaving sections out', () => {
     const text = buildBriefing(snapshot({ lastBoot: undefined, healthcheck: undefined, alerts: [], incidents: [], patterns: [], uptimeSec: null }), redactSecrets);
     expect(text).toContain('Last boot check: no record.');

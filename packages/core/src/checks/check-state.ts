@@ -20,6 +20,8 @@ export const CheckRecordSchema = z.looseObject({
   status: z.enum(CHECK_STATUSES),
   message: z.string(),
   metrics: z.record(z.string(), z.number()).default({}),
+  /** The kind of an owner's check (healthcheck.custom). */
+  kind: z.string().optional(),
 });
 
 export const HealthcheckStateSchema = z.looseObject({
@@ -81,3 +83,4 @@ export type RestartRecord = z.infer<typeof RestartRecordSchema>;
 export type LastBoot = z.infer<typeof LastBootSchema>;
 export type BootChecked = z.infer<typeof BootCheckedSchema>;
 export type BootFound = z.infer<typeof BootFoundSchema>;
+export type CheckRecord = z.infer<typeof CheckRecordSchema>;

@@ -25,8 +25,11 @@ export function settingsOf(config: Config, id: string): CheckSettings {
 }
 
 export function isEnabled(check: HealthCheck, config: Config): boolean {
+  if (check.kind) return check.defaultEnabled;
   return settingsOf(config, check.id).enabled ?? check.defaultEnabled;
 }
+
+const kindOf = (check: HealthCheck) => (check.kind ? { kind: check.kind } : {});
 
 class CheckTimeout extends Error {}
 
@@ -70,7 +73,7 @@ export async function runChecks(input: RunChecksInput): Promise<RunChecksOutput>
   const settled = await Promise.allSettled(
     selected.map((check) =>
       isEnabled(check, input.config) || input.only
-        ? runOne(check, input, timeoutMs)
+        ? runOne(check, input, check.timeoutMs ?? timeoutMs)
         : Promise.resolve({ result: { status: 'skipped', message: 'disabled in config', metrics: {} } as CheckResult, durationMs: 0 }),
     ),
   );
@@ -78,7 +81,7 @@ export async function runChecks(input: RunChecksInput): Promise<RunChecksOutput>
   const reports = selected.map((check, i): CheckReport => {
     const outcome = settled[i]!;
     if (outcome.status === 'rejected') {
-      return { id: check.id, status: 'failed', message: describeErrorChain(outcome.reason), metrics: {}, findings: [], durationMs: 0 };
+      return { id: check.id, ...kindOf(check), status: 'failed', message: describeErrorChain(outcome.reason), metrics: {}, findings: [], durationMs: 0 };
     }
     const { result, durationMs } = outcome.value;
     if (result.memory !== undefined) memory[check.id] = result.memory;
@@ -86,7 +89,7 @@ export async function runChecks(input: RunChecksInput): Promise<RunChecksOutput>
     if ((result.status === 'warn' || result.status === 'crit') && findings.length === 0) {
       findings = [{ subject: check.id, severity: result.status, summary: `${check.id}: ${result.message}` }];
     }
-    return { id: check.id, status: result.status, message: result.message, metrics: result.metrics, findings, durationMs };
+    return { id: check.id, ...kindOf(check), status: result.status, message: result.message, metrics: result.metrics, findings, durationMs };
   });
   return { reports, memory };
 }

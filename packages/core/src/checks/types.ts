@@ -32,6 +32,8 @@ export interface CheckDeps {
   fileExists: (path: string) => Promise<boolean>;
   /** sd_booted(3): whether systemd is PID 1, so systemctl/journalctl/timedatectl can answer. */
   systemdRunning: () => Promise<boolean>;
+  /** Runs argv in the containment sandbox (the owner's Nagios plugins); absent when none is available. */
+  runContained?: RunCommand;
 }
 
 /** A problem a check found. Each one becomes its own incident (dedup and known fixes are per subject). */
@@ -80,6 +82,10 @@ export interface CheckContext {
 /** One health check, one file; see registry.ts for the list. */
 export interface HealthCheck {
   id: string;
+  /** The kind of an owner's check (healthcheck.custom); built-in checks have none. */
+  kind?: string;
+  /** Its own time limit, instead of healthcheck.checkTimeoutMs (an owner's check's timeoutMs). */
+  timeoutMs?: number;
   defaultEnabled: boolean;
   run(ctx: CheckContext): Promise<CheckResult>;
 }
@@ -92,4 +98,6 @@ export interface CheckReport {
   metrics: Record<string, number>;
   findings: Finding[];
   durationMs: number;
+  /** Set on the owner's checks (healthcheck.custom), so reports can show them apart. */
+  kind?: string;
 }

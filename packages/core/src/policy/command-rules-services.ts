@@ -58,7 +58,8 @@ function reachesSuiteUnit(w: Word, ctx: PolicyContext): 'yes' | 'maybe' | 'no' {
     const re = globRegex(text);
     return names.some((n) => re.test(n)) ? 'yes' : 'no';
   }
-  if (isLiteral(w)) return names.includes(text) ? 'yes' : 'no';
+  // An instance of a template unit (ldm-healthcheck-check@shop.timer, an owner's check's timer) is the suite's too.
+  if (isLiteral(w)) return names.includes(text) || names.some((n) => n.endsWith('@') && text.startsWith(n)) ? 'yes' : 'no';
   const re = wordRegex(w);
   if (!names.some((n) => re.test(n))) return 'no';
   return hasExpansion(w) ? 'maybe' : 'yes';

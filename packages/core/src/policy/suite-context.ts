@@ -7,6 +7,8 @@ import type { PolicyContext } from './types';
 export const SUITE_UNITS = [
   'ldm-healthcheck.service',
   'ldm-healthcheck.timer',
+  'ldm-healthcheck-check@.service',
+  'ldm-healthcheck-check@.timer',
   'ldm-idle-watcher.service',
   'ldm-idle-watcher.timer',
   'ldm-boot-check.service',

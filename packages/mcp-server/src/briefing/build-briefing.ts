@@ -84,6 +84,12 @@ function describeRun(label: string, run: unknown, now: Date, redact: Redact): st
   if (Array.isArray(r.results)) {
     const bad = r.results.filter((c) => !['ok', 'skipped'].includes(pick(c, ['status']) ?? 'ok')).map((c) => `${pick(c, ['id']) ?? '?'} ${pick(c, ['status'])}`);
     if (bad.length) details.push(`not ok: ${bad.slice(0, 4).join(', ')}${bad.length > 4 ? ` (+${bad.length - 4})` : ''}`);
+    // The owner's checks (healthcheck.custom) are named apart: they are the services the host is for.
+    const owner = r.results.filter((c) => pick(c, ['kind']) !== undefined);
+    if (owner.length) {
+      const okCount = owner.filter((c) => ['ok', 'skipped'].includes(pick(c, ['status']) ?? 'ok')).length;
+      details.push(`owner checks ${okCount} of ${owner.length} ok (${owner.slice(0, 6).map((c) => `${pick(c, ['id']) ?? '?'} ${pick(c, ['status']) ?? '?'}`).join(', ')}${owner.length > 6 ? ', …' : ''})`);
+    }
   }
   const rebooted = r.rebooted === true ? ' after a reboot' : '';
   return redact(`${label}: ${status}${rebooted} ${ago(time, now)}${details.length ? ` — ${details.join('; ')}` : ''}.`);
