@@ -97,7 +97,7 @@ export * from './learn/fingerprint/syslog-header';
 export * from './learn/fingerprint/fingerprinter-state';
 export * from './learn/fingerprint/fingerprinter';
 export * from './learn/fingerprint/grouping-accuracy';
-export * from './learn/fingerprint/control-chars';
+export * from './text/control-chars';
 export * from './learn/derive-checks';
 export * from './exec/command-env';
 export * from './text/compare-code-units';

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { bestResolution, rankPatterns } from '../learn/rank-patterns';
 import { compareCodeUnits } from '../text/compare-code-units';
-import { escapeControlChars } from '../learn/fingerprint/control-chars';
+import { escapeControlChars } from '../text/control-chars';
 import { redactSecrets } from '../redact/redact-secrets';
 import { mostSevereFirst } from './alert-schema';
 import type { IncidentsDoc, PatternsDoc } from './schemas';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DocumentStore, Fingerprinter, IncidentEngine, decideAutoRemediation, deriveChecks, learnableText, loadFingerprinter, mergePatterns, prunePatterns,
-  rankPatterns, templateId, templateSignature, usableDigest, type RecordInput, type Pattern,
+  rankPatterns, templateSignature, usableDigest, type RecordInput, type Pattern,
 } from '@ldm/core';
 import { spawnWorker } from '../support/spawn-worker';
 

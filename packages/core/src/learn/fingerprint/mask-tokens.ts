@@ -2,7 +2,7 @@
 // event become <*>. Pure, and written as char-code scans because it runs once per new line:
 // a regex per token costs several times more and this is the parser's hot path.
 
-import { escapeControlChars } from './control-chars';
+import { escapeControlChars } from '../../text/control-chars';
 
 export const WILDCARD = '<*>';
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { compareTokens, compareVerdict, HARD } from '../../../src/learn/fingerprint/compare-tokens';
-import { escapeControlChars } from '../../../src/learn/fingerprint/control-chars';
+import { escapeControlChars } from '../../../src/text/control-chars';
 import { Fingerprinter } from '../../../src/learn/fingerprint/fingerprinter';
 import { digestIncidents } from '../../../src/state/briefing-digest';
 import { isConstantWord, isSubsystemName, maskVariables } from '../../../src/learn/fingerprint/mask-tokens';
