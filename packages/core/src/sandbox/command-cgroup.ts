@@ -39,6 +39,8 @@ export class CommandCgroups {
     private readonly fs: CgroupFs,
     /** null: no memory/pids controllers here (cgroup v1 hosts); the caps are rlimits instead. */
     private readonly caps: CommandCaps | null,
+    /** The cgroup directory a pid is in now (from /proc/PID/cgroup). */
+    private readonly cgroupOf: (pid: number) => Promise<string>,
     private readonly wait: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 
@@ -63,8 +65,15 @@ export class CommandCgroups {
     return dir;
   }
 
-  place(dir: string, pid: number): Promise<void> {
-    return this.fs.write(join(dir, 'cgroup.procs'), String(pid));
+  /**
+   * Moves a new command's pid into its cgroup. The pid comes from the helper, which shares a uid
+   * with the commands and so could be made to lie: only a process still in the helper's own leaf
+   * (started by it, not yet placed) is moved, never any other process of the host.
+   */
+  async place(dir: string, pid: number): Promise<void> {
+    const now = await this.cgroupOf(pid).catch(() => null);
+    if (now !== join(this.unitDir, 'helper')) throw new Error(`pid ${pid} is not a process the sandbox helper started (its cgroup is ${now ?? 'unknown'})`);
+    await this.fs.write(join(dir, 'cgroup.procs'), String(pid));
   }
 
   /** SIGKILL to everything in the cgroup; never rejects (the cgroup may be gone already). */

@@ -85,10 +85,12 @@ function startHelper(systemdRun: string, env: NodeJS.ProcessEnv) {
 function helperSessionDeps(plan: SandboxPlan, unit: string, launcher: LauncherDeps): SessionDeps {
   return {
     cgroups: async (pid) => {
-      const dir = unitCgroupDir(await readFile(`/proc/${pid}/cgroup`, 'utf8'), await v2Mount());
-      // The pid came from the helper: trust it only as far as it is a process of our own unit.
+      const mount = await v2Mount();
+      const cgroupOf = async (p: number) => unitCgroupDir(await readFile(`/proc/${p}/cgroup`, 'utf8'), mount);
+      const dir = await cgroupOf(pid);
+      // Said before any model command ran, yet checked: only a process of our own unit is adopted.
       if (!dir.endsWith(`/${unit}.service`)) throw new Error(`the sandbox helper (pid ${pid}) is not in ${unit}.service but in ${dir}`);
-      const cg = new CommandCgroups(dir, cgroupFs, plan.cgroupCaps ? { memoryMaxBytes: plan.memoryMaxBytes, tasksMax: plan.tasksMax } : null);
+      const cg = new CommandCgroups(dir, cgroupFs, plan.cgroupCaps ? { memoryMaxBytes: plan.memoryMaxBytes, tasksMax: plan.tasksMax } : null, cgroupOf);
       await cg.adoptHelper(pid);
       return cg;
     },

@@ -32,7 +32,8 @@ let n = 0;
 function sessionDeps(unitDir: string, overrides: Partial<SessionDeps> = {}): SessionDeps {
   return {
     cgroups: async (pid) => {
-      const cg = new CommandCgroups(unitDir, plainFs, null);
+      // A plain directory is no cgroupfs: every pid the helper reports counts as in its leaf here.
+      const cg = new CommandCgroups(unitDir, plainFs, null, async () => join(unitDir, 'helper'));
       await cg.adoptHelper(pid);
       return cg;
     },
@@ -114,6 +115,22 @@ describe('HelperSession with the real helper', () => {
     const end = await h.exited;
     expect(end.exitCode === 0).toBe(false);
     expect(await waitUntil(() => child.exitCode !== null, 5000)).toBe(true);
+  });
+});
+
+describe('CommandCgroups.place', () => {
+  test('moves only a pid still in the helper leaf: a lying helper cannot pull a host process into a command cgroup', async () => {
+    const unitDir = join(root, 'place');
+    mkdirSync(unitDir);
+    const where = new Map([[100, join(unitDir, 'helper')], [1, '/sys/fs/cgroup/init.scope']]);
+    const cg = new CommandCgroups(unitDir, plainFs, null, async (pid) => where.get(pid) ?? Promise.reject(new Error('no such pid')));
+    await cg.adoptHelper(99);
+    const dir = await cg.create(5);
+    await expect(cg.place(dir, 1)).rejects.toThrow(/pid 1 is not a process the sandbox helper started/);
+    await expect(cg.place(dir, 4242)).rejects.toThrow(/pid 4242/);
+    expect(() => readFileSync(join(dir, 'cgroup.procs'))).toThrow();
+    await cg.place(dir, 100);
+    expect(readFileSync(join(dir, 'cgroup.procs'), 'utf8')).toBe('100');
   });
 });
 
