@@ -3,6 +3,8 @@
 // run_command `true` (p50, p99) and a 10 MB output, each in the sandbox and on the host (host: true,
 // pre-authorised by a policy.allow rule in the bench's own config) in the same run; then a command
 // that allocates 2 GB in the sandbox: it is stopped, the result says so, and the server answers on.
+// With the systemd backend, a second server with policy.sandbox.persistent false runs beside it in
+// the same run: the unit per command the persistent sandbox replaced.
 // Usage: node build.mjs && node bench/sandbox.mjs [--calls 200] [--backend auto|systemd|bubblewrap]
 //          [--server /opt/linux-devops-mcp/bin/ldm-mcp-server]   (the system test runs it that way)
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,15 +18,19 @@ const { values: opt } = parseArgs({ options: { calls: { type: 'string', default:
 const calls = Number(opt.calls);
 const root = new URL('..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'ldm-bench-sandbox-'));
-mkdirSync(join(dir, 'etc'));
-const config = { policy: { allow: ['true $', 'head **', 'tr **'], sandbox: { backend: opt.backend, memoryMax: opt.memory } }, mcp: { maxTimeoutSec: 120 } };
-writeFileSync(join(dir, 'etc', 'config.json'), JSON.stringify(config));
 const server = opt.server ? [opt.server] : [process.execPath, join(root, 'dist', 'ldm-mcp-server.mjs')];
-const s = await connectStdio([...server, '--state-dir', join(dir, 'state'), '--log-dir', join(dir, 'log'), '--config', join(dir, 'etc', 'config.json')]);
 
-async function timed(args) {
+async function start(name, persistent) {
+  mkdirSync(join(dir, name, 'etc'), { recursive: true });
+  const config = { policy: { allow: ['true $', 'head **', 'tr **'], sandbox: { backend: opt.backend, memoryMax: opt.memory, persistent } }, mcp: { maxTimeoutSec: 120 } };
+  writeFileSync(join(dir, name, 'etc', 'config.json'), JSON.stringify(config));
+  return connectStdio([...server, '--state-dir', join(dir, name, 'state'), '--log-dir', join(dir, name, 'log'), '--config', join(dir, name, 'etc', 'config.json')]);
+}
+const s = await start('a', true);
+
+async function timed(args, on = s) {
   const t = process.hrtime.bigint();
-  const r = await s.call('run_command', args);
+  const r = await on.call('run_command', args);
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   if (r.isError) throw new Error(`run_command ${JSON.stringify(args)} failed: ${r.content?.[0]?.text}`);
   return { ms, r: r.structuredContent };
@@ -39,6 +45,7 @@ async function series(args, n) {
 }
 
 const backend = (await timed({ command: 'true' })).r.sandbox;
+const perUnit = backend === 'systemd' ? await start('b', false) : null;
 const rows = [];
 for (const [label, command, n] of [
   ['true', 'true', calls],
@@ -46,18 +53,25 @@ for (const [label, command, n] of [
 ]) {
   const inBox = [];
   const onHost = [];
+  const inUnit = [];
   await timed({ command });
   await timed({ command, host: true });
+  if (perUnit) await timed({ command }, perUnit);
   for (let i = 0; i < n; i++) {
     inBox.push((await timed({ command })).ms);
     onHost.push((await timed({ command, host: true })).ms);
+    if (perUnit) inUnit.push((await timed({ command }, perUnit)).ms);
   }
-  rows.push({ label, n, box: inBox, host: onHost });
+  rows.push({ label, n, box: inBox, host: onHost, unit: inUnit });
 }
 console.log(`run_command through the server (stdio), ${backend} sandbox vs host, same run:`);
-for (const { label, n, box, host } of rows) {
+for (const { label, n, box, host, unit } of rows) {
   const [b50, b99, h50, h99] = [percentile(box, 50), percentile(box, 99), percentile(host, 50), percentile(host, 99)];
   console.log(`  ${label.padEnd(13)} x${String(n).padEnd(4)} sandbox p50 ${fmt(b50)} ms p99 ${fmt(b99)} ms | host p50 ${fmt(h50)} ms p99 ${fmt(h99)} ms | added p50 ${fmt(b50 - h50)} ms`);
+  if (unit.length) {
+    const [u50, u99] = [percentile(unit, 50), percentile(unit, 99)];
+    console.log(`  ${label.padEnd(13)} x${String(n).padEnd(4)} unit per command (persistent false) p50 ${fmt(u50)} ms p99 ${fmt(u99)} ms | added p50 ${fmt(u50 - h50)} ms`);
+  }
 }
 
 const avail = () => Number(/MemAvailable:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0) / 1024;
@@ -69,5 +83,6 @@ console.log(
     `MemAvailable ${fmt(before, 0)} -> ${fmt(avail(), 0)} MB; server answers after: ${alive.structuredContent?.stdout === 'alive\n'}`,
 );
 await s.close();
+await perUnit?.close();
 rmSync(dir, { recursive: true, force: true });
 if (big.r.exit_code === 0 || alive.structuredContent?.stdout !== 'alive\n') process.exit(1);

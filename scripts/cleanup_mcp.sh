@@ -4,7 +4,8 @@
 # Usage: cleanup_mcp.sh [options]
 #   --prefix DIR   the install to remove (default: the one in the install manifest, else /opt/linux-devops-mcp)
 #   --purge        also remove the state (incidents, patterns), logs, state backups, the config,
-#                  and the swap file when setup created it; leaves no trace but journal entries
+#                  and the swap file and the ldm-sandbox user when setup created them; leaves no
+#                  trace but journal entries
 #   --dry-run      print what would be done and change nothing
 #   -h, --help     this text
 #
@@ -71,6 +72,10 @@ fi
 if [[ -e $PREFIX ]]; then log "removing $PREFIX"; step rm -rf -- "$PREFIX"; fi
 
 if [[ $PURGE == 1 ]]; then
+  if [[ $(manifest_get sandbox_user) == created ]] && getent passwd "$LDM_SANDBOX_USER" >/dev/null; then
+    log "removing the system user $LDM_SANDBOX_USER that setup created"
+    step userdel "$LDM_SANDBOX_USER"
+  fi
   swapfile=$(manifest_get swapfile)
   if [[ -n $swapfile ]]; then
     log "removing the swap file $swapfile that setup created"

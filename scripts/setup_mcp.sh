@@ -175,6 +175,20 @@ if http_enabled && [[ ! -e $LDM_HTTP_TOKEN ]]; then
   od -An -tx1 -N32 /dev/urandom | tr -d ' \n' | put_content "$LDM_HTTP_TOKEN" 0600 || true
 fi
 
+# ---- the sandbox user: the model's commands run as it (docs/policy.md, Containment), a uid no
+# other daemon shares. A real system user, not a dynamic one: dbus refuses a uid NSS cannot resolve,
+# and `systemctl status` from the sandbox is an everyday read. Removed by cleanup --purge if ours.
+SANDBOX_USER_REC=$(manifest_get sandbox_user)
+if ! getent passwd "$LDM_SANDBOX_USER" >/dev/null; then
+  log "creating the system user $LDM_SANDBOX_USER for the command sandbox"
+  log_groups=$(for g in adm systemd-journal; do getent group "$g" >/dev/null && printf '%s,' "$g"; done)
+  run useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
+    --comment "linux-devops-mcp command sandbox" ${log_groups:+--groups "${log_groups%,}"} "$LDM_SANDBOX_USER"
+  undo_push userdel "$LDM_SANDBOX_USER"
+  SANDBOX_USER_REC=created
+  CHANGES=$((CHANGES + 1))
+fi
+
 # ---- manifest: what cleanup must undo (no timestamps, so a re-run leaves it byte-identical)
 put_content "$LDM_MANIFEST" 0640 <<MANIFEST || true
 # Written by setup_mcp.sh; read by update_mcp.sh and cleanup_mcp.sh. Do not edit.
@@ -186,6 +200,7 @@ swapfile=$SWAPFILE
 units=${UNITS[*]}
 user=root
 http=$LDM_HTTP
+sandbox_user=$SANDBOX_USER_REC
 MANIFEST
 
 # ---- units

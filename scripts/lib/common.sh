@@ -9,6 +9,7 @@ readonly LDM_CONF_DIR=/etc/linux-devops-mcp
 readonly LDM_CONFIG=$LDM_CONF_DIR/config.json
 readonly LDM_MANIFEST=$LDM_CONF_DIR/install.manifest
 readonly LDM_STATE_DIR=/var/lib/linux-devops-mcp
+readonly LDM_SANDBOX_USER=ldm-sandbox   # packages/core/src/sandbox/sandbox-plan.ts SANDBOX_USER
 readonly LDM_LOG_DIR=/var/log/linux-devops-mcp
 readonly LDM_BACKUP_DIR=/var/backups/linux-devops-mcp
 readonly LDM_UNIT_DIR=${LDM_UNIT_DIR:-/etc/systemd/system}

@@ -23,10 +23,15 @@ async function run(args) {
   return r.structuredContent;
 }
 
-const who = await run({ command: 'id -u; id -Gn' });
+const who = await run({ command: 'id -u; id -Gn; id -un' });
 if (who.sandbox !== 'systemd') fail('the systemd backend was not chosen', who);
 if (who.stdout.split('\n')[0] === '0') fail('sandboxed command runs as root', who);
-ok(`systemd backend, uid ${who.stdout.split('\n')[0]}, groups ${who.stdout.split('\n')[1]}`);
+if (who.stdout.split('\n')[2] !== 'ldm-sandbox') fail('commands do not run as the dedicated ldm-sandbox user setup created', who);
+ok(`systemd backend, uid ${who.stdout.split('\n')[0]} (ldm-sandbox), groups ${who.stdout.split('\n')[1]}`);
+const sbxUnits = () => sh("systemctl list-units --no-legend --plain --state=active 'ldm-sbx-*' | awk '{print $1}'").split('\n').filter(Boolean);
+const mine = sbxUnits().filter((u) => u.startsWith(`ldm-sbx-${s.pid}-`));
+if (mine.length !== 1) fail(`expected one persistent sandbox unit of this server, found ${JSON.stringify(sbxUnits())}`, {});
+ok(`one persistent sandbox unit serves the server's commands (${mine[0]})`);
 
 await run({ command: unseen('touch /etc/ldm-probe; mkdir -p /run/systemd/system; echo "[Service]" > /run/systemd/system/ldm-probe.service; touch /var/lib/linux-devops-mcp/probe /opt/linux-devops-mcp/probe; echo "{}" > /etc/linux-devops-mcp/config.json') });
 for (const f of ['/etc/ldm-probe', '/run/systemd/system/ldm-probe.service', '/var/lib/linux-devops-mcp/probe', '/opt/linux-devops-mcp/probe'])
@@ -67,6 +72,26 @@ const journal = await run({ command: 'journalctl -n 3 --no-pager -q' });
 if (!journal.stdout.trim()) fail('the journal is not readable from the sandbox', journal);
 ok('everyday reads work unasked: systemctl status/list-units/list-timers/show, journalctl (-u, -p err), ps, df, free');
 
+// A secret made after the sandbox started is hidden from the next command (the plan is made per command).
+sh('mkdir -p /home/ldm-later/.ssh && echo LDM-LATER-KEY > /home/ldm-later/.ssh/id_probe && chmod 644 /home/ldm-later/.ssh/id_probe && chmod 755 /home/ldm-later /home/ldm-later/.ssh');
+const later = await run({ command: unseen('d=.ss; cat /home/ldm-later/${d}h/id_probe') });
+sh('rm -rf /home/ldm-later');
+if (later.stdout.includes('LDM-LATER-KEY')) fail('a .ssh made after the sandbox started was readable from it', later);
+ok('a home .ssh created while the server runs is hidden from the next command');
+
+// job_output shows the command's own output, nothing of the sandbox's machinery.
+const job = await run({ command: 'echo job-out; echo job-err >&2; exit 4', background: true });
+const jobId = job.job_id;
+let out;
+for (let i = 0; i < 100; i++) {
+  const st = await s.call('job_status', { id: jobId });
+  if (st.structuredContent?.state !== 'running') break;
+  await new Promise((r) => setTimeout(r, 50));
+}
+out = (await s.call('job_output', { id: jobId })).structuredContent;
+if (out?.stdout !== 'job-out\n' || out?.stderr !== 'job-err\n') fail('job_output is not exactly the command\'s own output', { job, out });
+ok('job_output holds exactly the command\'s stdout and stderr');
+
 const mark = `9${process.pid}`;
 const t = await run({ command: `setsid sleep ${mark} & sleep ${mark}`, timeout_s: 1 });
 const deadline = Date.now() + 8000;
@@ -79,4 +104,15 @@ if (big.exit_code === 0 || !/memory cap/.test(big.note ?? '')) fail('a 2 GB allo
 const alive = await run({ command: 'echo alive' });
 if (alive.stdout !== 'alive\n') fail('the server did not answer after the 2 GB command', alive);
 ok(`a 2 GB allocation is stopped (exit ${big.exit_code}, signal ${big.signal}, note "${big.note}"); the server answers on`);
+
+// The sandbox unit never outlives its server, even one killed with SIGKILL (the helper sees its stdin close).
+const other = await connectStdio([server]);
+if ((await other.call('run_command', { command: 'true' })).isError) fail('a second server could not run a command', {});
+const its = sbxUnits().filter((u) => u.startsWith(`ldm-sbx-${other.pid}-`));
+if (its.length !== 1) fail(`the second server has no persistent sandbox unit of its own: ${JSON.stringify(sbxUnits())}`, {});
+process.kill(other.pid, 'SIGKILL');
+const gone = Date.now() + 10_000;
+while (Date.now() < gone && sbxUnits().includes(its[0])) await new Promise((r) => setTimeout(r, 100));
+if (sbxUnits().includes(its[0])) fail(`${its[0]} outlived its server (killed with SIGKILL)`, {});
+ok(`the sandbox unit ended with its server (SIGKILL): ${its[0]}`);
 await s.close();

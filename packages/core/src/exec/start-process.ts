@@ -15,6 +15,8 @@ export interface StartOptions {
   maxBufferBytes: number;
   /** Between TERM and KILL when the process is stopped. */
   killGraceMs?: number;
+  /** Takes out of stderr, as it streams, what a launcher itself writes there (systemd-run's report). */
+  stderrFilter?: { push(chunk: Buffer): Buffer; end(): Buffer };
 }
 
 export interface ProcessExit {
@@ -70,7 +72,11 @@ export function startProcess(options: StartOptions): ProcessHandle {
     windowsHide: true,
   });
   child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
-  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+  const filter = options.stderrFilter;
+  child.stderr?.on('data', (chunk: Buffer) => {
+    const kept = filter ? filter.push(chunk) : chunk;
+    if (kept.length) stderr.push(kept);
+  });
   if (options.stdin !== undefined && child.stdin) {
     // A program that exits without reading its stdin gives EPIPE: not our failure.
     child.stdin.on('error', () => {});
@@ -97,6 +103,8 @@ export function startProcess(options: StartOptions): ProcessHandle {
       }, PIPE_DRAIN_MS).unref();
     });
     child.once('close', (code, signal) => {
+      const rest = filter?.end();
+      if (rest?.length) stderr.push(rest);
       outcome ??= { exitCode: code, signal, durationMs: Date.now() - started };
       resolve(outcome);
     });

@@ -13,19 +13,17 @@ export interface BwrapBinaries {
   setpriv: string;
 }
 
-export const NOBODY = 65534;
-
 /**
  * Pure: the bubblewrap command line, for hosts where systemd is not PID 1. As root it first drops to
- * uid/gid 65534 (setpriv), so that unix permissions refuse what the mounts leave open; the limits
+ * the sandbox user (setpriv), so that unix permissions refuse what the mounts leave open; the limits
  * come from prlimit and are rlimits, not a cgroup: RLIMIT_AS caps the address space of each
- * process (not their sum), and RLIMIT_NPROC counts every process of uid 65534 on the host.
+ * process (not their sum), and RLIMIT_NPROC counts every process of that uid on the host.
  */
 export function bwrapArgv(plan: SandboxPlan, run: SandboxRun, asRoot: boolean, bin: BwrapBinaries): string[] {
   const limits = [bin.prlimit, `--as=${plan.memoryMaxBytes}`, `--nproc=${plan.tasksMax}`, '--core=0', '--'];
   const drop = asRoot
     ? [
-        bin.setpriv, `--reuid=${NOBODY}`, `--regid=${NOBODY}`,
+        bin.setpriv, `--reuid=${plan.user.uid}`, `--regid=${plan.user.gid}`,
         plan.groups.length ? `--groups=${plan.groups.map((g) => g.gid).join(',')}` : '--clear-groups',
         '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--',
       ]

@@ -1,12 +1,21 @@
-import { access, readdir, readFile, stat } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rmdir, stat, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { nodeChildProcess } from '../node/on-demand';
 import type { PolicyConfig } from '../policy/policy-config';
 import { chooseBackend, type ChooseDeps } from './choose-backend';
 import { planSandbox, type PlanDeps } from './sandbox-plan';
-import { bubblewrapSandbox, systemdSandbox, type Sandbox } from './sandbox-launcher';
+import { allocationFailed, bubblewrapSandbox, checkCwd, systemdSandbox, type LauncherDeps, type Sandbox } from './sandbox-launcher';
 import { bwrapArgv } from './bwrap-argv';
 import type { SuiteSecrets } from './secret-paths';
+import type { SandboxPlan } from './sandbox-plan';
+import { CommandCgroups, unitCgroupDir, type CgroupFs } from './command-cgroup';
+import { deferredHandle } from './deferred-handle';
+import { HELPER_SOURCE } from './helper-source';
+import type { HelperProcess, SessionDeps } from './helper-session';
+import { persistentSandbox } from './persistent-sandbox';
+import { sandboxEnvironment } from './command-env';
+import { helperUnitArgv } from './systemd-run-argv';
+import type { Launch } from '../exec/start-process';
 
 export type SandboxChoice = { sandbox: Sandbox } | { unavailable: string };
 
@@ -51,22 +60,81 @@ function hostChooseDeps(env: NodeJS.ProcessEnv, plan: () => Promise<import('./sa
   };
 }
 
+const cgroupFs: CgroupFs = {
+  mkdir: (p) => mkdir(p).then(() => {}),
+  write: (p, text) => writeFile(p, text),
+  read: (p) => readFile(p, 'utf8'),
+  rmdir: (p) => rmdir(p),
+};
+
+/** Where the cgroup v2 hierarchy is mounted: /sys/fs/cgroup, or its unified part on a hybrid (v1) host. */
+async function v2Mount(): Promise<string> {
+  return (await access('/sys/fs/cgroup/cgroup.controllers').then(() => true, () => false)) ? '/sys/fs/cgroup' : '/sys/fs/cgroup/unified';
+}
+
+function startHelper(systemdRun: string, env: NodeJS.ProcessEnv) {
+  return (plan: SandboxPlan, unit: string): HelperProcess => {
+    const argv = helperUnitArgv(plan, unit, [process.execPath, '-e', HELPER_SOURCE], systemdRun);
+    return nodeChildProcess().spawn(argv[0]!, argv.slice(1), {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { PATH: env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', SYSTEMD_COLORS: '0' },
+    });
+  };
+}
+
+function helperSessionDeps(plan: SandboxPlan, unit: string, launcher: LauncherDeps): SessionDeps {
+  return {
+    cgroups: async (pid) => {
+      const mount = await v2Mount();
+      const cgroupOf = async (p: number) => unitCgroupDir(await readFile(`/proc/${p}/cgroup`, 'utf8'), mount);
+      const dir = await cgroupOf(pid);
+      // Said before any model command ran, yet checked: only a process of our own unit is adopted.
+      if (!dir.endsWith(`/${unit}.service`)) throw new Error(`the sandbox helper (pid ${pid}) is not in ${unit}.service but in ${dir}`);
+      const cg = new CommandCgroups(dir, cgroupFs, plan.cgroupCaps ? { memoryMaxBytes: plan.memoryMaxBytes, tasksMax: plan.tasksMax } : null, cgroupOf);
+      await cg.adoptHelper(pid);
+      return cg;
+    },
+    limitPrefix: plan.cgroupCaps ? [] : [launcher.bwrap.prlimit, `--as=${plan.memoryMaxBytes}`, `--nproc=${plan.tasksMax}`, '--core=0', '--'],
+    env: sandboxEnvironment(launcher.env),
+    readyTimeoutMs: 15_000,
+    explain: (exit, stderr, oom) => (oom ? { ...exit, note: `killed: memory cap ${plan.memoryMax}` } : plan.cgroupCaps ? exit : allocationFailed(exit, stderr, plan)),
+  };
+}
+
+/** A launcher that plans again for each command (a secret made since is hidden), then starts as `byPlan` says. */
+function freshLaunch(planNow: () => Promise<SandboxPlan>, byPlan: (plan: SandboxPlan) => Launch): Launch {
+  return (options) => {
+    checkCwd(options.cwd);
+    return deferredHandle(options, planNow().then((plan) => byPlan(plan)(options)));
+  };
+}
+
 /**
- * Chooses the backend and resolves the plan, once per server (the caller caches the promise).
- * `stopUnit` runs `systemctl stop` on a command's unit.
+ * Chooses the backend, once per server (the caller caches the promise). The plan is made again
+ * for every command. `stopUnit` runs `systemctl stop` on a command's unit (per-command units).
  */
 export async function openSandbox(policy: PolicyConfig, suite: SuiteSecrets, runtimeMaxSec: number, env: NodeJS.ProcessEnv, systemctl = 'systemctl'): Promise<SandboxChoice> {
-  let planned: ReturnType<typeof planSandbox> | undefined;
-  const plan = () => (planned ??= planSandbox(policy.sandbox, policy.mode, suite, runtimeMaxSec, fsPlanDeps));
-  const choice = await chooseBackend(policy.sandbox.backend, hostChooseDeps(env, plan));
+  const planNow = () => planSandbox(policy.sandbox, policy.mode, suite, runtimeMaxSec, fsPlanDeps);
+  let firstPlan: Promise<SandboxPlan> | undefined;
+  const choice = await chooseBackend(policy.sandbox.backend, hostChooseDeps(env, () => (firstPlan ??= planNow())));
   if ('unavailable' in choice) return choice;
-  const deps = {
+  const deps: LauncherDeps = {
     systemdRun: choice.systemdRun,
     bwrap: choice.bwrap,
     asRoot: process.getuid?.() === 0,
     env,
     stopUnit: (unit: string) => void spawnQuiet([systemctl, 'stop', '--no-block', unit], 10_000),
   };
-  const p = await plan();
-  return { sandbox: choice.backend === 'systemd' ? systemdSandbox(p, deps) : bubblewrapSandbox(p, deps) };
+  const plan = await (firstPlan ?? planNow());
+  if (choice.backend === 'bubblewrap') return { sandbox: { ...bubblewrapSandbox(plan, deps), launch: freshLaunch(planNow, (p) => bubblewrapSandbox(p, deps).launch) } };
+  if (!policy.sandbox.persistent) return { sandbox: { ...systemdSandbox(plan, deps), launch: freshLaunch(planNow, (p) => systemdSandbox(p, deps).launch) } };
+  return {
+    sandbox: persistentSandbox(plan, {
+      planNow,
+      startHelper: startHelper(choice.systemdRun, env),
+      sessionDeps: (p, unit) => helperSessionDeps(p, unit, deps),
+      fallback: (p) => systemdSandbox(p, deps).launch,
+      log: (message) => process.stderr.write(`ldm-mcp-server: ${message}\n`),
+    }),
+  };
 }

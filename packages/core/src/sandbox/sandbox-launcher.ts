@@ -5,7 +5,7 @@ import { bwrapArgv, type BwrapBinaries } from './bwrap-argv';
 import { sandboxEnvironment } from './command-env';
 import type { SandboxPlan } from './sandbox-plan';
 import { systemdRunArgv } from './systemd-run-argv';
-import { splitSystemdRunReport } from './systemd-run-report';
+import { splitSystemdRunReport, SystemdRunReportFilter } from './systemd-run-report';
 
 export type Backend = 'systemd' | 'bubblewrap';
 
@@ -73,9 +73,12 @@ export function systemdSandbox(plan: SandboxPlan, deps: LauncherDeps): Sandbox {
   const launch: Launch = (options: StartOptions): ProcessHandle => {
     const unit = unitName();
     const argv = systemdRunArgv(plan, { argv: options.argv, cwd: checkCwd(options.cwd), env: sandboxEnvironment(deps.env) }, unit, deps.systemdRun);
-    const client = startProcess({ ...options, argv, cwd: '/', env: { PATH: deps.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', SYSTEMD_COLORS: '0' } });
+    const report = new SystemdRunReportFilter();
+    const client = startProcess({
+      ...options, argv, cwd: '/', env: { PATH: deps.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', SYSTEMD_COLORS: '0' }, stderrFilter: report,
+    });
     let stopped = false;
-    const exited = client.exited.then((exit) => systemdExit(exit, client.stderr.text(false), plan));
+    const exited = client.exited.then((exit) => systemdExit(exit, client.stderr.text(false) + report.report, plan));
     let outcome: ProcessExit | null = null;
     void exited.then((e) => (outcome = e));
     return {
@@ -91,7 +94,6 @@ export function systemdSandbox(plan: SandboxPlan, deps: LauncherDeps): Sandbox {
         deps.stopUnit(`${unit}.service`);
         setTimeout(() => client.kill(), 5000).unref();
       },
-      tidyStderr: (text, truncated) => splitSystemdRunReport(text, !truncated).stderr,
     };
   };
   return { backend: 'systemd', plan, launch };

@@ -2,18 +2,21 @@ import { posix } from 'node:path';
 import { parseByteSize, type SandboxConfig } from './sandbox-config';
 import { builtinSecretPaths, type SuiteSecrets } from './secret-paths';
 
-/** Everything a backend needs to build its command line; resolved once, at start-up. */
+/** Everything a backend needs to build its command line; resolved again for each command (open-sandbox.ts). */
 export interface SandboxPlan {
   /** Writable besides the private /tmp: existing directories only. Empty in read-only mode. */
   writable: string[];
   /**
    * Secrets to hide. `kind` tells bubblewrap whether to mount an empty directory or an empty file
-   * over it; null: absent at start-up (systemd still names it, so one made later is hidden too).
+   * over it; null: absent when planned (a per-command unit still names it). A persistent sandbox
+   * is replaced when this list changes, so a secret made later is hidden from the next command.
    */
   hidden: Array<{ path: string; kind: 'dir' | 'file' | null }>;
   memoryMax: string;
   memoryMaxBytes: number;
   tasksMax: number;
+  /** Who commands run as: the dedicated ldm-sandbox system user setup creates, else nobody. */
+  user: SandboxUser;
   /** Supplementary groups that may read logs (adm, systemd-journal), those that exist on this host. */
   groups: Array<{ name: string; gid: number }>;
   /** A backstop against a unit the server lost track of (systemd RuntimeMaxSec=). */
@@ -35,6 +38,25 @@ export interface PlanDeps {
 
 const LOG_GROUPS = ['adm', 'systemd-journal'];
 
+export interface SandboxUser {
+  name: string;
+  uid: number;
+  gid: number;
+}
+
+/** The user scripts/setup_mcp.sh creates for the sandbox alone (no other daemon shares its uid). */
+export const SANDBOX_USER = 'ldm-sandbox';
+const NOBODY: SandboxUser = { name: 'nobody', uid: 65534, gid: 65534 };
+
+/** Pure: ldm-sandbox from /etc/passwd text when it is there, else nobody. */
+export function sandboxUserFrom(etcPasswd: string): SandboxUser {
+  for (const line of etcPasswd.split('\n')) {
+    const [name, , uid, gid] = line.split(':');
+    if (name === SANDBOX_USER && /^\d+$/.test(uid ?? '') && /^\d+$/.test(gid ?? '') && Number(uid) !== 0) return { name, uid: Number(uid), gid: Number(gid) };
+  }
+  return NOBODY;
+}
+
 /** Pure: gid of each named group in /etc/group text, those that exist. */
 export function groupsFrom(etcGroup: string, names: string[]): Array<{ name: string; gid: number }> {
   const out: Array<{ name: string; gid: number }> = [];
@@ -54,10 +76,11 @@ export async function planSandbox(
   deps: PlanDeps,
 ): Promise<SandboxPlan> {
   const listing = (dir: string) => deps.readdir(dir).catch(() => [] as string[]);
-  const [homes, ssh, etcGroup, controllers] = await Promise.all([
+  const [homes, ssh, etcGroup, etcPasswd, controllers] = await Promise.all([
     listing('/home'),
     listing('/etc/ssh'),
     deps.readFile('/etc/group').catch(() => ''),
+    deps.readFile('/etc/passwd').catch(() => ''),
     deps.readFile('/sys/fs/cgroup/cgroup.controllers').catch(() => ''),
   ]);
   const secrets = [...new Set([...builtinSecretPaths(suite, homes, ssh), ...config.hiddenPaths.map((p) => posix.normalize(p))])];
@@ -72,6 +95,7 @@ export async function planSandbox(
     memoryMax: config.memoryMax,
     memoryMaxBytes: parseByteSize(config.memoryMax),
     tasksMax: config.tasksMax,
+    user: sandboxUserFrom(etcPasswd),
     groups: groupsFrom(etcGroup, LOG_GROUPS),
     runtimeMaxSec,
     cgroupCaps: /\bmemory\b/.test(controllers) && /\bpids\b/.test(controllers),

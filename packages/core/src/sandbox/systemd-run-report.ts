@@ -45,3 +45,65 @@ export function splitSystemdRunReport(stderr: string, sawStart: boolean): { stde
   }
   return { stderr: kept ? `${kept}\n` : '', end };
 }
+
+const START = Buffer.from('Running as unit: ');
+/** A partial line longer than this cannot be the start of a report line: it is passed on. */
+const MAX_HELD_PARTIAL = 256;
+
+/**
+ * Takes systemd-run's report out of a unit client's stderr as it streams, so that a job's output
+ * read while it runs (job_output) never shows it: the first line when it is "Running as unit: ",
+ * and any trailing run of report-like lines, held back until a line that is not one follows (then
+ * they were the command's own) or the stream ends (then they are the report, kept in `report`).
+ */
+export class SystemdRunReportFilter {
+  private held: Buffer = Buffer.alloc(0);
+  private first = true;
+  /** The report itself, once the stream ended. */
+  report = '';
+
+  push(chunk: Buffer): Buffer {
+    let data = this.held.length ? Buffer.concat([this.held, chunk]) : chunk;
+    if (this.first) {
+      const nl = data.indexOf(10);
+      if (nl === -1 && data.length < MAX_HELD_PARTIAL && START.subarray(0, Math.min(data.length, START.length)).equals(data.subarray(0, Math.min(data.length, START.length)))) {
+        this.held = data;
+        return Buffer.alloc(0);
+      }
+      this.first = false;
+      if (nl !== -1 && data.subarray(0, START.length).equals(START)) data = data.subarray(nl + 1);
+    }
+    const cut = heldFrom(data);
+    this.held = Buffer.from(data.subarray(cut));
+    return data.subarray(0, cut);
+  }
+
+  /** At the end of the stream: what is left of the command's own output. */
+  end(): Buffer {
+    const held = this.held.toString('utf8');
+    this.held = Buffer.alloc(0);
+    if (this.first) {
+      this.first = false;
+      if (held.startsWith('Running as unit: ') && !held.includes('\n')) return Buffer.alloc(0);
+    }
+    const { stderr, end } = splitSystemdRunReport(held, false);
+    if (!end) return Buffer.from(held);
+    this.report = held.slice(stderr.length);
+    return Buffer.from(stderr);
+  }
+}
+
+/** Pure: where the trailing report-like lines (and a short partial line) of `data` begin. */
+function heldFrom(data: Buffer): number {
+  let cut = data.length;
+  const lastNl = data.lastIndexOf(10);
+  if (data.length - (lastNl + 1) > MAX_HELD_PARTIAL) return data.length;
+  cut = lastNl + 1;
+  while (cut > 0) {
+    const prev = data.lastIndexOf(10, cut - 2);
+    const line = data.subarray(prev + 1, cut - 1).toString('utf8');
+    if (!REPORT_LINE.test(line) || line.startsWith('Running as unit: ')) break;
+    cut = prev + 1;
+  }
+  return cut;
+}

@@ -39,7 +39,7 @@ describe('PolicyConfigSchema', () => {
   test('defaults', () => {
     expect(PolicyConfigSchema.parse({})).toEqual({
       mode: 'standard', deny: [], allow: [], confirm: [], relaxBuiltin: [], paths: { allow: ['/'], deny: [], confirmWrite: [] },
-      sandbox: { backend: 'auto', writablePaths: [], hiddenPaths: [], memoryMax: '512M', tasksMax: 256 },
+      sandbox: { backend: 'auto', writablePaths: [], hiddenPaths: [], memoryMax: '512M', tasksMax: 256, persistent: true },
     });
     expect(ConfigSchema.parse({}).policy.mode).toBe('standard');
   });

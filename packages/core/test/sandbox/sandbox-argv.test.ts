@@ -4,7 +4,9 @@ import {
   bwrapArgv,
   escapeUnitArg,
   groupsFrom,
+  helperUnitArgv,
   parseByteSize,
+  sandboxUserFrom,
   planSandbox,
   sandboxEnvironment,
   SandboxConfigSchema,
@@ -16,6 +18,7 @@ import {
 } from '@ldm/core';
 
 const plan: SandboxPlan = {
+  user: { name: 'nobody', uid: 65534, gid: 65534 },
   writable: ['/srv/scratch'],
   hidden: [
     { path: '/etc/shadow', kind: 'file' },
@@ -34,7 +37,7 @@ const bins = { bwrap: '/usr/bin/bwrap', prlimit: '/usr/bin/prlimit', setpriv: '/
 
 describe('policy.sandbox config', () => {
   test('defaults fit a 1 GB host; sizes and paths are checked, unknown keys refused', () => {
-    expect(SandboxConfigSchema.parse({})).toEqual({ backend: 'auto', writablePaths: [], hiddenPaths: [], memoryMax: '512M', tasksMax: 256 });
+    expect(SandboxConfigSchema.parse({})).toEqual({ backend: 'auto', writablePaths: [], hiddenPaths: [], memoryMax: '512M', tasksMax: 256, persistent: true });
     expect(parseByteSize('512M')).toBe(536_870_912);
     expect(parseByteSize('1G')).toBe(1024 ** 3);
     expect(() => parseByteSize('512MB')).toThrow(/512MB/);
@@ -116,6 +119,52 @@ describe('systemd-run command line', () => {
   test('a path with blanks is quoted the way systemd unquotes it', () => {
     const a = systemdRunArgv({ ...plan, hidden: [{ path: '/home/a b/.ssh', kind: 'dir' }] }, run, 'u');
     expect(a).toContain('InaccessiblePaths="-/home/a b/.ssh"');
+  });
+});
+
+describe('the persistent sandbox unit', () => {
+  const helper = ['/usr/bin/node', '-e', 'const x = `${a}`'];
+  const argv = helperUnitArgv({ ...plan, user: { name: 'ldm-sandbox', uid: 998, gid: 997 } }, 'ldm-sbx-1-ab', helper);
+  const props = argv.flatMap((a, i) => (argv[i - 1] === '-p' ? [a] : []));
+  const perCommand = systemdRunArgv({ ...plan, user: { name: 'ldm-sandbox', uid: 998, gid: 997 } }, run, 'u').flatMap((a, i, all) => (all[i - 1] === '-p' ? [a] : []));
+
+  test("has every containment property of a command's own unit; only caps, lifetime and cwd differ", () => {
+    const differ = /^(MemoryMax|TasksMax|RuntimeMaxSec|WorkingDirectory|Delegate)=/;
+    expect(props.filter((p) => !differ.test(p)).sort()).toEqual(perCommand.filter((p) => !differ.test(p)).sort());
+    expect(props).toContain('User=ldm-sandbox');
+    expect(props).toContain('Delegate=yes');
+    expect(props).toContain('WorkingDirectory=/');
+    expect(props.some((p) => p.startsWith('RuntimeMaxSec='))).toBe(false);
+  });
+
+  test('all its commands together stay under one cap, a little above one command for the helper itself', () => {
+    const mem = Number(props.find((p) => p.startsWith('MemoryMax='))!.slice('MemoryMax='.length));
+    expect(mem).toBeGreaterThan(plan.memoryMaxBytes);
+    expect(mem).toBeLessThanOrEqual(plan.memoryMaxBytes + 128 * 1024 ** 2);
+    const tasks = Number(props.find((p) => p.startsWith('TasksMax='))!.slice('TasksMax='.length));
+    expect(tasks).toBeGreaterThan(plan.tasksMax);
+    // The helper is Node: an address-space rlimit on the unit would stop it; the commands get theirs from the helper.
+    expect(helperUnitArgv({ ...plan, cgroupCaps: false }, 'u', helper).some((a) => a.startsWith('LimitAS='))).toBe(false);
+  });
+
+  test('the helper is quiet systemd-run (no report lines in the protocol) and its source reaches node unexpanded', () => {
+    expect(argv).toContain('--quiet');
+    expect(argv.slice(argv.indexOf('--') + 1)).toEqual(['/usr/bin/node', '-e', 'const x = `$${a}`']);
+  });
+});
+
+describe('the sandbox user', () => {
+  test('ldm-sandbox when setup created it, else nobody; never root', () => {
+    const passwd = 'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n';
+    expect(sandboxUserFrom(passwd)).toEqual({ name: 'nobody', uid: 65534, gid: 65534 });
+    expect(sandboxUserFrom(`${passwd}ldm-sandbox:x:998:997::/nonexistent:/usr/sbin/nologin\n`)).toEqual({ name: 'ldm-sandbox', uid: 998, gid: 997 });
+    expect(sandboxUserFrom(`${passwd}ldm-sandbox:x:0:0::/root:/bin/bash\n`).name).toBe('nobody');
+  });
+
+  test('bubblewrap drops to the same user', () => {
+    const argv = bwrapArgv({ ...plan, user: { name: 'ldm-sandbox', uid: 998, gid: 997 } }, run, true, bins);
+    expect(argv).toContain('--reuid=998');
+    expect(argv).toContain('--regid=997');
   });
 });
 

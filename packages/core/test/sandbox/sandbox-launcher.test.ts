@@ -31,7 +31,7 @@ exit 3
 );
 chmodSync(fake, 0o755);
 
-const plan: SandboxPlan = { writable: [], hidden: [], memoryMax: '512M', memoryMaxBytes: 512 * 1024 ** 2, tasksMax: 256, groups: [], runtimeMaxSec: 600, cgroupCaps: true };
+const plan: SandboxPlan = { user: { name: 'nobody', uid: 65534, gid: 65534 }, writable: [], hidden: [], memoryMax: '512M', memoryMaxBytes: 512 * 1024 ** 2, tasksMax: 256, groups: [], runtimeMaxSec: 600, cgroupCaps: true };
 
 describe('systemd launcher', () => {
   test("the exit comes from systemd-run's report, which is taken out of stderr", async () => {

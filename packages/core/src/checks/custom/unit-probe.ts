@@ -1,16 +1,7 @@
+import { parseShow } from '../../systemd/systemctl-output';
 import { statusAbove } from '../levels';
 import type { CustomCheckOf } from './custom-check-config';
 import { probeSignal, type Probe, type ProbeResult } from './probe-result';
-
-/** Pure: `systemctl show -p A,B` output as a record. */
-export function parseShow(stdout: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of stdout.split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1).trim();
-  }
-  return out;
-}
 
 /** Pure: the verdict on a unit's properties, given NRestarts at the previous run. */
 export function judgeUnit(check: CustomCheckOf<'unit'>, p: Record<string, string>, previousRestarts: number | undefined): ProbeResult {
