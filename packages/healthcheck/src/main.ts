@@ -1,5 +1,6 @@
+import { hostname } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
-import { DEFAULT_INSTALL_PREFIX, defaultCheckDeps, policyContextOf, runOnHost, runProgram, STATUS_EXIT } from '@ldm/core';
+import { DEFAULT_INSTALL_PREFIX, defaultCheckDeps, defaultSendDeps, policyContextOf, runOnHost, runProgram, STATUS_EXIT } from '@ldm/core';
 import { runHealthcheck } from './run-healthcheck';
 import { renderJson, renderText } from './render';
 
@@ -27,6 +28,7 @@ await runProgram(
       deps: {
         ...defaultCheckDeps(env),
         runHost: runOnHost,
+        send: defaultSendDeps(hostname()),
         kill: (pid, signal) => process.kill(pid, signal),
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       },

@@ -2,6 +2,9 @@ import {
   CHECKS,
   IncidentEngine,
   isEnabled,
+  mergeNotifyState,
+  notifyStateOf,
+  pingHeartbeat,
   mergeTracked,
   overallStatus,
   readProcFile,
@@ -20,7 +23,9 @@ import {
   type OverallStatus,
   type PolicyContext,
   type RestartRecord,
+  type SendDeps,
 } from '@ldm/core';
+import { notifyStep, type NotifyStepOutput } from './notify-step';
 import { superviseSessions, type SuperviseDeps } from './supervise-sessions';
 import { mayRestart, pruneRestarts, stampOf, type BootClock } from './restart-cap';
 import { remediate } from './remediation';
@@ -28,6 +33,8 @@ import { remediate } from './remediation';
 export interface HealthcheckDeps extends SuperviseDeps {
   /** Runs learned fixes on the host: the runner the MCP server's typed tools use (core's runOnHost). */
   runHost: HostRunner;
+  /** Notification channels and the push heartbeat (core's defaultSendDeps). */
+  send: SendDeps;
 }
 
 export interface HealthcheckOptions {
@@ -48,6 +55,10 @@ export interface HealthcheckOutcome {
   cleared: string[];
   actions: string[];
   suggestions: string[];
+  /** Sends to notification channels made by this run. */
+  notified: Array<{ channel: string; event: string; subject: string; ok: boolean; error?: string }>;
+  /** The push heartbeat: null when none is configured, 'ok', or why it failed. */
+  heartbeat: string | null;
 }
 
 /** The pseudo-check under which a restart cap that was hit is reported and cleared. */
@@ -58,6 +69,14 @@ const RESTART_CAP = 'restart-cap';
  * restarting the HTTP transport within the cap, known fixes), then incidents and state.json.
  */
 export async function runHealthcheck(options: HealthcheckOptions): Promise<HealthcheckOutcome> {
+  const outcome = await checkAndRecord(options);
+  const { config, deps, logger } = options;
+  outcome.heartbeat = await pingHeartbeat(config.heartbeat, outcome.status, `${outcome.status.toUpperCase()}: ${outcome.checks.filter((c) => c.status !== 'ok').map((c) => `${c.id}: ${c.message}`).join('; ') || 'all checks ok'}`, deps.send);
+  if (outcome.heartbeat && outcome.heartbeat !== 'ok') logger.warn(`push heartbeat failed: ${outcome.heartbeat}`);
+  return outcome;
+}
+
+async function checkAndRecord(options: HealthcheckOptions): Promise<HealthcheckOutcome> {
   const { store, config, logger, deps } = options;
   const checks = options.checks ?? CHECKS;
   const now = deps.now();
@@ -150,6 +169,8 @@ export async function runHealthcheck(options: HealthcheckOptions): Promise<Healt
       if (result.ran) actions.push(result.note);
     }
 
+    const notified: NotifyStepOutput = await notifyStep({ engine, config, logger, send: deps.send, before: previous?.open ?? [], sync, stored: state.notify, now });
+
     const status = overallStatus(reports.concat(extra.length ? [{ id: RESTART_CAP, status: 'crit', message: '', metrics: {}, findings: [], durationMs: 0 }] : []));
     const added = restarts.slice(known);
     await store.update('state', (doc) => {
@@ -157,21 +178,24 @@ export async function runHealthcheck(options: HealthcheckOptions): Promise<Healt
         lastRun: now.toISOString(),
         status,
         results: reports.map(({ id, status: s, message, metrics }) => ({ id, status: s, message, metrics })),
-        open: mergeTracked(doc.healthcheck?.open ?? [], previous?.open ?? [], sync.open),
+        open: mergeTracked(doc.healthcheck?.open ?? [], previous?.open ?? [], notified.open),
         memory,
       };
       doc.restarts = pruneRestarts([...doc.restarts, ...added], now, cap, boot);
       doc.sessions = doc.sessions.filter((s) => !supervision.remove.some((r) => r.pid === s.pid && r.startedAt === s.startedAt));
       replaceAlerts(doc, 'healthcheck', doc.healthcheck.open);
+      if (notified.outcome) doc.notify = mergeNotifyState(notifyStateOf(doc.notify), notified.outcome.snapshot, notified.outcome.state, config.notify.maxPending);
     });
 
     return {
       status,
       checks: reports,
       incidents: [...new Set(sync.recorded.map((r) => r.outcome.incident.id))],
-      cleared: sync.cleared,
+      cleared: [...sync.cleared, ...notified.cleared],
       actions,
       suggestions,
+      notified: (notified.outcome?.results ?? []).map((r) => ({ channel: r.item.channel, event: r.item.event.kind, subject: r.item.event.subject, ok: r.ok, ...(r.error ? { error: r.error } : {}) })),
+      heartbeat: null,
     };
   } catch (err) {
     // The checks ran; only recording them failed. A state dir the host cannot write (full,
@@ -179,6 +203,6 @@ export async function runHealthcheck(options: HealthcheckOptions): Promise<Healt
     const report = stateDirReport(err, store.stateDir);
     if (!report) throw err;
     logger.error(`${report.id}: ${report.message}`);
-    return { status: 'crit', checks: [report, ...reports], incidents: [], cleared: [], actions, suggestions: [] };
+    return { status: 'crit', checks: [report, ...reports], incidents: [], cleared: [], actions, suggestions: [], notified: [], heartbeat: null };
   }
 }
