@@ -63,6 +63,7 @@ say "release $(basename "$(readlink "$PREFIX/current")"), node $("$NODE" -v), ho
 section "units"
 select_units   # without the HTTP pair when setup was told --no-http
 for u in "${UNITS[@]}"; do
+  [[ $u == *@.service ]] && continue   # a template (the OnFailure= hook) has no state of its own
   declare -A p=()
   while IFS='=' read -r k v; do p[$k]=$v; done < <(systemctl show "$u" -p LoadState,ActiveState,SubState,Result,UnitFileState,ExecMainStatus,ExecMainExitTimestamp,LastTriggerUSec,NextElapseUSecRealtime 2>/dev/null)
   line=$(printf '%-26s %-10s %-9s %-8s' "$u" "${p[ActiveState]:-?}/${p[SubState]:-?}" "${p[UnitFileState]:-?}" "${p[Result]:-?}")
