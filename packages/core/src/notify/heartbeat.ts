@@ -41,7 +41,10 @@ export async function pingHeartbeat(cfg: HeartbeatConfig, status: 'ok' | 'warn' 
     await res.body?.cancel().catch(() => undefined);
     return res.ok ? 'ok' : `HTTP ${res.status}`;
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    return e.name === 'TimeoutError' ? 'timed out' : e.cause?.code ?? (e.message.startsWith('couldn') || e.message.startsWith('refusing') ? e.message : e.name);
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    if (e.name === 'TimeoutError') return 'timed out';
+    // Our own errors name a file; fetch's own message may hold the URL, so only its cause is told.
+    if (/^(couldn't open|refusing|the secret file)/.test(e.message)) return e.message;
+    return e.cause?.code ?? e.cause?.message ?? e.name;
   }
 }
