@@ -63,11 +63,13 @@ export async function notifyStep(input: NotifyStepInput): Promise<NotifyStepOutp
       else input.logger.warn(`couldn't notify ${r.item.channel} (attempt ${r.item.attempts + 1}): ${r.error}`);
     }
   }
+  const previousChannels = input.before.filter((t) => !mine(t));
+  if (!previousChannels.length && !outcome?.findings.length) return { open: sync.open, cleared: [], outcome };
   // Cleared when no channel is failing, including when the channels were removed from the config.
   const channelSync = await syncFindings({
     engine: input.engine,
     source: 'healthcheck',
-    previous: input.before.filter((t) => !mine(t)),
+    previous: previousChannels,
     current: (outcome?.findings ?? []).map((finding) => ({ check: NOTIFY_CHECK, finding })),
     concluded: new Set(outcome || !config.notify.channels.length ? [NOTIFY_CHECK] : []),
     now,
