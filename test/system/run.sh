@@ -217,7 +217,7 @@ ok "$(grep -o 'incident recorded [0-9]* ms' "$SBX_RUN/onfailure.out") after the 
 X 'set -e
    for i in $(seq 100); do grep -q "demo-app.service has failed" /root/received.jsonl && journalctl -u ldm-test-smtp -o cat --no-pager | grep -q "Subject: \[CRITICAL\] .*unit demo-app.service has failed" && exit 0; sleep 0.1; done
    echo "webhook:"; cat /root/received.jsonl; echo "smtp:"; journalctl -u ldm-test-smtp -o cat --no-pager | tail -30; exit 1' || fail "the failure did not reach the webhook and the mailbox"
-X 'journalctl -u ldm-test-smtp -o cat --no-pager | grep -E "^(Subject|Host|What):" | head -3'
+X 'journalctl -u ldm-test-smtp -o cat --no-pager | grep -E "^Subject:"'
 ok "the webhook and the SMTP server received the failure (host, what)"
 X 'set -e
    systemctl start ldm-healthcheck.service || true
