@@ -60,6 +60,12 @@ if systemd_running; then
     step systemctl disable --now --quiet "${units[@]}"
   fi
 fi
+# The OnFailure= hook's drop-ins in other units' directories, and those directories when nothing else is left in them.
+while IFS= read -r f; do
+  step rm -f -- "$f"
+  d=$(dirname -- "$f")
+  if [[ $DRY_RUN == 0 && -d $d && -z $(ls -A -- "$d") ]]; then step rmdir -- "$d"; fi
+done < <(onfailure_dropins)
 for u in "${LDM_UNITS[@]}"; do
   if [[ -e $LDM_UNIT_DIR/$u || -L $LDM_UNIT_DIR/$u ]]; then step rm -f -- "$LDM_UNIT_DIR/$u"; fi
   if [[ -d $LDM_UNIT_DIR/$u.d ]]; then step rm -rf -- "${LDM_UNIT_DIR:?}/$u.d"; fi

@@ -14,6 +14,11 @@
 #   --http-listen ADDR:PORT
 #                     where the HTTP socket listens (default 127.0.0.1:8765); a fresh config records
 #                     it as http.listen. Later, change http.listen in the config and run setup again
+#   --on-failure all|none|UNIT[,UNIT...]
+#                     the OnFailure= hook: when a service (all) or one of the units listed fails,
+#                     ldm-onfailure@UNIT.service records it with its last journal lines and notifies
+#                     (docs/notify.md). A drop-in adds to the unit's own OnFailure=. Default: as the
+#                     last setup left it (none at first); none removes the drop-ins
 #   --no-start        install and enable, but start neither the timers nor the boot check
 #   --dry-run         print what would be done and change nothing
 #   -h, --help        this text
@@ -42,6 +47,7 @@ SWAP_SIZE=
 START=1
 LDM_HTTP=on
 HTTP_LISTEN_ARG=
+ONFAILURE_ARG=-
 while [[ $# -gt 0 ]]; do
   case $1 in
     --prefix) [[ $# -ge 2 ]] || usage_error "--prefix needs a directory"; PREFIX=$2; shift 2 ;;
@@ -52,6 +58,7 @@ while [[ $# -gt 0 ]]; do
     --no-start) START=0; shift ;;
     --no-http) LDM_HTTP=off; shift ;;
     --http-listen) [[ $# -ge 2 ]] || usage_error "--http-listen needs ADDR:PORT, e.g. 127.0.0.1:8765"; HTTP_LISTEN_ARG=$2; shift 2 ;;
+    --on-failure) [[ $# -ge 2 ]] || usage_error "--on-failure needs all, none or a list of units such as nginx.service,php-fpm.service"; ONFAILURE_ARG=$2; shift 2 ;;
     --dry-run) DRY_RUN=1; shift ;;
     -h | --help) print_help; exit 0 ;;
     *) usage_error "unknown option '$1'" ;;
@@ -65,6 +72,14 @@ PREFIX=${PREFIX%/}
 [[ -z $HTTP_LISTEN_ARG || $LDM_HTTP == on ]] || usage_error "give --no-http or --http-listen, not both"
 valid_listen() { [[ $1 =~ ^([0-9]{1,3}(\.[0-9]{1,3}){3}|\[[0-9A-Fa-f:.]+\]|localhost):([0-9]{1,5})$ ]] && ((10#${BASH_REMATCH[3]} >= 1 && 10#${BASH_REMATCH[3]} <= 65535)); }
 [[ -z $HTTP_LISTEN_ARG ]] || valid_listen "$HTTP_LISTEN_ARG" || usage_error "--http-listen takes ADDR:PORT such as 127.0.0.1:8765 or [::1]:8765, got '$HTTP_LISTEN_ARG'"
+if [[ $ONFAILURE_ARG != - && $ONFAILURE_ARG != all && $ONFAILURE_ARG != none ]]; then
+  IFS=',' read -ra ONFAILURE_LIST <<<"$ONFAILURE_ARG"
+  [[ ${#ONFAILURE_LIST[@]} -gt 0 ]] || usage_error "--on-failure needs all, none or a list of units"
+  for u in "${ONFAILURE_LIST[@]}"; do
+    [[ $u =~ ^[A-Za-z0-9@._:\\-]+\.(service|socket|mount|timer|path|swap)$ ]] || usage_error "--on-failure: '$u' is not a unit name such as nginx.service"
+    [[ $u != ldm-* ]] || usage_error "--on-failure: '$u' is one of linux-devops-mcp's own units; they are never hooked"
+  done
+fi
 
 need_root
 need_cmd sha256sum
@@ -74,6 +89,10 @@ take_lock
 find_node "$NODE_ARG"
 log "using Node $("$NODE_BIN" -v) at $NODE_BIN"
 select_units
+# The hook's choice: this run's, else the last setup's (so a plain re-run changes nothing).
+ONFAILURE=$ONFAILURE_ARG
+[[ $ONFAILURE != - ]] || ONFAILURE=$(manifest_get onfailure)
+[[ -n $ONFAILURE ]] || ONFAILURE=none
 
 # ---- the HTTP port: settled before anything is installed
 HTTP_LISTEN=
@@ -201,6 +220,7 @@ units=${UNITS[*]}
 user=root
 http=$LDM_HTTP
 sandbox_user=$SANDBOX_USER_REC
+onfailure=$ONFAILURE
 MANIFEST
 
 # ---- units
@@ -247,10 +267,60 @@ ListenStream=$HTTP_LISTEN
 DROPIN
 }
 
+# onfailure_hook: the drop-ins that make systemd start ldm-onfailure@UNIT.service when UNIT fails.
+# `all` uses the top-level service.d/ (every service) and masks it for the hook's own template
+# with a /dev/null drop-in of the same name; a list gets one drop-in per unit. Drop-ins of an
+# earlier choice that are no longer wanted are removed. Sets ONFAILURE_CHANGED.
+onfailure_hook() {
+  local want=() f d backup u
+  ONFAILURE_CHANGED=0
+  case $ONFAILURE in
+    none) ;;
+    all) want=("$LDM_UNIT_DIR/service.d/$LDM_ONFAILURE_DROPIN" "$LDM_UNIT_DIR/ldm-onfailure@.service.d/$LDM_ONFAILURE_DROPIN") ;;
+    *) IFS=',' read -ra ONFAILURE_LIST <<<"$ONFAILURE"; for u in "${ONFAILURE_LIST[@]}"; do want+=("$LDM_UNIT_DIR/$u.d/$LDM_ONFAILURE_DROPIN"); done ;;
+  esac
+  while IFS= read -r f; do
+    [[ " ${want[*]} " == *" $f "* ]] && continue
+    log "removing the OnFailure= hook drop-in $f"
+    backup=$(tmpfile)
+    [[ $DRY_RUN == 1 ]] || cp -a -- "$f" "$backup"
+    undo_push cp -a -- "$backup" "$f"
+    run rm -f -- "$f"
+    d=$(dirname -- "$f")
+    if [[ $DRY_RUN == 0 && -z $(ls -A -- "$d") ]]; then run rmdir -- "$d"; undo_push mkdir -p -- "$d"; fi
+    CHANGES=$((CHANGES + 1))
+    ONFAILURE_CHANGED=1
+  done < <(onfailure_dropins)
+  for f in "${want[@]}"; do
+    d=$(dirname -- "$f")
+    if [[ ! -d $d ]]; then run mkdir -p -- "$d"; undo_push rmdir -- "$d"; fi
+    if [[ $f == */ldm-onfailure@.service.d/* ]]; then
+      [[ -L $f && $(readlink -- "$f") == /dev/null ]] && continue
+      run ln -sfn /dev/null "$f"
+      undo_push rm -f -- "$f"
+      CHANGES=$((CHANGES + 1))
+      ONFAILURE_CHANGED=1
+      continue
+    fi
+    if put_content "$f" 0644 <<DROPIN; then ONFAILURE_CHANGED=1; fi
+# Written by setup_mcp.sh --on-failure $ONFAILURE: adds to this unit's own OnFailure= (a list).
+# setup_mcp.sh --on-failure none removes it (docs/notify.md).
+[Unit]
+OnFailure=ldm-onfailure@%n.service
+DROPIN
+  done
+}
+
 remove_http_units
 LISTEN_CHANGED=0
 http_listen_dropin
 install_units "$PREFIX" "$STAGE/units"   # = the release's units; read from the stage so --dry-run works
+onfailure_hook
+if [[ $ONFAILURE_CHANGED == 1 ]]; then
+  log "OnFailure= hook: $ONFAILURE"
+  run systemctl daemon-reload
+  undo_push systemctl daemon-reload
+fi
 if [[ $LISTEN_CHANGED == 1 ]]; then
   [[ $UNITS_CHANGED == 1 ]] || run systemctl daemon-reload
   if systemctl is-active --quiet ldm-mcp-http.socket 2>/dev/null; then

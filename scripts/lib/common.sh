@@ -16,8 +16,12 @@ readonly LDM_UNIT_DIR=${LDM_UNIT_DIR:-/etc/systemd/system}
 readonly LDM_LOCK=/run/lock/linux-devops-mcp.lock
 readonly LDM_BINARIES=(mcp-server healthcheck idle-watcher boot-check)
 # Installed and enabled by setup; the order is the start order.
-readonly LDM_UNITS=(ldm-healthcheck.service ldm-healthcheck.timer ldm-healthcheck-check@.service ldm-healthcheck-check@.timer ldm-idle-watcher.service ldm-idle-watcher.timer ldm-boot-check.service ldm-mcp-http.service ldm-mcp-http.socket)
+readonly LDM_UNITS=(ldm-healthcheck.service ldm-healthcheck.timer ldm-healthcheck-check@.service ldm-healthcheck-check@.timer ldm-idle-watcher.service ldm-idle-watcher.timer ldm-boot-check.service ldm-mcp-http.service ldm-mcp-http.socket ldm-onfailure@.service)
 readonly LDM_ENABLE=(ldm-healthcheck.timer ldm-idle-watcher.timer ldm-boot-check.service ldm-mcp-http.socket)
+# The OnFailure= hook (setup --on-failure): one drop-in of this name per watched unit, or one in
+# the top-level service.d/ for all services; the hook's own template gets a /dev/null one of the
+# same name, which masks the top-level file for it (no recursion).
+readonly LDM_ONFAILURE_DROPIN=ldm-onfailure.conf
 # The bearer token of the HTTP transport (ldm-mcp-server --http); setup writes it once, mode 0600.
 readonly LDM_HTTP_TOKEN=$LDM_CONF_DIR/http-token
 # The HTTP transport is optional (setup --no-http); its port comes from http.listen in the config,
@@ -144,6 +148,9 @@ systemd_running() { [[ -d /run/systemd/system ]]; }
 
 # http_enabled: setup's choice (LDM_HTTP=on|off), else the install manifest's; on by default.
 http_enabled() { [[ ${LDM_HTTP:-$(manifest_get http)} != off ]]; }
+
+# onfailure_dropins: every OnFailure= hook drop-in setup may have written, one path a line.
+onfailure_dropins() { find "$LDM_UNIT_DIR" -mindepth 2 -maxdepth 2 -path '*.d/*' -name "$LDM_ONFAILURE_DROPIN" 2>/dev/null | LC_ALL=C sort; }
 
 # select_units: UNITS and ENABLE, the units this install has: LDM_UNITS and LDM_ENABLE without
 # the HTTP pair when HTTP is off.

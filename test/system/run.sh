@@ -167,6 +167,87 @@ else
   ok "state.json lastBoot names this boot ($boot1)"
 fi
 
+step "notifications: a webhook receiver and an SMTP server (real processes) hear of a failure and its recovery; the OnFailure hook records within 5 s; the push heartbeat and its /fail form"
+mkdir -p "$SBX_MERGED/root/src/test/system"
+cp "$HERE/notify-receiver.mjs" "$SBX_MERGED/root/src/test/system/"
+NOTIFY_SECRET=whsecrettoken4f9a1c7e
+X 'set -e
+   systemd-run --quiet --unit=ldm-test-receiver /usr/bin/node /root/src/test/system/notify-receiver.mjs 8099 /root/received.jsonl
+   systemd-run --quiet --unit=ldm-test-smtp /usr/bin/python3 -u -m aiosmtpd -n -l 127.0.0.1:2525
+   for i in $(seq 100); do curl -sf -o /dev/null http://127.0.0.1:8099/ready && python3 -c "import socket; socket.create_connection((\"127.0.0.1\", 2525), 1)" 2>/dev/null && exit 0; sleep 0.1; done
+   echo "the receivers did not come up"; systemctl status ldm-test-receiver ldm-test-smtp --no-pager; exit 1' || fail "couldn't start the webhook receiver and the SMTP server"
+# The webhook URL carries a token, so it comes from a root-only file; the config names the channels and the heartbeat.
+X 'set -e; umask 077; echo "http://127.0.0.1:8099/hook/'"$NOTIFY_SECRET"'" > /etc/linux-devops-mcp/webhook-url
+   cp -a /etc/linux-devops-mcp/config.json /root/config.before-notify.json
+   node -e '"'"'const fs = require("fs"), f = "/etc/linux-devops-mcp/config.json"; const c = JSON.parse(fs.readFileSync(f, "utf8"));
+     c.notify = { channels: [{ kind: "webhook", urlFile: "/etc/linux-devops-mcp/webhook-url" }, { kind: "email", from: "vm@example.test", to: ["owner@example.test"], smtp: { host: "127.0.0.1", port: 2525, security: "none" } }] };
+     c.heartbeat = { url: "http://127.0.0.1:8099/ping/hc" };
+     c.healthcheck = { ...c.healthcheck, checks: { ...(c.healthcheck?.checks ?? {}), "failed-units": { crit: 1 } } };
+     fs.writeFileSync(f, JSON.stringify(c, null, 2))'"'"'
+   chmod 640 /etc/linux-devops-mcp/config.json' || fail "notify config"
+X '/opt/linux-devops-mcp/bin/ldm-healthcheck --test-notify' || fail "ldm-healthcheck --test-notify did not report every channel ok"
+X 'grep -q "test notification from linux-devops-mcp" /root/received.jsonl' || fail "the test message did not reach the webhook receiver"
+ok "--test-notify: both channels ok"
+# A service of the owner's with its own OnFailure= handler: the hook must add to it, not replace it.
+X 'set -e
+   printf "[Unit]\nOnFailure=demo-owner-handler.service\n[Service]\nType=oneshot\nExecStart=/bin/sh -c \"echo demo-app: cannot bind 0.0.0.0:8080; exit 3\"\n" > /etc/systemd/system/demo-app.service
+   printf "[Service]\nType=oneshot\nExecStart=/bin/touch /run/owner-handler-ran\n" > /etc/systemd/system/demo-owner-handler.service
+   systemctl daemon-reload' || fail "demo units"
+rc=0; XO '/root/src/scripts/setup_mcp.sh --on-failure all' > "$SBX_RUN/setup-onfailure.out" 2>&1 || rc=$?
+grep -v '^  ' "$SBX_RUN/setup-onfailure.out" | tail -n 3 | indent
+[[ $rc == 0 ]] || { indent < "$SBX_RUN/setup-onfailure.out"; fail "setup --on-failure all exited $rc"; }
+X 'set -e
+   of=$(systemctl show -p OnFailure --value demo-app.service); echo "demo-app OnFailure=$of"
+   case " $of " in *" demo-owner-handler.service "*) ;; *) echo "the owner handler is gone"; exit 1;; esac
+   case " $of " in *" ldm-onfailure@demo-app.service.service "*) ;; *) echo "the hook was not added"; exit 1;; esac
+   own=$(systemctl show -p OnFailure --value ldm-onfailure@demo-app.service.service); [ -z "$own" ] || { echo "the hook would hook itself: $own"; exit 1; }' || fail "OnFailure= drop-ins"
+ok "OnFailure= of demo-app lists the owner's handler and the hook; the hook's own template has none"
+X 'set -e
+   t0=$(date +%s%N); systemctl start demo-app.service 2>/dev/null && { echo "demo-app did not fail"; exit 1; }
+   for i in $(seq 100); do
+     if node -e '"'"'const d = JSON.parse(require("fs").readFileSync("/var/lib/linux-devops-mcp/incidents.json", "utf8")); process.exit(d.incidents.some((i) => i.subject === "demo-app.service" && i.evidence.some((l) => l.includes("cannot bind 0.0.0.0:8080"))) ? 0 : 1)'"'"' 2>/dev/null; then
+       echo "incident recorded $(( ($(date +%s%N) - t0) / 1000000 )) ms after the start"; break; fi
+     sleep 0.05
+   done
+   ms=$(( ($(date +%s%N) - t0) / 1000000 )); [ "$ms" -le 5000 ] || { echo "no incident within 5 s"; journalctl -u "ldm-onfailure@*" --no-pager | tail -20; exit 1; }
+   for i in $(seq 50); do [ -e /run/owner-handler-ran ] && break; sleep 0.1; done; test -e /run/owner-handler-ran || { echo "the owner handler did not run"; exit 1; }' 2>&1 | tee "$SBX_RUN/onfailure.out" | indent
+[[ ${PIPESTATUS[0]} == 0 ]] || fail "the OnFailure hook did not record demo-app's failure within 5 s"
+FIGURES+=("OnFailure hook: $(grep -o 'incident recorded [0-9]* ms' "$SBX_RUN/onfailure.out")")
+ok "$(grep -o 'incident recorded [0-9]* ms' "$SBX_RUN/onfailure.out") after the start, with the unit's journal line; the owner's handler ran too"
+X 'set -e
+   for i in $(seq 100); do grep -q "demo-app.service has failed" /root/received.jsonl && journalctl -u ldm-test-smtp -o cat --no-pager | grep -q "Subject: \[CRITICAL\] .*unit demo-app.service has failed" && exit 0; sleep 0.1; done
+   echo "webhook:"; cat /root/received.jsonl; echo "smtp:"; journalctl -u ldm-test-smtp -o cat --no-pager | tail -30; exit 1' || fail "the failure did not reach the webhook and the mailbox"
+X 'journalctl -u ldm-test-smtp -o cat --no-pager | grep -E "^Subject:"'
+ok "the webhook and the SMTP server received the failure (host, what)"
+X 'set -e
+   systemctl start ldm-healthcheck.service || true
+   grep -q "\"url\":\"/ping/hc/fail\"" /root/received.jsonl || { echo "no /fail ping while demo-app is failed"; grep ping /root/received.jsonl; exit 1; }
+   systemctl reset-failed demo-app.service
+   systemctl start ldm-healthcheck.service
+   # Another check of this container may still be critical: the ping must match the status of the run.
+   st=$(node -e '"'"'process.stdout.write(JSON.parse(require("fs").readFileSync("/var/lib/linux-devops-mcp/state.json", "utf8")).healthcheck.status)'"'"')
+   want=/ping/hc; [ "$st" != crit ] || want=/ping/hc/fail
+   tail -n 1 /root/received.jsonl | grep -q "\"url\":\"$want\"" || { echo "status $st, but the last request is not $want"; tail -n 3 /root/received.jsonl; exit 1; }
+   grep -q "RECOVERED.*demo-app.service" /root/received.jsonl || { echo "no recovery notice on the webhook"; exit 1; }
+   for i in $(seq 50); do journalctl -u ldm-test-smtp -o cat --no-pager | grep -q "Subject: \[RECOVERED\] .*demo-app.service" && exit 0; sleep 0.1; done
+   echo "no recovery mail"; exit 1' || fail "heartbeat /fail, then recovery notices and the ok ping"
+ok "critical run pinged /ping/hc/fail; after the recovery the webhook and the mail said RECOVERED and the ping matched the run's status"
+X 'set -e
+   ! grep -rl "'"$NOTIFY_SECRET"'" /var/lib/linux-devops-mcp /var/log/linux-devops-mcp
+   ! journalctl --no-pager -o cat | grep -v "ldm-test-receiver" | grep -F "'"$NOTIFY_SECRET"'"
+   grep -q "/hook/'"$NOTIFY_SECRET"'" /root/received.jsonl' || fail "the webhook token appears in state, logs or the journal (or the webhook never used it)"
+ok "the webhook token is in no state file, log file or journal line"
+rc=0; XO '/root/src/scripts/setup_mcp.sh --on-failure none' > "$SBX_RUN/setup-onfailure-none.out" 2>&1 || rc=$?
+[[ $rc == 0 ]] || { indent < "$SBX_RUN/setup-onfailure-none.out"; fail "setup --on-failure none exited $rc"; }
+X 'set -e
+   test ! -e /etc/systemd/system/service.d && test ! -e /etc/systemd/system/ldm-onfailure@.service.d
+   [ "$(systemctl show -p OnFailure --value demo-app.service)" = demo-owner-handler.service ]
+   systemctl stop ldm-test-receiver ldm-test-smtp
+   rm -f /etc/systemd/system/demo-app.service /etc/systemd/system/demo-owner-handler.service /etc/linux-devops-mcp/webhook-url /root/received.jsonl /run/owner-handler-ran
+   mv /root/config.before-notify.json /etc/linux-devops-mcp/config.json
+   systemctl daemon-reload; systemctl reset-failed 2>/dev/null || true' || fail "setup --on-failure none left drop-ins, or the clean-up failed"
+ok "--on-failure none removed the drop-ins; demo-app keeps only its own OnFailure="
+
 step "the HTTP service, when there is one, is restarted after kill -9"
 if XO 'test -e /etc/systemd/system/ldm-mcp-http.service'; then
   X 'set -e; systemctl start ldm-mcp-http.service; p1=$(systemctl show -p MainPID --value ldm-mcp-http.service); kill -9 $p1

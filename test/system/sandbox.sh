@@ -20,7 +20,10 @@
 #      LDM_SBX_BINDS (extra "SRC[:DEST]" read-only binds), LDM_SBX_KEEP=1 keeps the run dir.
 
 SBX_BASE=${LDM_SBX_BASE:-/var/tmp/ldm-sandbox}
-SBX_CACHE=$SBX_BASE/rootfs-cache
+# What debootstrap adds to minbase. The cache is named after the list, so a change builds a new
+# cache rather than reusing one without the new packages (python3-aiosmtpd: the notify step's SMTP server).
+SBX_PACKAGES=systemd,systemd-sysv,dbus,procps,curl,ca-certificates,python3-aiosmtpd
+SBX_CACHE=$SBX_BASE/rootfs-cache-$(printf %s "$SBX_PACKAGES" | sha256sum | cut -c1-8)
 SBX_NAME=ldm$$
 SBX_RUN='' SBX_MERGED='' SBX_NSPAWN_PID='' SBX_LAUNCH_PID='' SBX_LEADER='' SBX_CPID='' SBX_BOOTS=0 SBX_LOCKF=''
 SBX_CGS=()
@@ -52,7 +55,7 @@ sbx_prepare() {
     [[ -n $mirror ]] || { sbx_log "no Debian mirror in apt's sources; set LDM_SBX_MIRROR"; exit 2; }
     sbx_log "debootstrap bookworm -> $SBX_CACHE (one-off, ~40 s)"
     rm -rf "$SBX_CACHE.tmp"
-    debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,procps,curl,ca-certificates \
+    debootstrap --variant=minbase --include="$SBX_PACKAGES" \
       bookworm "$SBX_CACHE.tmp" "$mirror" > "$SBX_BASE/debootstrap.log" 2>&1 ||
       { tail -20 "$SBX_BASE/debootstrap.log" >&2; exit 3; }
     : > "$SBX_CACHE.tmp/etc/machine-id"               # a fresh machine id for each run

@@ -11,6 +11,8 @@ export function renderJson(outcome: HealthcheckOutcome): string {
       cleared: outcome.cleared,
       actions: outcome.actions,
       suggestions: outcome.suggestions,
+      notified: outcome.notified,
+      heartbeat: outcome.heartbeat,
     },
     null,
     2,
@@ -23,5 +25,7 @@ export function renderText(outcome: HealthcheckOutcome): string {
   for (const c of outcome.checks) lines.push(`${c.status.toUpperCase().padEnd(7)} ${c.id}${c.kind ? ` (${c.kind}, owner's check)` : ''}: ${c.message}`);
   for (const a of outcome.actions) lines.push(`action: ${a}`);
   for (const s of outcome.suggestions) if (!outcome.actions.includes(s)) lines.push(`suggestion: ${s}`);
+  for (const n of outcome.notified) lines.push(`notify ${n.channel}: ${n.event} ${n.subject}: ${n.ok ? 'sent' : `failed (${n.error ?? 'unknown'})`}`);
+  if (outcome.heartbeat) lines.push(`heartbeat: ${outcome.heartbeat}`);
   return `${lines.join('\n')}\n`;
 }

@@ -3,6 +3,9 @@ import {
   customCheckConfig,
   IncidentEngine,
   isEnabled,
+  mergeNotifyState,
+  notifyStateOf,
+  pingHeartbeat,
   mergeTracked,
   overallStatus,
   readProcFile,
@@ -23,7 +26,9 @@ import {
   type OverallStatus,
   type PolicyContext,
   type RestartRecord,
+  type SendDeps,
 } from '@ldm/core';
+import { notifyStep, type NotifyStepOutput } from './notify-step';
 import { superviseSessions, type SuperviseDeps } from './supervise-sessions';
 import { mayRestart, pruneRestarts, stampOf, type BootClock } from './restart-cap';
 import { remediate } from './remediation';
@@ -33,6 +38,8 @@ import { heal, healPlan, type HealPlan } from './heal';
 export interface HealthcheckDeps extends SuperviseDeps {
   /** Runs learned fixes on the host: the runner the MCP server's typed tools use (core's runOnHost). */
   runHost: HostRunner;
+  /** Notification channels and the push heartbeat (core's defaultSendDeps). */
+  send: SendDeps;
 }
 
 export interface HealthcheckOptions {
@@ -55,6 +62,10 @@ export interface HealthcheckOutcome {
   cleared: string[];
   actions: string[];
   suggestions: string[];
+  /** Sends to notification channels made by this run. */
+  notified: Array<{ channel: string; event: string; subject: string; ok: boolean; error?: string }>;
+  /** The push heartbeat: null when none is configured, 'ok', or why it failed. */
+  heartbeat: string | null;
 }
 
 /** The pseudo-check under which a restart cap that was hit is reported and cleared. */
@@ -76,6 +87,14 @@ export function mergeResults(before: CheckRecord[], reports: CheckReport[]): Che
  * restarting the HTTP transport within the cap, known fixes), then incidents and state.json.
  */
 export async function runHealthcheck(options: HealthcheckOptions): Promise<HealthcheckOutcome> {
+  const outcome = await checkAndRecord(options);
+  const { config, deps, logger } = options;
+  outcome.heartbeat = await pingHeartbeat(config.heartbeat, outcome.status, `${outcome.status.toUpperCase()}: ${outcome.checks.filter((c) => c.status !== 'ok').map((c) => `${c.id}: ${c.message}`).join('; ') || 'all checks ok'}`, deps.send);
+  if (outcome.heartbeat && outcome.heartbeat !== 'ok') logger.warn(`push heartbeat failed: ${outcome.heartbeat}`);
+  return outcome;
+}
+
+async function checkAndRecord(options: HealthcheckOptions): Promise<HealthcheckOutcome> {
   const { store, config, logger, deps } = options;
   // The probes of the owner's checks load only when there are some (custom-checks-chunk.ts).
   const custom = config.healthcheck.custom.length ? await import('./custom-checks-chunk') : null;
@@ -238,29 +257,33 @@ export async function runHealthcheck(options: HealthcheckOptions): Promise<Healt
     const results = mergeResults(only ? (previous?.results ?? []) : [], reports);
     const capReport = extra.length ? [{ id: RESTART_CAP, status: 'crit' as const, message: '', metrics: {}, findings: [], durationMs: 0 }] : [];
     const status = overallStatus([...results.map((r) => ({ ...r, findings: [], durationMs: 0 })), ...capReport]);
-    const added = restarts.slice(known);
-    // A finding its action fixed is resolved already; its alert goes now, not at the next run.
+    // A finding its action fixed is resolved already: its alert goes now, and the channels hear of its recovery now.
     const stillOpen = sync.open.filter((t) => !healed.has(t.incidentId));
+    const notified: NotifyStepOutput = await notifyStep({ engine, config, logger, send: deps.send, before: previous?.open ?? [], sync: { ...sync, open: stillOpen }, stored: state.notify, now });
+    const added = restarts.slice(known);
     await store.update('state', (doc) => {
       doc.healthcheck = {
         lastRun: now.toISOString(),
         status,
         results,
-        open: mergeTracked(doc.healthcheck?.open ?? [], previous?.open ?? [], stillOpen, sync.open.filter((t) => healed.has(t.incidentId))),
+        open: mergeTracked(doc.healthcheck?.open ?? [], previous?.open ?? [], notified.open, sync.open.filter((t) => healed.has(t.incidentId))),
         memory,
       };
       doc.restarts = pruneRestarts([...doc.restarts, ...added], now, cap, boot);
       doc.sessions = doc.sessions.filter((s) => !supervision.remove.some((r) => r.pid === s.pid && r.startedAt === s.startedAt));
       replaceAlerts(doc, 'healthcheck', doc.healthcheck.open);
+      if (notified.outcome) doc.notify = mergeNotifyState(notifyStateOf(doc.notify), notified.outcome.snapshot, notified.outcome.state, config.notify.maxPending);
     });
 
     return {
       status,
       checks: reports,
       incidents: [...new Set(sync.recorded.map((r) => r.outcome.incident.id))],
-      cleared: sync.cleared,
+      cleared: [...sync.cleared, ...notified.cleared],
       actions,
       suggestions,
+      notified: (notified.outcome?.results ?? []).map((r) => ({ channel: r.item.channel, event: r.item.event.kind, subject: r.item.event.subject, ok: r.ok, ...(r.error ? { error: r.error } : {}) })),
+      heartbeat: null,
     };
   } catch (err) {
     // The checks ran; only recording them failed. A state dir the host cannot write (full,
@@ -268,6 +291,6 @@ export async function runHealthcheck(options: HealthcheckOptions): Promise<Healt
     const report = stateDirReport(err, store.stateDir);
     if (!report) throw err;
     logger.error(`${report.id}: ${report.message}`);
-    return { status: 'crit', checks: [report, ...reports], incidents: [], cleared: [], actions, suggestions: [] };
+    return { status: 'crit', checks: [report, ...reports], incidents: [], cleared: [], actions, suggestions: [], notified: [], heartbeat: null };
   }
 }

@@ -54,6 +54,7 @@ async function setup() {
     runHost,
     kill: () => {},
     sleep: async () => {},
+    send: { fetch: () => Promise.reject(new Error('no network in this test')), readSecret: () => Promise.reject(new Error('no secrets')), smtp: () => Promise.reject(new Error('no smtp')), sendmail: () => Promise.reject(new Error('no sendmail')), now: () => clock.now, hostname: 'test-host' },
   });
   const run = (custom: unknown[], only?: string) =>
     runHealthcheck({ store, config: parseConfig({ healthcheck: { custom } }, 't'), logger: silentLogger, deps: deps(), policyContext: POLICY_CONTEXT, only });

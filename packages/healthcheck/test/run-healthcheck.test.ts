@@ -47,6 +47,7 @@ function deps(e: Env, table: CommandTable, over: Partial<HealthcheckDeps> = {}):
   return {
     ...fakeDeps(e.procRoot, { runCommand: fakeRunCommand(table, e.calls), now: () => e.clock.now }),
     runHost: hostFromTable(table, e.hostCalls),
+    send: { fetch: () => Promise.reject(new Error('no network in this test')), readSecret: () => Promise.reject(new Error('no secrets')), smtp: () => Promise.reject(new Error('no smtp')), sendmail: () => Promise.reject(new Error('no sendmail')), now: () => e.clock.now, hostname: 'test-host' },
     kill: () => {
       throw Object.assign(new Error('ESRCH'), { code: 'ESRCH' });
     },

@@ -38,3 +38,25 @@ test('read_file never returns the HTTP token, by its path, through a symlink, or
   expect(ok.isError).toBeFalsy();
   expect(JSON.stringify(ok)).toContain('hello');
 });
+
+test('read_file never returns a notification secret (webhook URL, ntfy token, SMTP password, heartbeat URL file) wherever the config puts it', async () => {
+  const env = makeDeps({ policy: realPolicy });
+  mkdirSync(join(env.dir, 'notify'));
+  const files = ['webhook-url', 'ntfy-token', 'smtp-password', 'hc-url'].map((n) => join(env.dir, 'notify', n));
+  for (const f of files) writeFileSync(f, `${MARKER}\n`, { mode: 0o600 });
+  env.deps.config.notify.channels = [
+    { kind: 'webhook', urlFile: files[0]!, format: 'json', minSeverity: 'warn' },
+    { kind: 'ntfy', topic: 't', server: 'https://ntfy.sh', tokenFile: files[1]!, minSeverity: 'warn' },
+    { kind: 'email', from: 'a@b.cc', to: ['c@d.ee'], sendmail: '/usr/sbin/sendmail', smtp: { host: 'h', port: 587, security: 'starttls', user: 'u', passwordFile: files[2]! }, minSeverity: 'warn' },
+  ];
+  env.deps.config.heartbeat.urlFile = files[3]!;
+  open = await connect(env.deps);
+  for (const path of files) {
+    const r = await open.client.callTool({ name: 'read_file', arguments: { path } });
+    expect(r.isError).toBe(true);
+    expect(JSON.stringify(r)).not.toContain(MARKER);
+  }
+  writeFileSync(join(env.dir, 'notify', 'readme'), 'hello\n');
+  const ok = await open.client.callTool({ name: 'read_file', arguments: { path: join(env.dir, 'notify', 'readme') } });
+  expect(JSON.stringify(ok)).toContain('hello');
+});

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { CommandRuleString, PolicyConfigSchema } from '../policy/policy-config';
 import { ChecksConfigSchema } from '../checks/check-settings';
 import { CustomChecksSchema } from '../checks/custom/custom-check-config';
+import { HeartbeatConfigSchema, NotifyConfigSchema } from '../notify/notify-config';
 
 const percent = z.number().min(0).max(100);
 
@@ -50,6 +51,10 @@ export const ConfigSchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
+  /** Where findings are sent (docs/notify.md). */
+  notify: NotifyConfigSchema.prefault({}),
+  /** The push heartbeat each healthcheck run sends (docs/notify.md). */
+  heartbeat: HeartbeatConfigSchema.prefault({}),
   idle: z
     .strictObject({
       cpuPercent: percent.default(5),

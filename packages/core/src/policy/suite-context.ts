@@ -14,6 +14,7 @@ export const SUITE_UNITS = [
   'ldm-boot-check.service',
   'ldm-mcp-http.service',
   'ldm-mcp-http.socket',
+  'ldm-onfailure@.service',
 ];
 
 export const DEFAULT_INSTALL_PREFIX = '/opt/linux-devops-mcp';

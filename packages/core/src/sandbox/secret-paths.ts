@@ -6,6 +6,8 @@ import { posix } from 'node:path';
 export interface SuiteSecrets {
   configDir: string;
   stateDir: string;
+  /** Secret files the config names outside the config dir (notification URLs, tokens, passwords). */
+  files?: string[];
 }
 
 const FIXED = [
@@ -28,7 +30,7 @@ const FIXED = [
 export function builtinSecretPaths(suite: SuiteSecrets, homes: string[], sshEntries: string[]): string[] {
   const keys = sshEntries.filter((n) => /^ssh_host_[a-z0-9]+_key$/.test(n)).map((n) => `/etc/ssh/${n}`);
   const dotSsh = homes.filter((h) => h && !h.includes('/')).map((h) => `/home/${h}/.ssh`);
-  return unique([...FIXED, ...keys, ...dotSsh, suite.configDir, suite.stateDir].map((p) => posix.normalize(p)).filter((p) => p !== '/'));
+  return unique([...FIXED, ...keys, ...dotSsh, suite.configDir, suite.stateDir, ...(suite.files ?? [])].map((p) => posix.normalize(p)).filter((p) => p !== '/'));
 }
 
 function unique(paths: string[]): string[] {

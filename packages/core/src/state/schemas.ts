@@ -135,6 +135,8 @@ export const StateDocSchema = z.looseObject({
    * state.json aside.
    */
   digests: z.unknown().optional(),
+  /** The notification queue, dedup and channel health (notify/outbox.ts), parsed where used like `digests`. */
+  notify: z.unknown().optional(),
   /** Approvals asked for by MCP sessions and answered on the host (state/approval-schema.ts). */
   approvals: ApprovalsFieldSchema,
 });

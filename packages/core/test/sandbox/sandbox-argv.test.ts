@@ -233,3 +233,8 @@ describe('bubblewrap command line', () => {
     expect(sandboxEnvironment({ PATH: '/bin', LANG: 'C.UTF-8', LDM_TOKEN: 'x', SSH_AUTH_SOCK: '/run/a', HOME: '/root' })).toEqual({ PATH: '/bin', LANG: 'C.UTF-8', HOME: '/tmp', TERM: 'dumb' });
   });
 });
+
+test('secret files the config names (notification URLs, tokens, passwords) are hidden like the built-in ones', () => {
+  const paths = builtinSecretPaths({ configDir: '/etc/linux-devops-mcp', stateDir: '/var/lib/linux-devops-mcp', files: ['/srv/secrets/slack-url', '/srv/secrets/../secrets/smtp-pw'] }, [], []);
+  expect(paths).toEqual(expect.arrayContaining(['/srv/secrets/slack-url', '/srv/secrets/smtp-pw']));
+});

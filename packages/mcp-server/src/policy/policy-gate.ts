@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { ProgressToken, RequestId, ServerNotification } from '@modelcontextprotocol/sdk/types.js';
-import { visibleText, type CommandDecision, type PathDecision } from '@ldm/core';
+import { notifySecretFiles, visibleText, type CommandDecision, type PathDecision } from '@ldm/core';
 import { policyContextOf, type ServerDeps } from '../server/deps';
 import type { AuditFacts } from '../audit/audit-facts';
 import { actionHash, sha256Hex, type ActionSubject } from '../approvals/approval-action';
@@ -78,7 +78,7 @@ export class PolicyGate {
 
   /** The suite's context for every decision, with its secrets: the token file is never read. */
   private context() {
-    return policyContextOf({ ...this.deps, secretFiles: [this.deps.config.http.tokenFile] });
+    return policyContextOf({ ...this.deps, secretFiles: [this.deps.config.http.tokenFile, ...notifySecretFiles(this.deps.config)] });
   }
 
   /**

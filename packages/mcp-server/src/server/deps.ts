@@ -12,7 +12,7 @@ import type {
   SandboxChoice,
 } from '@ldm/core';
 import type { IncidentEngine } from '@ldm/core';
-import { configDirOf } from '@ldm/core';
+import { configDirOf, notifySecretFiles } from '@ldm/core';
 import type { AuditLog } from '../audit/audit-log';
 import type { HostSampler } from '../host/host-sampler';
 
@@ -74,7 +74,7 @@ export interface ServerDeps {
 // One definition for the server and the healthcheck's remediation: packages/core/src/policy/suite-context.ts.
 export { DEFAULT_INSTALL_PREFIX, policyContextOf, SUITE_UNITS } from '@ldm/core';
 
-/** What the sandbox hides of the suite itself: the config dir (HTTP token) and the state dir (approvals). */
-export function suiteSecretsOf(deps: Pick<ServerDeps, 'paths'>): { configDir: string; stateDir: string } {
-  return { configDir: configDirOf(deps.paths.configFile), stateDir: deps.paths.stateDir };
+/** What the sandbox hides of the suite itself: the config dir (HTTP token), the state dir (approvals) and the notification secrets. */
+export function suiteSecretsOf(deps: Pick<ServerDeps, 'paths'> & { config?: Pick<ServerDeps['config'], 'notify' | 'heartbeat'> }): { configDir: string; stateDir: string; files: string[] } {
+  return { configDir: configDirOf(deps.paths.configFile), stateDir: deps.paths.stateDir, files: deps.config ? notifySecretFiles(deps.config) : [] };
 }

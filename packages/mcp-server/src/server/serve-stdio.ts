@@ -35,7 +35,7 @@ export function depsFromProgram(ctx: ProgramContext, policy: PolicyPort): Server
     logger,
     policy,
     jobs: new JobRegistry({ maxJobs: config.mcp.maxJobs, bufferBytes: config.mcp.jobBufferBytes }),
-    sandbox: onDemandSandbox((m) => m.openSandbox(config.policy, suiteSecretsOf({ paths }), SANDBOX_BACKSTOP_SEC, ctx.env)),
+    sandbox: onDemandSandbox((m) => m.openSandbox(config.policy, suiteSecretsOf({ paths, config }), SANDBOX_BACKSTOP_SEC, ctx.env)),
     audit: new AuditLog({
       file: join(paths.logDir, 'audit.log'),
       maxBytes: config.mcp.auditMaxBytes,
