@@ -3,7 +3,7 @@ import type { NotifyMessage } from './build-message';
 /** Pure: a header value, RFC 2047-encoded when it is not plain ASCII; never a line break (header injection). */
 export function headerValue(text: string): string {
   const flat = text.replace(/[\r\n]+/g, ' ');
-  // eslint-disable-next-line no-control-regex
+   
   return /^[\x20-\x7e]*$/.test(flat) ? flat : `=?UTF-8?B?${Buffer.from(flat, 'utf8').toString('base64')}?=`;
 }
 
