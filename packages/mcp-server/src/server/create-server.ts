@@ -8,6 +8,7 @@ import { registerResources } from '../resources/resources';
 import { registerPrompts } from '../prompts/prompts';
 import { currentBriefing } from '../briefing/current-briefing';
 import { flatFormValidator } from '../policy/elicitation-validator';
+import { compactToolList } from './compact-tool-list';
 
 /** tools/list of every tool as the SDK renders it, baked in by build.mjs; undefined when run from source. */
 declare const LDM_TOOL_LIST: Tool[] | undefined;
@@ -64,9 +65,10 @@ function serveTools(server: McpServer, deps: ServerDeps, source: ToolSource): vo
         runtime = undefined; // a later call tries again
         throw err;
       }));
-  server.server.registerCapabilities({ tools: { listChanged: true } });
-  const listed = source.listed ? toolsForMode(mode, source.listed) : undefined;
-  server.server.setRequestHandler(ListToolsRequestSchema, async () => (listed ? { tools: listed } : (await ready()).list()));
+  // The tool set of a session never changes, so there is no list_changed to announce.
+  server.server.registerCapabilities({ tools: {} });
+  let listed = source.listed ? compactToolList(toolsForMode(mode, source.listed)) : undefined;
+  server.server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: (listed ??= compactToolList((await (await ready()).list()).tools)) }));
   server.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const started = Date.now();
     let result: CallToolResult;

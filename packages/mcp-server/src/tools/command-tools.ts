@@ -8,7 +8,7 @@ import type { ActionExtra } from '../policy/policy-gate';
 
 const runInput = z
   .object({
-    command: z.string().min(1).max(100_000).optional().describe('A shell command line, run with bash -c after the policy has parsed it'),
+    command: z.string().min(1).max(100_000).optional().describe('Shell command line, run with bash -c'),
     argv: z.array(z.string().max(100_000)).min(1).max(1000).optional().describe('Program and arguments, run without a shell'),
     cwd: z.string().max(4096).optional().describe('Working directory (default: /)'),
     timeout_s: z.number().positive().max(86_400).optional().describe('Seconds before the process group is stopped (default from config)'),
@@ -16,12 +16,12 @@ const runInput = z
     on_timeout: z
       .enum(['kill', 'background'])
       .optional()
-      .describe("kill (default): TERM then KILL the process group. background: keep it running as a job; read it with job_output"),
-    background: z.boolean().optional().describe('Start as a background job right away and return its id'),
+      .describe('At the timeout: kill (default) or keep it running as a job'),
+    background: z.boolean().optional().describe('Start as a background job and return its id'),
     host: z
       .boolean()
       .optional()
-      .describe('Run this one command on the host, outside the sandbox. Needs the human\'s approval of the exact command and cwd (unless their config allows it); refused in read-only mode'),
+      .describe('Run on the host, outside the sandbox, once the human approves this exact command'),
     ...approvalIdField,
   })
   .strict();
@@ -58,14 +58,10 @@ export const runCommand = defineTool({
   name: 'run_command',
   title: 'Run a command',
   description:
-    'Runs a command on this host inside a sandbox and returns exit code, stdout, stderr (each capped, tail kept), ' +
-    'duration and the policy decision. The sandbox is unprivileged and read-only: it can read logs, the journal, /etc ' +
-    '(not secrets) and process lists, write only its private /tmp, and cannot change services, packages or files; it has ' +
-    'a memory and task cap. To change the host use service_action or write_file, or host: true for this one command, ' +
-    "which needs the human's approval. `command` runs via bash -c; `argv` runs without a shell. A timeout stops " +
-    "everything it started (TERM, then KILL); with on_timeout 'background' or background: true the command continues as " +
-    'a job (job_status, job_output, job_kill). Commands on the deny list do not run. An approval is asked in the client, ' +
-    'or on the host: then call again with the approval_id the refusal gives.',
+    'Runs a command in a sandbox: unprivileged and read-only (logs, journal, /etc without secrets, processes; writes ' +
+    'only its own /tmp; memory and task caps). Returns exit code, stdout and stderr (tails, capped) and the policy ' +
+    'decision. To change the host use service_action, write_file, or host: true, which asks the human. A timeout ' +
+    'stops all it started unless it continues as a background job (job_output).',
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   containedInReadOnly: true,
   inputSchema: runInput,
@@ -216,14 +212,12 @@ export const jobOutput = defineTool({
   name: 'job_output',
   title: 'Background job output',
   description:
-    'Output of a background job from byte offsets on (default 0; pass back `next` to read only what is new). ' +
-    'Pages begin and end at line breaks, so that no secret is cut in two: an offset inside a line begins at the next ' +
-    "line, and a running job's unfinished last line comes with a later page. Only the last part of a long output is " +
-    'kept; `skipped` says how much was dropped or passed over.',
+    'Output of a background job from byte offsets on; pass back `next` to read only what is new. Pages end at line ' +
+    'breaks; only the tail of a long output is kept (`skipped` says how much was dropped).',
   annotations: { ...READ_ONLY, idempotentHint: false },
   inputSchema: z
     .object({
-      id: z.string().max(64),
+      id: z.string().max(64).describe('Job id'),
       offset: z.number().int().min(0).optional().describe('Byte offset into stdout'),
       stderr_offset: z.number().int().min(0).optional().describe('Byte offset into stderr'),
     })
