@@ -4,14 +4,20 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '@ldm/core';
-import { anonymousByAddress, bearerAuthenticator, type Authenticate } from './authenticate';
+import { anonymousByAddress, bearerAuthenticator, type Authenticate, type Identity } from './authenticate';
 import { checkOriginAndHost, type OriginPolicy } from './origin-guard';
 import { RateLimiter, type RateLimit } from './rate-limiter';
 import { HttpError, readJsonBody } from './read-body';
 
+/** One session's MCP server, and what ends the session's own work (its jobs) when it closes. */
+export interface SessionServer {
+  server: McpServer;
+  endSession?: () => void;
+}
+
 export interface HttpServerOptions {
-  /** A fresh MCP server for each session. */
-  createSession: () => Promise<McpServer>;
+  /** A fresh MCP server for each session, opened by the client `who`. */
+  createSession: (who: Identity) => Promise<SessionServer>;
   /** null only for the loopback-only test mode (--insecure-no-auth). */
   token: string | null;
   origins: OriginPolicy;
@@ -27,9 +33,8 @@ export interface HttpServerOptions {
   now?: () => number;
 }
 
-interface Session {
+interface Session extends SessionServer {
   transport: StreamableHTTPServerTransport;
-  server: McpServer;
   lastSeen: number;
 }
 
@@ -149,7 +154,7 @@ export class McpHttpServer {
       this.options.logger.notice(`http: session limit ${this.options.maxSessions} reached; closing the least recently used session ${lru}`);
       await this.closeSession(lru);
     }
-    await this.startSession(req, res, body);
+    await this.startSession(req, res, body, who);
   }
 
   /**
@@ -167,12 +172,12 @@ export class McpHttpServer {
     sendJson(res, status, body, headers);
   }
 
-  private async startSession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
-    const server = await this.options.createSession();
+  private async startSession(req: IncomingMessage, res: ServerResponse, body: unknown, who: Identity): Promise<void> {
+    const { server, endSession } = await this.options.createSession(who);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { transport, server, lastSeen: this.now() });
+        this.sessions.set(id, { transport, server, endSession, lastSeen: this.now() });
         this.options.logger.info(`http: session ${id} opened`, { sessions: this.sessions.size });
       },
       onsessionclosed: (id) => void this.closeSession(id),
@@ -187,6 +192,7 @@ export class McpHttpServer {
     const session = this.sessions.get(id);
     if (!session) return;
     this.sessions.delete(id);
+    session.endSession?.();
     await session.server.close().catch(() => {});
     this.options.logger.info(`http: session ${id} closed`, { sessions: this.sessions.size });
   }

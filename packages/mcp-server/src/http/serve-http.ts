@@ -47,10 +47,10 @@ export async function serveHttp(deps: ServerDeps, flags: HttpFlags, env: NodeJS.
   if (refusal) throw new ConfigError(`ldm-mcp-server --http: ${refusal}`);
 
   const bootId = await readBootId(deps.proc).catch(() => undefined);
-  const heartbeat = new Heartbeat({ store: deps.store, logger: deps.logger, pid: process.pid, bootId, transport: 'http', proc: deps.proc });
+  const heartbeat = new Heartbeat({ store: deps.store, logger: deps.logger, pid: process.pid, bootId, transport: 'http', proc: deps.proc, runningJobs: () => deps.jobs.runningCount });
   const shared: ServerDeps = { ...deps, hostSampler: deps.hostSampler ?? new HostSampler(deps.proc) };
   const http = new McpHttpServer({
-    createSession: async () => (await createServer(shared)).server,
+    createSession: (who) => createServer(shared, undefined, { principal: who.id }),
     token,
     origins: defaultOriginPolicy(address.host, address.port, cfg.allowedHosts, cfg.allowedOrigins),
     rateLimit: { perMinute: cfg.rateLimit.perMinute, burst: cfg.rateLimit.burst },

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { LOCAL_OWNER, type JobOwner } from '@ldm/core';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerDeps } from './deps';
 import type { ToolDef } from '../tools/tool-def';
@@ -29,23 +31,41 @@ export const BUILT_IN_TOOLS: ToolSource = {
 export interface CreatedServer {
   server: McpServer;
   instructions: string;
+  /** Who this session's jobs belong to. */
+  jobOwner: JobOwner;
+  /** The session is over (closed, expired, evicted): its jobs stop, unless they were detached. */
+  endSession: () => void;
+}
+
+/** Who opens the session: the authenticated client identity over HTTP; absent for stdio (one process, one client). */
+export interface SessionOrigin {
+  principal: string;
 }
 
 /**
  * Builds the MCP server for `deps`: the briefing as instructions, the tools for the policy mode,
  * resources and prompts. No I/O beyond reading the documents for the briefing; no transport.
  */
-export async function createServer(deps: ServerDeps, tools: ToolSource = BUILT_IN_TOOLS): Promise<CreatedServer> {
+export async function createServer(deps: ServerDeps, tools: ToolSource = BUILT_IN_TOOLS, origin?: SessionOrigin): Promise<CreatedServer> {
   const instructions = await currentBriefing(deps);
   const server = new McpServer({ name: 'ldm-mcp-server', title: 'linux-devops-mcp', version: deps.version }, {
     instructions,
     capabilities: { logging: {} },
     jsonSchemaValidator: flatFormValidator,
   });
-  serveTools(server, deps, tools);
+  const jobOwner = origin ? { session: randomUUID(), principal: origin.principal } : LOCAL_OWNER;
+  serveTools(server, deps, tools, jobOwner);
   registerResources(server, deps);
   registerPrompts(server, deps);
-  return { server, instructions };
+  return {
+    server,
+    instructions,
+    jobOwner,
+    endSession: () => {
+      const stopped = deps.jobs.endSession(jobOwner.session);
+      if (stopped) deps.logger.info(`session ended: stopped ${stopped} of its background jobs`);
+    },
+  };
 }
 
 /**
@@ -54,13 +74,13 @@ export async function createServer(deps: ServerDeps, tools: ToolSource = BUILT_I
  * the SDK rendered at build time when there is one. Either way the SDK's own handlers, fed by
  * registerTool, validate and run every call (tool-runtime.ts).
  */
-function serveTools(server: McpServer, deps: ServerDeps, source: ToolSource): void {
+function serveTools(server: McpServer, deps: ServerDeps, source: ToolSource, jobOwner: JobOwner): void {
   const mode = deps.config.policy.mode;
   const audited = new Set<string | number>();
   let runtime: Promise<ToolRuntime> | undefined;
   const ready = () =>
     (runtime ??= Promise.all([import('./tool-chunk'), source.load()])
-      .then(([{ ToolRuntime }, defs]) => new ToolRuntime(server.server, deps, toolsForMode(mode, defs), audited))
+      .then(([{ ToolRuntime }, defs]) => new ToolRuntime(server.server, deps, toolsForMode(mode, defs), audited, jobOwner))
       .catch((err: unknown) => {
         runtime = undefined; // a later call tries again
         throw err;

@@ -56,7 +56,7 @@ export function depsFromProgram(ctx: ProgramContext, policy: PolicyPort): Server
  */
 export async function serveStdio(deps: ServerDeps): Promise<number> {
   const [bootId, { server }] = await Promise.all([readBootId(deps.proc).catch(() => undefined), createServer(deps)]);
-  const heartbeat = new Heartbeat({ store: deps.store, logger: deps.logger, pid: process.pid, bootId, transport: 'stdio', proc: deps.proc });
+  const heartbeat = new Heartbeat({ store: deps.store, logger: deps.logger, pid: process.pid, bootId, transport: 'stdio', proc: deps.proc, runningJobs: () => deps.jobs.runningCount });
   const stdin = process.stdin.pipe(
     new LineCap(MAX_MESSAGE_BYTES, (bytes) => deps.logger.warn(`dropped a ${bytes}-byte message: larger than ${MAX_MESSAGE_BYTES} bytes`)),
   );

@@ -12,6 +12,7 @@ import {
   type ServerRequest,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { JobOwner } from '@ldm/core';
 import type { ServerDeps } from './deps';
 import { CONTAINED_META, type ToolDef } from '../tools/tool-def';
 import { PolicyGate, type GateSession } from '../policy/policy-gate';
@@ -97,9 +98,10 @@ function sessionLabel(session: Server, sessionId: string | undefined): GateSessi
 export class ToolRuntime {
   private readonly handlers;
 
-  constructor(session: Server, deps: ServerDeps, tools: ToolDef[], audited: Set<string | number>) {
+  constructor(session: Server, deps: ServerDeps, tools: ToolDef[], audited: Set<string | number>, jobOwner: JobOwner) {
     const ctx = {
       deps,
+      jobOwner,
       ops: new OpsContextSource(deps),
       sampler: deps.hostSampler ?? new HostSampler(deps.proc),
     };

@@ -18,6 +18,7 @@ const runInput = z
       .optional()
       .describe('At the timeout: kill (default) or keep it running as a job'),
     background: z.boolean().optional().describe('Start as a background job and return its id'),
+    detach: z.boolean().optional().describe("A job keeps running after this session ends"),
     host: z
       .boolean()
       .optional()
@@ -81,7 +82,7 @@ export const runCommand = defineTool({
     const common = { argv: spec.argv, cwd, env: commandEnvironment(process.env), ...(args.stdin !== undefined ? { stdin: args.stdin } : {}) };
     if (args.background) {
       try {
-        const job = ctx.deps.jobs.start(spec.display, common, launch);
+        const job = ctx.deps.jobs.start(spec.display, common, launch, ctx.jobOwner, Boolean(args.detach));
         return {
           structured: {
             exit_code: null, signal: null, stdout: '', stderr: '', stdout_truncated: false, stderr_truncated: false,
@@ -107,7 +108,7 @@ export const runCommand = defineTool({
     let jobId: string | null = null;
     if (result.running) {
       try {
-        jobId = ctx.deps.jobs.adopt(spec.display, result.running).id;
+        jobId = ctx.deps.jobs.adopt(spec.display, result.running, ctx.jobOwner, Boolean(args.detach)).id;
         notes.push(`Timed out and continues as background job ${jobId}; read it with job_output {id: "${jobId}"}.`);
       } catch (err) {
         notes.push(`Timed out and was stopped: ${(err as Error).message}.`);
@@ -177,12 +178,13 @@ const jobInfo = z.object({
   duration_ms: z.number(),
   stdout_bytes: z.number(),
   stderr_bytes: z.number(),
+  detached: z.boolean().describe('Outlives the session that started it'),
 });
 
 function toJobInfo(j: ReturnType<ToolContext['deps']['jobs']['status']>): z.infer<typeof jobInfo> {
   return {
     id: j.id, command: j.command, pid: j.pid, state: j.state, started_at: j.startedAt, exit_code: j.exitCode,
-    signal: j.signal, note: j.note, duration_ms: j.durationMs, stdout_bytes: j.stdoutBytes, stderr_bytes: j.stderrBytes,
+    signal: j.signal, note: j.note, duration_ms: j.durationMs, stdout_bytes: j.stdoutBytes, stderr_bytes: j.stderrBytes, detached: j.detached,
   };
 }
 
@@ -201,7 +203,7 @@ export const jobStatus = defineTool({
   outputSchema: jobInfo,
   handler: async ({ id }, ctx) => {
     try {
-      return { structured: toJobInfo(ctx.deps.jobs.status(id)) };
+      return { structured: toJobInfo(ctx.deps.jobs.status(id, ctx.jobOwner)) };
     } catch (err) {
       return missing(err);
     }
@@ -236,7 +238,7 @@ export const jobOutput = defineTool({
   handler: async ({ id, offset, stderr_offset }, ctx) => {
     let out;
     try {
-      out = ctx.deps.jobs.output(id, { stdout: offset, stderr: stderr_offset }, ctx.deps.config.mcp.outputMaxBytes);
+      out = ctx.deps.jobs.output(id, { stdout: offset, stderr: stderr_offset }, ctx.deps.config.mcp.outputMaxBytes, ctx.jobOwner);
     } catch (err) {
       return missing(err);
     }
@@ -254,7 +256,7 @@ export const jobKill = defineTool({
   outputSchema: jobInfo,
   handler: async ({ id }, ctx) => {
     try {
-      return { structured: toJobInfo(ctx.deps.jobs.kill(id)), audit: { decision: 'allow', rule: 'own-job' } };
+      return { structured: toJobInfo(ctx.deps.jobs.kill(id, ctx.jobOwner)), audit: { decision: 'allow', rule: 'own-job' } };
     } catch (err) {
       return missing(err);
     }
@@ -264,11 +266,11 @@ export const jobKill = defineTool({
 export const listJobs = defineTool({
   name: 'list_jobs',
   title: 'List background jobs',
-  description: 'The background jobs of this session, running and finished.',
+  description: "This session's background jobs, and detached ones left by ended sessions of the same client.",
   annotations: { ...READ_ONLY, idempotentHint: false },
   inputSchema: z.object({}).strict(),
   outputSchema: z.object({ jobs: z.array(jobInfo), max_jobs: z.number() }),
-  handler: async (_args, ctx) => ({ structured: { jobs: ctx.deps.jobs.list().map(toJobInfo), max_jobs: ctx.deps.jobs.limits.maxJobs } }),
+  handler: async (_args, ctx) => ({ structured: { jobs: ctx.deps.jobs.list(ctx.jobOwner).map(toJobInfo), max_jobs: ctx.deps.jobs.limits.maxJobs } }),
 });
 
 export const COMMAND_TOOLS = [runCommand, jobStatus, jobOutput, jobKill, listJobs];

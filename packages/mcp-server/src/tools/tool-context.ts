@@ -1,4 +1,5 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { JobOwner } from '@ldm/core';
 import type { ServerDeps } from '../server/deps';
 import type { PolicyGate } from '../policy/policy-gate';
 import type { OpsContextSource } from '../ops-context/ops-context-source';
@@ -12,6 +13,8 @@ export interface ToolContext {
   ops: OpsContextSource;
   /** Keeps the previous CPU sample so system_status reports the load since the last call. */
   sampler: HostSampler;
+  /** The session (and client identity) this call's background jobs belong to. */
+  jobOwner: JobOwner;
   /** Aborted when the client cancels the request. */
   signal: AbortSignal;
 }

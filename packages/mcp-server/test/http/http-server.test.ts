@@ -11,14 +11,14 @@ import { defaultOriginPolicy } from '../../src/http/origin-guard';
 
 const TOKEN = 't0k3n-'.repeat(8);
 
-function sessionServer(): Promise<McpServer> {
+function sessionServer(): Promise<{ server: McpServer }> {
   const server = new McpServer({ name: 'test', version: '1' });
   server.registerTool('echo', { inputSchema: { text: z.string() } }, async ({ text }) => ({ content: [{ type: 'text', text }] }));
   server.registerTool('slow', { inputSchema: { ms: z.number() } }, async ({ ms }) => {
     await new Promise((r) => setTimeout(r, ms));
     return { content: [{ type: 'text', text: 'done' }] };
   });
-  return Promise.resolve(server);
+  return Promise.resolve({ server });
 }
 
 let running: McpHttpServer | null = null;
