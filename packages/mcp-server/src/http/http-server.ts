@@ -21,7 +21,7 @@ export interface HttpServerOptions {
   /** null only for the loopback-only test mode (--insecure-no-auth). */
   token: string | null;
   origins: OriginPolicy;
-  /** Authenticated requests, per credential identity. */
+  /** Authenticated requests, per session (outside a session, per credential identity). */
   rateLimit: RateLimit;
   /** Refused requests (no or wrong token, wrong Origin/Host), per address; they never use up a credential's budget. */
   refusedRateLimit?: RateLimit;
@@ -129,9 +129,10 @@ export class McpHttpServer {
         'www-authenticate': 'Bearer realm="ldm-mcp"',
       });
     }
-    const limited = this.limiter.attempt(who.id, this.now());
+    const bucket = this.rateBucketOf(who, req.headers['mcp-session-id']);
+    const limited = this.limiter.attempt(bucket, this.now());
     if (limited.wait > 0) {
-      if (limited.first) this.options.logger.notice(`http: ${who.id} is over http.rateLimit; answering 429 for ${limited.wait}s`);
+      if (limited.first) this.options.logger.notice(`http: ${bucket} is over http.rateLimit; answering 429 for ${limited.wait}s`);
       return sendJson(res, 429, rpcError('too many requests'), { 'retry-after': String(limited.wait) });
     }
 
@@ -155,6 +156,16 @@ export class McpHttpServer {
       await this.closeSession(lru);
     }
     await this.startSession(req, res, body, who);
+  }
+
+  /**
+   * Whose budget a request spends: its session's, once it has one, so clients that share a token,
+   * a tunnel or a proxy address do not use up each other's; requests outside a live session (an
+   * initialize, an unknown id) spend their credential's. Session ids the server did not hand out
+   * open no budget of their own.
+   */
+  private rateBucketOf(who: Identity, sessionId: string | string[] | undefined): string {
+    return typeof sessionId === 'string' && this.sessions.has(sessionId) ? `${who.id} session ${sessionId.slice(0, 8)}…${sessionId.slice(-4)}` : who.id;
   }
 
   /**

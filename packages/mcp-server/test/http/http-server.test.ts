@@ -123,6 +123,20 @@ describe('the HTTP endpoint', () => {
     expect(Number(replies[2]!.headers['retry-after'])).toBeGreaterThan(0);
   });
 
+  test("one client's flood does not 429 another client behind the same address and token: the budget is per session", async () => {
+    const { url } = await start({ rateLimit: { perMinute: 1, burst: 4 } });
+    const flooder = await connect(url); // initialize + initialized: 2 of the token's 4, not of the session's
+    const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => flooder.ping()));
+    expect(outcomes.filter((o) => o.status === 'rejected').length).toBeGreaterThan(0);
+    await expect(flooder.ping()).rejects.toThrow();
+    // Same token, same address: its own session, its own budget.
+    const other = await connect(url);
+    await other.ping();
+    await other.callTool({ name: 'echo', arguments: { text: 'hi' } });
+    await flooder.close();
+    await other.close();
+  });
+
   test('200 bad-token requests from one address: they end in 429, and the token holder at that address still gets in', async () => {
     const { port, url } = await start({ rateLimit: { perMinute: 60, burst: 5 } });
     const host = `127.0.0.1:${port}`;
