@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { EXIT, ConfigError, UsageError, readBootId } from '@ldm/core';
 import { Heartbeat } from '../heartbeat/heartbeat';
 import { HostSampler } from '../host/host-sampler';
 import { createServer } from '../server/create-server';
 import type { ServerDeps } from '../server/deps';
 import { McpHttpServer } from './http-server';
+import { SessionBook } from './session-book';
 import { parseListenAddress } from './listen-address';
 import { checkHttpStartup } from './startup-rules';
 import { readTokenFile } from './bearer-token';
@@ -17,6 +19,9 @@ export interface HttpFlags {
   /** Test-only: no bearer token. Refused on anything but loopback. */
   insecureNoAuth?: boolean;
 }
+
+/** The HTTP sessions a restart takes back (session-book.ts), in the state dir. */
+export const SESSION_BOOK_FILE = 'http-sessions.json';
 
 const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
@@ -63,7 +68,9 @@ export async function serveHttp(deps: ServerDeps, flags: HttpFlags, env: NodeJS.
       heartbeat.touch();
       deps.onActivity?.();
     },
+    sessionBook: new SessionBook(join(deps.paths.stateDir, SESSION_BOOK_FILE)),
   });
+  const resumable = await http.restoreSessions();
 
   await new Promise<void>((resolve, reject) => {
     http.server.once('error', reject);
@@ -88,6 +95,7 @@ export async function serveHttp(deps: ServerDeps, flags: HttpFlags, env: NodeJS.
     socketActivated: fd !== null,
     auth: token ? 'bearer' : 'NONE (test mode)',
     watchdogMs: interval ?? 0,
+    resumableSessions: resumable,
   });
 
   const code = await new Promise<number>((resolve) => {
