@@ -140,7 +140,7 @@ export class McpHttpServer {
     try {
       await this.route(req, res);
     } catch (err) {
-      if (err instanceof HttpError) return sendJson(res, err.status, rpcError(err.message));
+      if (err instanceof HttpError) return sendJson(res, err.status, rpcError(err.message, err.rpcCode));
       this.options.logger.error(`http request failed: ${(err as Error).message}`);
       sendJson(res, 500, rpcError('internal error', -32603));
     }

@@ -11,6 +11,7 @@ import { registerPrompts } from '../prompts/prompts';
 import { currentBriefing } from '../briefing/current-briefing';
 import { flatFormValidator } from '../policy/elicitation-validator';
 import { compactToolList } from './compact-tool-list';
+import { SessionLog } from './session-log';
 
 /** tools/list of every tool as the SDK renders it, baked in by build.mjs; undefined when run from source. */
 declare const LDM_TOOL_LIST: Tool[] | undefined;
@@ -54,9 +55,13 @@ export async function createServer(deps: ServerDeps, tools: ToolSource = BUILT_I
     jsonSchemaValidator: flatFormValidator,
   });
   const jobOwner = origin ? { session: randomUUID(), principal: origin.principal } : LOCAL_OWNER;
-  serveTools(server, deps, tools, jobOwner);
+  const log = new SessionLog();
+  log.install(server.server);
+  serveTools(server, deps, tools, jobOwner, log);
   registerResources(server, deps);
   registerPrompts(server, deps);
+  // The SDK declares listChanged for resources and prompts; the lists never change, so nothing would ever be sent.
+  server.server.registerCapabilities({ resources: { listChanged: undefined }, prompts: { listChanged: undefined } });
   return {
     server,
     instructions,
@@ -74,13 +79,13 @@ export async function createServer(deps: ServerDeps, tools: ToolSource = BUILT_I
  * the SDK rendered at build time when there is one. Either way the SDK's own handlers, fed by
  * registerTool, validate and run every call (tool-runtime.ts).
  */
-function serveTools(server: McpServer, deps: ServerDeps, source: ToolSource, jobOwner: JobOwner): void {
+function serveTools(server: McpServer, deps: ServerDeps, source: ToolSource, jobOwner: JobOwner, log: SessionLog): void {
   const mode = deps.config.policy.mode;
   const audited = new Set<string | number>();
   let runtime: Promise<ToolRuntime> | undefined;
   const ready = () =>
     (runtime ??= Promise.all([import('./tool-chunk'), source.load()])
-      .then(([{ ToolRuntime }, defs]) => new ToolRuntime(server.server, deps, toolsForMode(mode, defs), audited, jobOwner))
+      .then(([{ ToolRuntime }, defs]) => new ToolRuntime(server.server, deps, toolsForMode(mode, defs), audited, jobOwner, log))
       .catch((err: unknown) => {
         runtime = undefined; // a later call tries again
         throw err;

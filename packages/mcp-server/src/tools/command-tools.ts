@@ -96,6 +96,7 @@ export const runCommand = defineTool({
         throw err;
       }
     }
+    const stopProgress = ctx.progress(`running: ${spec.display.slice(0, 200)}`);
     const result = await runProcess({
       ...common,
       maxBufferBytes: mcp.outputMaxBytes,
@@ -103,7 +104,7 @@ export const runCommand = defineTool({
       onTimeout: args.on_timeout === 'background' ? 'background' : 'kill',
       signal: ctx.signal,
       launch,
-    });
+    }).finally(stopProgress);
     if (result.spawnError) return refuse(`${result.spawnError} (cwd ${cwd})`, { ...gate.audit, exitCode: null });
     let jobId: string | null = null;
     if (result.running) {

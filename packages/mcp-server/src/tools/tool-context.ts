@@ -15,6 +15,11 @@ export interface ToolContext {
   sampler: HostSampler;
   /** The session (and client identity) this call's background jobs belong to. */
   jobOwner: JobOwner;
+  /**
+   * While a long call runs: notifications/progress every few seconds on the call's stream, when
+   * the client sent a progressToken (else nothing). Returns the stop.
+   */
+  progress: (message: string) => () => void;
   /** Aborted when the client cancels the request. */
   signal: AbortSignal;
 }

@@ -5,7 +5,7 @@ import * as z from 'zod';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { silentLogger } from '@ldm/core';
+import { parseConfig, silentLogger } from '@ldm/core';
 import { McpHttpServer, type HttpServerOptions } from '../../src/http/http-server';
 import { defaultOriginPolicy } from '../../src/http/origin-guard';
 
@@ -101,6 +101,25 @@ describe('the HTTP endpoint', () => {
     const big = JSON.stringify({ ...INIT, params: { ...INIT.params, pad: 'x'.repeat(100 * 1024) } });
     const r = await post(port, big, { host: `127.0.0.1:${port}`, authorization: `Bearer ${TOKEN}` });
     expect(r.status).toBe(413);
+    const client = await connect(url);
+    await client.ping();
+    await client.close();
+  });
+
+  test('a body that is not JSON gets -32700; a batch gets an answer for each request; the default body cap fits the largest write_file', async () => {
+    const { port, url } = await start();
+    const headers = { host: `127.0.0.1:${port}`, authorization: `Bearer ${TOKEN}` };
+    const broken = await post(port, '{"jsonrpc":"2.0","id":1,', headers);
+    expect(broken.status).toBe(400);
+    expect(JSON.parse(broken.body)).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32700 } });
+    const init = await post(port, JSON.stringify(INIT), headers);
+    const session = { ...headers, 'mcp-session-id': String(init.headers['mcp-session-id']), 'mcp-protocol-version': '2025-03-26' };
+    const batch = await post(port, JSON.stringify([{ jsonrpc: '2.0', id: 11, method: 'ping' }, { jsonrpc: '2.0', id: 12, method: 'ping' }]), session);
+    expect(batch.status).toBe(200);
+    expect(batch.body).toContain('"id":11');
+    expect(batch.body).toContain('"id":12');
+    const largest = JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'write_file', arguments: { path: '/x', content: '€'.repeat(8_388_608) } } });
+    expect(parseConfig({}, 'defaults').http.maxBodyBytes).toBeGreaterThanOrEqual(Buffer.byteLength(largest));
     const client = await connect(url);
     await client.ping();
     await client.close();
