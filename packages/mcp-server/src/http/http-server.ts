@@ -10,6 +10,7 @@ import { RateLimiter, type RateLimit } from './rate-limiter';
 import { HttpError, readJsonBody } from './read-body';
 import { hashSessionId, keepRecords, type SessionBook, type SessionRecord } from './session-book';
 import { resumeClient, resumeTransport } from './revive-session';
+import { BoundedEventStore } from './bounded-event-store';
 
 /** One session's MCP server, and what ends the session's own work (its jobs) when it closes. */
 export interface SessionServer {
@@ -43,6 +44,9 @@ interface Session extends SessionServer {
   /** The identity that opened it: only that identity may use it, here and after a restart. */
   principal: string;
 }
+
+/** What `retry:` tells a client whose SSE stream the server ended (SEP-1699 polling) or that lost it. */
+const SSE_RETRY_MS = 1000;
 
 /** Session records are written at most this long after a change. */
 const SAVE_DELAY_MS = 500;
@@ -224,6 +228,8 @@ export class McpHttpServer {
     const { server, endSession } = await this.options.createSession(who);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      eventStore: new BoundedEventStore(),
+      retryInterval: SSE_RETRY_MS,
       onsessioninitialized: (id) => {
         this.sessions.set(id, { transport, server, endSession, lastSeen: this.now(), principal: who.id });
         this.options.logger.info(`http: session ${id} opened`, { sessions: this.sessions.size });
@@ -257,7 +263,12 @@ export class McpHttpServer {
   private async resume(id: string, record: SessionRecord, who: Identity): Promise<Session | null> {
     await this.makeRoom();
     const { server, endSession } = await this.options.createSession(who);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: () => id, onsessionclosed: (closed) => void this.closeSession(closed) });
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => id,
+      eventStore: new BoundedEventStore(),
+      retryInterval: SSE_RETRY_MS,
+      onsessionclosed: (closed) => void this.closeSession(closed),
+    });
     transport.onerror = (err) => this.options.logger.debug(`http transport: ${err.message}`);
     try {
       resumeTransport(transport, id);

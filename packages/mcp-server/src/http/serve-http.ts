@@ -48,6 +48,8 @@ export async function serveHttp(deps: ServerDeps, flags: HttpFlags, env: NodeJS.
       throw new ConfigError(`ldm-mcp-server --http: ${(err as Error).message}`, { cause: err });
     }
   }
+  const fixtures = env.LDM_MCP_CONFORMANCE_FIXTURES === '1';
+  if (fixtures && !insecure) throw new ConfigError('LDM_MCP_CONFORMANCE_FIXTURES is for the conformance test alone: it needs --insecure-no-auth (loopback only)');
   const refusal = checkHttpStartup(fd === null ? address.host : '127.0.0.1', token !== null, insecure);
   if (refusal) throw new ConfigError(`ldm-mcp-server --http: ${refusal}`);
 
@@ -55,7 +57,7 @@ export async function serveHttp(deps: ServerDeps, flags: HttpFlags, env: NodeJS.
   const heartbeat = new Heartbeat({ store: deps.store, logger: deps.logger, pid: process.pid, bootId, transport: 'http', proc: deps.proc, runningJobs: () => deps.jobs.runningCount });
   const shared: ServerDeps = { ...deps, hostSampler: deps.hostSampler ?? new HostSampler(deps.proc) };
   const http = new McpHttpServer({
-    createSession: (who) => createServer(shared, undefined, { principal: who.id }),
+    createSession: (who) => createServer(shared, undefined, { principal: who.id, ...(fixtures ? { conformanceFixtures: true } : {}) }),
     token,
     origins: defaultOriginPolicy(address.host, address.port, cfg.allowedHosts, cfg.allowedOrigins),
     rateLimit: { perMinute: cfg.rateLimit.perMinute, burst: cfg.rateLimit.burst },

@@ -41,7 +41,11 @@ export interface CreatedServer {
 /** Who opens the session: the authenticated client identity over HTTP; absent for stdio (one process, one client). */
 export interface SessionOrigin {
   principal: string;
+  /** Test-only (serve-http.ts allows it with --insecure-no-auth alone): the conformance suite's fixtures. */
+  conformanceFixtures?: boolean;
 }
+
+type Fixtures = typeof import('../conformance/conformance-fixtures');
 
 /**
  * Builds the MCP server for `deps`: the briefing as instructions, the tools for the policy mode,
@@ -57,9 +61,11 @@ export async function createServer(deps: ServerDeps, tools: ToolSource = BUILT_I
   const jobOwner = origin ? { session: randomUUID(), principal: origin.principal } : LOCAL_OWNER;
   const log = new SessionLog();
   log.install(server.server);
-  serveTools(server, deps, tools, jobOwner, log);
+  const fixtures: Fixtures | undefined = origin?.conformanceFixtures ? await import('../conformance/conformance-fixtures') : undefined;
+  serveTools(server, deps, tools, jobOwner, log, fixtures);
   registerResources(server, deps);
   registerPrompts(server, deps);
+  fixtures?.registerFixtureResourcesAndPrompts(server);
   // The SDK declares listChanged for resources and prompts; the lists never change, so nothing would ever be sent.
   server.server.registerCapabilities({ resources: { listChanged: undefined }, prompts: { listChanged: undefined } });
   return {
@@ -79,7 +85,7 @@ export async function createServer(deps: ServerDeps, tools: ToolSource = BUILT_I
  * the SDK rendered at build time when there is one. Either way the SDK's own handlers, fed by
  * registerTool, validate and run every call (tool-runtime.ts).
  */
-function serveTools(server: McpServer, deps: ServerDeps, source: ToolSource, jobOwner: JobOwner, log: SessionLog): void {
+function serveTools(server: McpServer, deps: ServerDeps, source: ToolSource, jobOwner: JobOwner, log: SessionLog, fixtures?: Fixtures): void {
   const mode = deps.config.policy.mode;
   const audited = new Set<string | number>();
   let runtime: Promise<ToolRuntime> | undefined;
@@ -93,8 +99,13 @@ function serveTools(server: McpServer, deps: ServerDeps, source: ToolSource, job
   // The tool set of a session never changes, so there is no list_changed to announce.
   server.server.registerCapabilities({ tools: {} });
   let listed = source.listed ? compactToolList(toolsForMode(mode, source.listed)) : undefined;
-  server.server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: (listed ??= compactToolList((await (await ready()).list()).tools)) }));
+  server.server.setRequestHandler(ListToolsRequestSchema, async () => {
+    listed ??= compactToolList((await (await ready()).list()).tools);
+    return { tools: fixtures ? [...listed, ...fixtures.FIXTURE_TOOLS] : listed };
+  });
   server.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const fixture = fixtures && (await fixtures.callFixture(server, request, extra as CallExtra));
+    if (fixture) return fixture;
     const started = Date.now();
     let result: CallToolResult;
     try {
