@@ -39,6 +39,9 @@ export function keepRecords(records: SessionRecord[], now: number, idleMs: numbe
  * does not end them. Only this process writes it.
  */
 export class SessionBook {
+  /** What the file holds now, so an unchanged book is not written again. */
+  private written: string | null = null;
+
   constructor(private readonly file: string) {}
 
   /** The records on disk; none when the file is missing or unreadable (sessions then start anew). */
@@ -50,14 +53,23 @@ export class SessionBook {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw new Error(`couldn't read the HTTP session book ${this.file}`, { cause: err });
     }
-    const parsed = BookSchema.safeParse(JSON.parse(text || '{}'));
+    let json: unknown;
+    try {
+      json = JSON.parse(text || '{}');
+    } catch (err) {
+      throw new Error(`the HTTP session book ${this.file} is not JSON`, { cause: err });
+    }
+    const parsed = BookSchema.safeParse(json);
     if (!parsed.success) throw new Error(`the HTTP session book ${this.file} is not valid: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
     return parsed.data.sessions;
   }
 
   async save(records: SessionRecord[]): Promise<void> {
+    const text = JSON.stringify({ version: 1, sessions: records });
+    if (text === this.written) return;
     const tmp = `${this.file}.tmp`;
-    await writeFile(tmp, JSON.stringify({ version: 1, sessions: records }), { mode: 0o600 });
+    await writeFile(tmp, text, { mode: 0o600 });
     await rename(tmp, this.file);
+    this.written = text;
   }
 }
