@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { LOCAL_OWNER, type JobOwner } from '@ldm/core';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
@@ -58,7 +57,8 @@ export async function createServer(deps: ServerDeps, tools: ToolSource = BUILT_I
     capabilities: { logging: {} },
     jsonSchemaValidator: flatFormValidator,
   });
-  const jobOwner = origin ? { session: randomUUID(), principal: origin.principal } : LOCAL_OWNER;
+  // The global Web Crypto, touched only for HTTP sessions: importing node:crypto would load it on every stdio start.
+  const jobOwner = origin ? { session: globalThis.crypto.randomUUID(), principal: origin.principal } : LOCAL_OWNER;
   const log = new SessionLog();
   log.install(server.server);
   const fixtures: Fixtures | undefined = origin?.conformanceFixtures ? await import('../conformance/conformance-fixtures') : undefined;
