@@ -256,6 +256,31 @@ if XO 'test -e /etc/systemd/system/ldm-mcp-http.service'; then
   ok "ldm-mcp-http.service came back after kill -9"
   # What the idle watcher does on standby: stop the service. The socket must bring it back on the
   # next connection, and that connection must be answered (an MCP initialize with the token).
+  # A session opened before the stop goes on after it: its next request is answered, no new initialize.
+  X 'set -e; systemctl is-active --quiet ldm-mcp-http.service || systemctl start ldm-mcp-http.service
+     node -e "
+       const token = require(\"fs\").readFileSync(\"/etc/linux-devops-mcp/http-token\", \"utf8\").trim();
+       const headers = { \"content-type\": \"application/json\", accept: \"application/json, text/event-stream\", authorization: \"Bearer \" + token };
+       const init = { jsonrpc: \"2.0\", id: 1, method: \"initialize\", params: { protocolVersion: \"2025-06-18\", capabilities: {}, clientInfo: { name: \"survivor\", version: \"1\" } } };
+       (async () => {
+         const res = await fetch(\"http://127.0.0.1:8765/mcp\", { method: \"POST\", headers, body: JSON.stringify(init) });
+         await res.text();
+         const id = res.headers.get(\"mcp-session-id\");
+         await fetch(\"http://127.0.0.1:8765/mcp\", { method: \"POST\", headers: { ...headers, \"mcp-session-id\": id, \"mcp-protocol-version\": \"2025-06-18\" }, body: JSON.stringify({ jsonrpc: \"2.0\", method: \"notifications/initialized\" }) });
+         require(\"fs\").writeFileSync(\"/tmp/ldm-session-id\", id);
+       })().catch((e) => { console.error(e.message); process.exit(1); });"' || fail "couldn't open an HTTP session"
+  X 'set -e; systemctl stop ldm-mcp-http.service; [ "$(systemctl is-active ldm-mcp-http.service)" != active ]
+     node -e "
+       const token = require(\"fs\").readFileSync(\"/etc/linux-devops-mcp/http-token\", \"utf8\").trim();
+       const id = require(\"fs\").readFileSync(\"/tmp/ldm-session-id\", \"utf8\");
+       const headers = { \"content-type\": \"application/json\", accept: \"application/json, text/event-stream\", authorization: \"Bearer \" + token, \"mcp-session-id\": id, \"mcp-protocol-version\": \"2025-06-18\" };
+       (async () => {
+         const res = await fetch(\"http://127.0.0.1:8765/mcp\", { method: \"POST\", headers, body: JSON.stringify({ jsonrpc: \"2.0\", id: 2, method: \"tools/call\", params: { name: \"list_failed_units\", arguments: {} } }) });
+         const text = await res.text();
+         if (res.status !== 200 || !text.includes(\"\\\"id\\\":2\")) throw new Error(\"the session of before the stop: HTTP \" + res.status + \" \" + text.slice(0, 200));
+         console.log(\"the session opened before the stop answered after socket activation: HTTP 200\");
+       })().catch((e) => { console.error(e.message); process.exit(1); });"' || fail "an HTTP session did not survive the standby stop and socket activation"
+  ok "an HTTP session opened before a standby stop goes on after socket activation"
   X 'set -e; systemctl stop ldm-mcp-http.service; [ "$(systemctl is-active ldm-mcp-http.service)" != active ]
      systemctl is-active --quiet ldm-mcp-http.socket
      node -e "

@@ -65,9 +65,19 @@ export function defaultIdleDeps(base: Pick<CheckDeps, 'proc' | 'runCommand' | 'n
  * (refreshed every minute even when idle); `lastRequest` is the last message from the client, and a
  * session that never had one counts from its start.
  */
-function activityOf(session: Heartbeat): string {
+function activityOf(session: Heartbeat, now: Date): string {
+  if (runsJobs(session, now)) return now.toISOString();
   const request = (session as { lastRequest?: unknown }).lastRequest;
   return typeof request === 'string' ? request : session.startedAt;
+}
+
+/** A server beats every minute; a beat older than this is a leftover (a crashed server), whatever it said. */
+const LIVE_BEAT_MS = 3 * 60_000;
+
+/** The server had a background job running at a recent beat: the host is busy for as long as it runs. */
+function runsJobs(session: Heartbeat, now: Date): boolean {
+  const age = now.getTime() - Date.parse(session.lastActivity);
+  return (session.runningJobs ?? 0) > 0 && age >= -LIVE_BEAT_MS && age <= LIVE_BEAT_MS;
 }
 
 function newest(...isoTimes: Array<string | undefined>): string | undefined {
@@ -90,7 +100,7 @@ export async function runIdleWatcher(options: IdleWatcherOptions): Promise<IdleO
 
   // Times written before the clock was set back would hold the host "active" for the length of the step.
   const since = clampFuture(previous.since ?? now.toISOString(), now);
-  const lastActivity = clampFuture(newest(previous.lastActivity, ...state.sessions.map(activityOf)) ?? since, now);
+  const lastActivity = clampFuture(newest(previous.lastActivity, ...state.sessions.map((x) => activityOf(x, now))) ?? since, now);
   const decision = decideIdle({
     now,
     cpuPercent: figures.cpuPercent,
@@ -152,7 +162,7 @@ export async function runIdleWatcher(options: IdleWatcherOptions): Promise<IdleO
       lastSample: figures.tooSoon ? current.lastSample : toIdleSample(reading, now),
       since,
       // Re-read under the lock: a heartbeat written since our read still counts.
-      lastActivity: clampFuture(newest(lastActivity, ...doc.sessions.map(activityOf)) ?? lastActivity, now),
+      lastActivity: clampFuture(newest(lastActivity, ...doc.sessions.map((x) => activityOf(x, now))) ?? lastActivity, now),
       standbySince: mode === 'standby' ? (wasStandby ? clampFuture(previous.standbySince ?? now.toISOString(), now) : now.toISOString()) : undefined,
       last: lastIdle,
       history: encodeHistory(history),

@@ -90,6 +90,37 @@ describe('ldm-idle-watcher', () => {
     expect(s.calls).toHaveLength(1);
   });
 
+  test('never stops the HTTP service while the server has a background job running; a stale beat claiming one does not count', async () => {
+    const s = await setup({ unitInstalled: true });
+    await s.run();
+    const beat = (runningJobs: number) =>
+      s.store.update('state', (doc) => {
+        doc.sessions = [{ pid: 7, startedAt: T0.toISOString(), lastActivity: s.clock.now.toISOString(), transport: 'http', runningJobs }];
+      });
+    // The job was started by the session's last request, long ago; the server beats every minute.
+    for (let i = 0; i < 12; i++) {
+      await s.tick(5, 1);
+      await beat(1);
+      expect((await s.run()).mode).toBe('active');
+    }
+    expect(s.calls).toEqual([]);
+    // The job ended: quiet from here on for idle.minutes, then standby.
+    await beat(0);
+    await s.tick(31, 1);
+    expect((await s.run()).mode).toBe('standby');
+    expect(s.calls).toEqual([['systemctl', 'stop', 'ldm-mcp-http.service']]);
+  });
+
+  test('a leftover heartbeat (crashed server) that said a job ran does not hold the host active', async () => {
+    const s = await setup();
+    await s.run();
+    await s.store.update('state', (doc) => {
+      doc.sessions = [{ pid: 7, startedAt: T0.toISOString(), lastActivity: T0.toISOString(), transport: 'http', runningJobs: 2 }];
+    });
+    await s.tick(31, 1);
+    expect((await s.run()).mode).toBe('standby');
+  });
+
   test('no HTTP unit installed: standby without starting any process', async () => {
     const s = await setup();
     await s.run();

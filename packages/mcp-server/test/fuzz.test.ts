@@ -84,7 +84,7 @@ describe('fuzz: malformed and random input on stdin', () => {
     }
   }, 120_000);
 
-  test('a 64 MiB message is dropped without being buffered, and the server answers the next one', async () => {
+  test('a 64 MiB message is refused without being buffered (an error answers its id), and the server answers the next one', async () => {
     const env = bundleEnv({ policy: { mode: 'read-only' } });
     const child = spawn(process.execPath, env.args, { stdio: ['pipe', 'pipe', 'pipe'] });
     try {
@@ -100,7 +100,8 @@ describe('fuzz: malformed and random input on stdin', () => {
       await write(`${JSON.stringify({ jsonrpc: '2.0', id: 'after', method: 'ping' })}\n`);
       for (let i = 0; i < 200 && !out.includes('"id":"after"'); i++) await new Promise((r) => setTimeout(r, 50));
       expect(out).toContain('"id":"after"');
-      expect(err).toMatch(/dropped a \d+-byte message/);
+      const replies = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: unknown; error?: { code: number } });
+      expect(replies.find((r) => r.id === 1)).toMatchObject({ error: { code: -32600 } });
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       const peakMb = Number(/^VmHWM:\s+(\d+)/m.exec(status)![1]) / 1024;
       expect(peakMb).toBeLessThan(150);

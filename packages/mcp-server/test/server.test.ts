@@ -17,16 +17,16 @@ type Result = { isError?: boolean; structuredContent?: Record<string, unknown>; 
 async function call(c: Connected, name: string, args: Record<string, unknown> = {}): Promise<Result> {
   const result = (await c.client.callTool({ name, arguments: args })) as Result;
   if (!result.isError) {
-    // structuredContent conforms to the tool's own output schema, and the text carries the same content.
+    // structuredContent conforms to the tool's own output schema; the text is a summary, not the JSON again.
     const def = ALL_TOOLS.find((t) => t.name === name)!;
     def.outputSchema.parse(result.structuredContent);
-    expect(JSON.parse(result.content[0]!.text!)).toEqual(result.structuredContent);
+    expect(() => JSON.parse(result.content[0]!.text!)).toThrow();
   }
   return result;
 }
 
 describe('in-process server', () => {
-  test('lists every tool with annotations and output schemas', async () => {
+  test('lists every tool with annotations', async () => {
     const env = makeDeps();
     open = await connect(env.deps);
     const { tools } = await open.client.listTools();
@@ -36,7 +36,6 @@ describe('in-process server', () => {
       expect(typeof t.annotations?.destructiveHint).toBe('boolean');
       expect(typeof t.annotations?.idempotentHint).toBe('boolean');
       expect(typeof t.annotations?.openWorldHint).toBe('boolean');
-      expect(t.outputSchema?.type).toBe('object');
     }
   });
 

@@ -8,6 +8,8 @@ import { makeDeps } from './support/make-deps';
 import { connect, type Connected } from './support/connect';
 import { bundleEnv, ROOT } from './support/bundle';
 import { ALL_TOOLS, toolsForMode } from '../src/tools/all-tools';
+import { renderToolList } from '../src/server/tool-runtime';
+import { TOOL_LIST_MAX_BYTES } from '../src/server/compact-tool-list';
 
 let open: Connected | null = null;
 afterAll(async () => open?.close());
@@ -18,6 +20,35 @@ describe('the tool list', () => {
     const { tools } = await open.client.listTools();
     // A change here changes what every client and model sees: update the snapshot on purpose (jest -u).
     expect(tools).toMatchSnapshot();
+  });
+
+  test(`costs at most ${TOOL_LIST_MAX_BYTES} bytes (about 4,000 tokens of every conversation), with no $schema line and no output schemas`, async () => {
+    const c = await connect(makeDeps().deps);
+    try {
+      const listed = await c.client.listTools();
+      const text = JSON.stringify(listed);
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(TOOL_LIST_MAX_BYTES);
+      expect(text).not.toContain('$schema');
+      expect(listed.tools.filter((t) => t.outputSchema).map((t) => t.name)).toEqual([]);
+      expect(listed.tools).toHaveLength(ALL_TOOLS.length);
+    } finally {
+      await c.close();
+    }
+  });
+
+  test('every parameter of every tool has a description', async () => {
+    const undescribed = (await renderToolList(ALL_TOOLS)).flatMap((t) =>
+      Object.entries((t.inputSchema.properties ?? {}) as Record<string, { description?: string }>)
+        .filter(([, p]) => !p.description)
+        .map(([k]) => `${t.name}.${k}`),
+    );
+    expect(undescribed).toEqual([]);
+  });
+
+  test('the full output schemas (which the SDK checks every result against) match their snapshot', async () => {
+    const schemas = Object.fromEntries((await renderToolList(ALL_TOOLS)).map((t) => [t.name, t.outputSchema]));
+    expect(Object.keys(schemas)).toHaveLength(ALL_TOOLS.length);
+    expect(schemas).toMatchSnapshot();
   });
 
   test('every tool sets all four annotations, and read-only tools are neither destructive nor open-world writers', () => {

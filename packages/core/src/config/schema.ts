@@ -6,6 +6,13 @@ import { HeartbeatConfigSchema, NotifyConfigSchema } from '../notify/notify-conf
 
 const percent = z.number().min(0).max(100);
 
+/**
+ * The largest MCP message a server reads, on stdio and (by default) over HTTP: write_file takes up
+ * to 8 Mi characters, and in JSON each may take 3 bytes (UTF-8 beyond Latin) or 2 (\n, \", \\);
+ * plus room for the envelope. Text full of other control characters (\u00XX, 6 bytes) can exceed it.
+ */
+export const MCP_MAX_MESSAGE_BYTES = 3 * 8_388_608 + 1_048_576;
+
 export const ConfigSchema = z.strictObject({
   logging: z
     .strictObject({
@@ -88,10 +95,10 @@ export const ConfigSchema = z.strictObject({
       allowedHosts: z.array(z.string()).default([]),
       /** Extra browser origins (scheme://host[:port]) to accept. */
       allowedOrigins: z.array(z.string()).default([]),
-      maxBodyBytes: z.number().int().min(1024).max(67_108_864).default(1_048_576),
+      maxBodyBytes: z.number().int().min(1024).max(67_108_864).default(MCP_MAX_MESSAGE_BYTES),
       rateLimit: z
         .strictObject({
-          /** Authenticated requests, per credential. */
+          /** Authenticated requests, per session (outside a session, per credential). */
           perMinute: z.number().min(1).default(600),
           burst: z.number().int().min(1).default(60),
           /** Requests refused before authentication (no or wrong token, wrong Origin), per address; never counted against a credential. */

@@ -24,6 +24,8 @@ export interface JobInfo {
   durationMs: number;
   stdoutBytes: number;
   stderrBytes: number;
+  /** Outlives the session that started it. */
+  detached: boolean;
 }
 
 /**
@@ -46,9 +48,28 @@ export interface JobOutput {
   skipped: { stdout: number; stderr: number };
 }
 
+/**
+ * Who a job belongs to. A job is seen and stopped only by the session that started it; when that
+ * session ends, its jobs end with it, unless they were started detached: those live on, and any
+ * later session of the same principal (token or grant) may see and stop them.
+ */
+export interface JobOwner {
+  /** The MCP session (one server process for stdio). */
+  session: string;
+  /** The authenticated client identity behind the session, e.g. bearer:<hash of the token>. */
+  principal: string;
+}
+
+/** The owner of jobs started by callers that have no sessions (one process, one client). */
+export const LOCAL_OWNER: JobOwner = { session: 'local', principal: 'local' };
+
 interface Job {
   id: string;
   command: string;
+  owner: JobOwner;
+  detached: boolean;
+  /** Its session has ended; only a detached job outlives that. */
+  orphaned: boolean;
   handle: ProcessHandle;
   killed: boolean;
   exit: ProcessExit | null;
@@ -68,16 +89,16 @@ export class JobRegistry {
   constructor(readonly limits: JobLimits) {}
 
   /** Starts a program as a job: directly, or through `launch` (a sandbox). */
-  start(command: string, options: Omit<StartOptions, 'maxBufferBytes'>, launch: Launch = startProcess): JobInfo {
+  start(command: string, options: Omit<StartOptions, 'maxBufferBytes'>, launch: Launch = startProcess, owner: JobOwner = LOCAL_OWNER, detached = false): JobInfo {
     this.makeRoom();
-    return this.add(command, launch({ ...options, maxBufferBytes: this.limits.bufferBytes }));
+    return this.add(command, launch({ ...options, maxBufferBytes: this.limits.bufferBytes }), owner, detached);
   }
 
   /**
    * Takes over a process that is already running (a run_command that outlived its timeout). Its
    * buffers were sized for one command's result; from here on they keep as much as a job's.
    */
-  adopt(command: string, handle: ProcessHandle): JobInfo {
+  adopt(command: string, handle: ProcessHandle, owner: JobOwner = LOCAL_OWNER, detached = false): JobInfo {
     try {
       this.makeRoom();
     } catch (err) {
@@ -86,19 +107,27 @@ export class JobRegistry {
     }
     handle.stdout.raiseCapacity(this.limits.bufferBytes);
     handle.stderr.raiseCapacity(this.limits.bufferBytes);
-    return this.add(command, handle);
+    return this.add(command, handle, owner, detached);
   }
 
-  list(): JobInfo[] {
-    return [...this.jobs.values()].map((job) => this.info(job));
+  /** The jobs `viewer` may see: its session's, and the detached ones its principal's ended sessions left. */
+  list(viewer: JobOwner = LOCAL_OWNER): JobInfo[] {
+    return [...this.jobs.values()].filter((job) => visibleTo(job, viewer)).map((job) => this.info(job));
   }
 
-  status(id: string): JobInfo {
-    return this.info(this.get(id));
+  status(id: string, viewer: JobOwner = LOCAL_OWNER): JobInfo {
+    return this.info(this.get(id, viewer));
   }
 
-  output(id: string, offset: { stdout?: number; stderr?: number } = {}, maxBytes = this.limits.bufferBytes): JobOutput {
-    const job = this.get(id);
+  /** Jobs still running, of any owner: what keeps the host busy. */
+  get runningCount(): number {
+    let n = 0;
+    for (const job of this.jobs.values()) if (!(job.exit ?? job.handle.result())) n += 1;
+    return n;
+  }
+
+  output(id: string, offset: { stdout?: number; stderr?: number } = {}, maxBytes = this.limits.bufferBytes, viewer: JobOwner = LOCAL_OWNER): JobOutput {
+    const job = this.get(id, viewer);
     // Once the process has exited and its pipes are closed, what is held ends where the output ends.
     const complete = job.handle.result() !== null;
     const out = pageOf(job.handle.stdout, offset.stdout ?? 0, maxBytes, complete);
@@ -116,8 +145,8 @@ export class JobRegistry {
   }
 
   /** TERM then KILL to the job's process group. A finished job is left as it is. */
-  kill(id: string): JobInfo {
-    const job = this.get(id);
+  kill(id: string, viewer: JobOwner = LOCAL_OWNER): JobInfo {
+    const job = this.get(id, viewer);
     if (!job.exit) {
       job.killed = true;
       job.handle.kill();
@@ -125,14 +154,31 @@ export class JobRegistry {
     return this.info(job);
   }
 
+  /**
+   * A session ended (closed, expired, evicted): its jobs are stopped, except detached ones, which
+   * its principal's later sessions take over. Returns how many were stopped.
+   */
+  endSession(session: string): number {
+    let stopped = 0;
+    for (const job of this.jobs.values()) {
+      if (job.owner.session !== session) continue;
+      job.orphaned = true;
+      if (job.detached || job.exit) continue;
+      job.killed = true;
+      job.handle.kill();
+      stopped += 1;
+    }
+    return stopped;
+  }
+
   /** Kills every running job (server shutdown). */
   disposeAll(): void {
     for (const job of this.jobs.values()) if (!job.exit) job.handle.kill();
   }
 
-  private add(command: string, handle: ProcessHandle): JobInfo {
+  private add(command: string, handle: ProcessHandle, owner: JobOwner, detached: boolean): JobInfo {
     const id = `job-${++this.seq}`;
-    const job: Job = { id, command, handle, killed: false, exit: handle.result() };
+    const job: Job = { id, command, owner, detached, orphaned: false, handle, killed: false, exit: handle.result() };
     void handle.exited.then((exit) => {
       job.exit = exit;
     });
@@ -140,9 +186,10 @@ export class JobRegistry {
     return this.info(job);
   }
 
-  private get(id: string): Job {
+  /** Another owner's job is answered exactly like one that does not exist. */
+  private get(id: string, viewer: JobOwner): Job {
     const job = this.jobs.get(id);
-    if (!job) throw new Error(`no job with id ${JSON.stringify(id)} (list_jobs shows the current ones)`);
+    if (!job || !visibleTo(job, viewer)) throw new Error(`no job with id ${JSON.stringify(id)} (list_jobs shows the current ones)`);
     return job;
   }
 
@@ -170,8 +217,13 @@ export class JobRegistry {
       durationMs: exit ? exit.durationMs : Date.now() - job.handle.startedAt.getTime(),
       stdoutBytes: job.handle.stdout.total,
       stderrBytes: job.handle.stderr.total,
+      detached: job.detached,
     };
   }
+}
+
+function visibleTo(job: Job, viewer: JobOwner): boolean {
+  return job.owner.session === viewer.session || (job.orphaned && job.detached && job.owner.principal === viewer.principal);
 }
 
 function pageOf(buffer: TailBuffer, offset: number, maxBytes: number, complete: boolean) {

@@ -112,6 +112,8 @@ export const HeartbeatSchema = z.looseObject({
   startTicks: z.number().int().nonnegative().optional(),
   /** Seconds since boot (CLOCK_BOOTTIME) at the last beat: silence measured without the wall clock. */
   beatUptimeSec: z.number().nonnegative().optional(),
+  /** Background jobs the server had running at the last beat: the idle watcher never stops it while one runs. */
+  runningJobs: z.number().int().nonnegative().optional(),
 });
 
 export const StateDocSchema = z.looseObject({

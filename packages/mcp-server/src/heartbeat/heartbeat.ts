@@ -16,6 +16,8 @@ export interface HeartbeatOptions {
    * healthcheck judges identity and silence without the wall clock, which NTP or a resume may step.
    */
   proc?: ProcSource;
+  /** How many background jobs run now; written with every beat. */
+  runningJobs?: () => number;
 }
 
 /** Boot-clock fields of a heartbeat; absent when /proc cannot tell. */
@@ -93,7 +95,8 @@ export class Heartbeat {
           // lastActivity is the liveness stamp the healthcheck reads (a live idle session keeps
           // beating); lastRequest is when the model last asked for something.
           const request = this.lastRequest ? { lastRequest: this.lastRequest } : {};
-          if (mine) Object.assign(mine, { lastActivity: at.toISOString(), ...request, ...stamp });
+          const jobs = this.options.runningJobs ? { runningJobs: this.options.runningJobs() } : {};
+          if (mine) Object.assign(mine, { lastActivity: at.toISOString(), ...request, ...jobs, ...stamp });
           else
             doc.sessions.push({
               pid: this.options.pid,
@@ -101,6 +104,7 @@ export class Heartbeat {
               lastActivity: at.toISOString(),
               transport: this.options.transport ?? 'stdio',
               ...request,
+              ...jobs,
               ...(this.options.bootId ? { bootId: this.options.bootId } : {}),
               ...stamp,
             });

@@ -4,18 +4,27 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '@ldm/core';
-import { anonymousByAddress, bearerAuthenticator, type Authenticate } from './authenticate';
+import { anonymousByAddress, bearerAuthenticator, type Authenticate, type Identity } from './authenticate';
 import { checkOriginAndHost, type OriginPolicy } from './origin-guard';
 import { RateLimiter, type RateLimit } from './rate-limiter';
 import { HttpError, readJsonBody } from './read-body';
+import { hashSessionId, keepRecords, type SessionBook, type SessionRecord } from './session-book';
+import { resumeClient, resumeTransport } from './revive-session';
+import { BoundedEventStore } from './bounded-event-store';
+
+/** One session's MCP server, and what ends the session's own work (its jobs) when it closes. */
+export interface SessionServer {
+  server: McpServer;
+  endSession?: () => void;
+}
 
 export interface HttpServerOptions {
-  /** A fresh MCP server for each session. */
-  createSession: () => Promise<McpServer>;
+  /** A fresh MCP server for each session, opened by the client `who`. */
+  createSession: (who: Identity) => Promise<SessionServer>;
   /** null only for the loopback-only test mode (--insecure-no-auth). */
   token: string | null;
   origins: OriginPolicy;
-  /** Authenticated requests, per credential identity. */
+  /** Authenticated requests, per session (outside a session, per credential identity). */
   rateLimit: RateLimit;
   /** Refused requests (no or wrong token, wrong Origin/Host), per address; they never use up a credential's budget. */
   refusedRateLimit?: RateLimit;
@@ -25,13 +34,22 @@ export interface HttpServerOptions {
   logger: Logger;
   onActivity?: () => void;
   now?: () => number;
+  /** Where sessions are kept across restarts; without it a restart ends them (the client gets 404). */
+  sessionBook?: SessionBook;
 }
 
-interface Session {
+interface Session extends SessionServer {
   transport: StreamableHTTPServerTransport;
-  server: McpServer;
   lastSeen: number;
+  /** The identity that opened it: only that identity may use it, here and after a restart. */
+  principal: string;
 }
+
+/** What `retry:` tells a client whose SSE stream the server ended (SEP-1699 polling) or that lost it. */
+const SSE_RETRY_MS = 1000;
+
+/** Session records are written at most this long after a change. */
+const SAVE_DELAY_MS = 500;
 
 export const MCP_PATH = '/mcp';
 export const HEALTH_PATH = '/healthz';
@@ -58,6 +76,12 @@ export const DEFAULT_REFUSED_RATE_LIMIT: RateLimit = { perMinute: 30, burst: 10 
 export class McpHttpServer {
   readonly server: Server;
   private readonly sessions = new Map<string, Session>();
+  /** Sessions a previous process served, by id hash, until their client comes back or they expire. */
+  private readonly dormant = new Map<string, SessionRecord>();
+  private readonly reviving = new Map<string, Promise<Session | null>>();
+  private saveTimer: NodeJS.Timeout | null = null;
+  private saving: Promise<void> = Promise.resolve();
+  private closing = false;
   private readonly limiter: RateLimiter;
   private readonly refused: RateLimiter;
   private readonly authenticate: Authenticate;
@@ -91,8 +115,26 @@ export class McpHttpServer {
     return this.sessions.size;
   }
 
+  /** Takes back the sessions a previous process served (kept by `sessionBook`). */
+  async restoreSessions(): Promise<number> {
+    if (!this.options.sessionBook) return 0;
+    const records = await this.options.sessionBook.load().catch((err: Error) => {
+      this.options.logger.warn(`http: sessions of the previous run are lost: ${err.message}`);
+      return [];
+    });
+    for (const r of keepRecords(records, this.now(), this.options.sessionIdleMs, this.options.maxSessions)) this.dormant.set(r.idHash, r);
+    return this.dormant.size;
+  }
+
+  /**
+   * Stops serving. The sessions are saved first, so a restart (or socket activation after a
+   * standby stop) takes them back; closing them here then ends nothing on disk.
+   */
   async close(): Promise<void> {
     clearInterval(this.sweeper);
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    await this.save();
+    this.closing = true;
     await Promise.all([...this.sessions.keys()].map((id) => this.closeSession(id)));
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections?.();
@@ -102,7 +144,7 @@ export class McpHttpServer {
     try {
       await this.route(req, res);
     } catch (err) {
-      if (err instanceof HttpError) return sendJson(res, err.status, rpcError(err.message));
+      if (err instanceof HttpError) return sendJson(res, err.status, rpcError(err.message, err.rpcCode));
       this.options.logger.error(`http request failed: ${(err as Error).message}`);
       sendJson(res, 500, rpcError('internal error', -32603));
     }
@@ -124,17 +166,18 @@ export class McpHttpServer {
         'www-authenticate': 'Bearer realm="ldm-mcp"',
       });
     }
-    const limited = this.limiter.attempt(who.id, this.now());
+    const bucket = this.rateBucketOf(who, req.headers['mcp-session-id']);
+    const limited = this.limiter.attempt(bucket, this.now());
     if (limited.wait > 0) {
-      if (limited.first) this.options.logger.notice(`http: ${who.id} is over http.rateLimit; answering 429 for ${limited.wait}s`);
+      if (limited.first) this.options.logger.notice(`http: ${bucket} is over http.rateLimit; answering 429 for ${limited.wait}s`);
       return sendJson(res, 429, rpcError('too many requests'), { 'retry-after': String(limited.wait) });
     }
 
     const body = req.method === 'POST' ? await readJsonBody(req, this.options.maxBodyBytes) : undefined;
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId === 'string') {
-      const session = this.sessions.get(sessionId);
-      if (!session) return sendJson(res, 404, rpcError('unknown or expired session; initialize again', -32001));
+      const session = this.sessions.get(sessionId) ?? (await this.revive(sessionId, who));
+      if (!session || session.principal !== who.id) return sendJson(res, 404, rpcError('unknown or expired session; initialize again', -32001));
       session.lastSeen = this.now();
       this.options.onActivity?.();
       return session.transport.handleRequest(req, res, body);
@@ -144,12 +187,18 @@ export class McpHttpServer {
     }
     // At the cap, the least recently used session makes room: clients often never send DELETE, and
     // a client that has the token is trusted not to hog the slots on purpose.
-    while (this.sessions.size >= this.options.maxSessions) {
-      const [lru] = [...this.sessions.entries()].sort((a, b) => a[1].lastSeen - b[1].lastSeen)[0]!;
-      this.options.logger.notice(`http: session limit ${this.options.maxSessions} reached; closing the least recently used session ${lru}`);
-      await this.closeSession(lru);
-    }
-    await this.startSession(req, res, body);
+    await this.makeRoom();
+    await this.startSession(req, res, body, who);
+  }
+
+  /**
+   * Whose budget a request spends: its session's, once it has one, so clients that share a token,
+   * a tunnel or a proxy address do not use up each other's; requests outside a live session (an
+   * initialize, an unknown id) spend their credential's. Session ids the server did not hand out
+   * open no budget of their own.
+   */
+  private rateBucketOf(who: Identity, sessionId: string | string[] | undefined): string {
+    return typeof sessionId === 'string' && this.sessions.has(sessionId) ? `${who.id} session ${sessionId.slice(0, 8)}…${sessionId.slice(-4)}` : who.id;
   }
 
   /**
@@ -167,13 +216,24 @@ export class McpHttpServer {
     sendJson(res, status, body, headers);
   }
 
-  private async startSession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
-    const server = await this.options.createSession();
+  private async makeRoom(): Promise<void> {
+    while (this.sessions.size >= this.options.maxSessions) {
+      const [lru] = [...this.sessions.entries()].sort((a, b) => a[1].lastSeen - b[1].lastSeen)[0]!;
+      this.options.logger.notice(`http: session limit ${this.options.maxSessions} reached; closing the least recently used session ${lru}`);
+      await this.closeSession(lru);
+    }
+  }
+
+  private async startSession(req: IncomingMessage, res: ServerResponse, body: unknown, who: Identity): Promise<void> {
+    const { server, endSession } = await this.options.createSession(who);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      eventStore: new BoundedEventStore(),
+      retryInterval: SSE_RETRY_MS,
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { transport, server, lastSeen: this.now() });
+        this.sessions.set(id, { transport, server, endSession, lastSeen: this.now(), principal: who.id });
         this.options.logger.info(`http: session ${id} opened`, { sessions: this.sessions.size });
+        this.saveSoon();
       },
       onsessionclosed: (id) => void this.closeSession(id),
     });
@@ -183,16 +243,90 @@ export class McpHttpServer {
     await transport.handleRequest(req, res, body);
   }
 
+  /**
+   * A session id this process did not hand out, from a client the previous process served: the
+   * same identity gets its session back, on a fresh server told what the client said in its
+   * initialize. Anything else is unknown (404, and the client initializes anew, as the spec says).
+   */
+  private revive(id: string, who: Identity): Promise<Session | null> {
+    const hash = hashSessionId(id);
+    const record = this.dormant.get(hash);
+    if (!record || record.principal !== who.id || this.now() - record.lastSeen > this.options.sessionIdleMs) return Promise.resolve(null);
+    let pending = this.reviving.get(hash);
+    if (!pending) {
+      pending = this.resume(id, record, who).finally(() => this.reviving.delete(hash));
+      this.reviving.set(hash, pending);
+    }
+    return pending;
+  }
+
+  private async resume(id: string, record: SessionRecord, who: Identity): Promise<Session | null> {
+    await this.makeRoom();
+    const { server, endSession } = await this.options.createSession(who);
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => id,
+      eventStore: new BoundedEventStore(),
+      retryInterval: SSE_RETRY_MS,
+      onsessionclosed: (closed) => void this.closeSession(closed),
+    });
+    transport.onerror = (err) => this.options.logger.debug(`http transport: ${err.message}`);
+    try {
+      resumeTransport(transport, id);
+      resumeClient(server.server, record);
+      await server.connect(transport);
+    } catch (err) {
+      this.options.logger.error(`http: couldn't resume session ${id}: ${(err as Error).message}`);
+      endSession?.();
+      await server.close().catch(() => {});
+      return null;
+    }
+    this.dormant.delete(record.idHash);
+    const session: Session = { transport, server, endSession, lastSeen: this.now(), principal: who.id };
+    this.sessions.set(id, session);
+    this.options.logger.info(`http: session ${id} resumed from the previous run`, { sessions: this.sessions.size });
+    return session;
+  }
+
   private async closeSession(id: string): Promise<void> {
     const session = this.sessions.get(id);
     if (!session) return;
     this.sessions.delete(id);
+    session.endSession?.();
     await session.server.close().catch(() => {});
     this.options.logger.info(`http: session ${id} closed`, { sessions: this.sessions.size });
+    this.saveSoon();
   }
 
   private async closeIdleSessions(): Promise<void> {
     const cutoff = this.now() - this.options.sessionIdleMs;
     for (const [id, s] of this.sessions) if (s.lastSeen < cutoff) await this.closeSession(id);
+    for (const [hash, r] of this.dormant) if (r.lastSeen < cutoff) this.dormant.delete(hash);
+    // Also keeps each session's lastSeen on disk roughly current.
+    this.saveSoon();
+  }
+
+  private saveSoon(): void {
+    if (!this.options.sessionBook || this.closing || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      void this.save();
+    }, SAVE_DELAY_MS);
+    this.saveTimer.unref();
+  }
+
+  /** Live and dormant sessions to disk, one write at a time. */
+  private save(): Promise<void> {
+    const book = this.options.sessionBook;
+    if (!book || this.closing) return this.saving;
+    this.saving = this.saving.then(async () => {
+      const live: SessionRecord[] = [...this.sessions].map(([id, s]) => {
+        const clientInfo = s.server.server.getClientVersion();
+        const capabilities = s.server.server.getClientCapabilities();
+        return { idHash: hashSessionId(id), principal: s.principal, lastSeen: s.lastSeen, ...(clientInfo ? { clientInfo } : {}), ...(capabilities ? { capabilities } : {}) };
+      });
+      const records = keepRecords([...live, ...this.dormant.values()], this.now(), this.options.sessionIdleMs, this.options.maxSessions);
+      await book.save(records).catch((err: Error) => this.options.logger.warn(`http: couldn't save the sessions (a restart will end them): ${err.message}`));
+    });
+    return this.saving;
   }
 }

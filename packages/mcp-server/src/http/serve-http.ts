@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { EXIT, ConfigError, UsageError, readBootId } from '@ldm/core';
 import { Heartbeat } from '../heartbeat/heartbeat';
 import { HostSampler } from '../host/host-sampler';
 import { createServer } from '../server/create-server';
 import type { ServerDeps } from '../server/deps';
 import { McpHttpServer } from './http-server';
+import { SessionBook } from './session-book';
 import { parseListenAddress } from './listen-address';
 import { checkHttpStartup } from './startup-rules';
 import { readTokenFile } from './bearer-token';
@@ -17,6 +19,9 @@ export interface HttpFlags {
   /** Test-only: no bearer token. Refused on anything but loopback. */
   insecureNoAuth?: boolean;
 }
+
+/** The HTTP sessions a restart takes back (session-book.ts), in the state dir. */
+export const SESSION_BOOK_FILE = 'http-sessions.json';
 
 const SHUTDOWN_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
@@ -43,14 +48,16 @@ export async function serveHttp(deps: ServerDeps, flags: HttpFlags, env: NodeJS.
       throw new ConfigError(`ldm-mcp-server --http: ${(err as Error).message}`, { cause: err });
     }
   }
+  const fixtures = env.LDM_MCP_CONFORMANCE_FIXTURES === '1';
+  if (fixtures && !insecure) throw new ConfigError('LDM_MCP_CONFORMANCE_FIXTURES is for the conformance test alone: it needs --insecure-no-auth (loopback only)');
   const refusal = checkHttpStartup(fd === null ? address.host : '127.0.0.1', token !== null, insecure);
   if (refusal) throw new ConfigError(`ldm-mcp-server --http: ${refusal}`);
 
   const bootId = await readBootId(deps.proc).catch(() => undefined);
-  const heartbeat = new Heartbeat({ store: deps.store, logger: deps.logger, pid: process.pid, bootId, transport: 'http', proc: deps.proc });
+  const heartbeat = new Heartbeat({ store: deps.store, logger: deps.logger, pid: process.pid, bootId, transport: 'http', proc: deps.proc, runningJobs: () => deps.jobs.runningCount });
   const shared: ServerDeps = { ...deps, hostSampler: deps.hostSampler ?? new HostSampler(deps.proc) };
   const http = new McpHttpServer({
-    createSession: async () => (await createServer(shared)).server,
+    createSession: (who) => createServer(shared, undefined, { principal: who.id, ...(fixtures ? { conformanceFixtures: true } : {}) }),
     token,
     origins: defaultOriginPolicy(address.host, address.port, cfg.allowedHosts, cfg.allowedOrigins),
     rateLimit: { perMinute: cfg.rateLimit.perMinute, burst: cfg.rateLimit.burst },
@@ -63,7 +70,9 @@ export async function serveHttp(deps: ServerDeps, flags: HttpFlags, env: NodeJS.
       heartbeat.touch();
       deps.onActivity?.();
     },
+    sessionBook: new SessionBook(join(deps.paths.stateDir, SESSION_BOOK_FILE)),
   });
+  const resumable = await http.restoreSessions();
 
   await new Promise<void>((resolve, reject) => {
     http.server.once('error', reject);
@@ -88,6 +97,7 @@ export async function serveHttp(deps: ServerDeps, flags: HttpFlags, env: NodeJS.
     socketActivated: fd !== null,
     auth: token ? 'bearer' : 'NONE (test mode)',
     watchdogMs: interval ?? 0,
+    resumableSessions: resumable,
   });
 
   const code = await new Promise<number>((resolve) => {

@@ -1,4 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { LOCAL_OWNER, type JobOwner } from '@ldm/core';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerDeps } from './deps';
 import type { ToolDef } from '../tools/tool-def';
@@ -8,6 +9,8 @@ import { registerResources } from '../resources/resources';
 import { registerPrompts } from '../prompts/prompts';
 import { currentBriefing } from '../briefing/current-briefing';
 import { flatFormValidator } from '../policy/elicitation-validator';
+import { compactToolList } from './compact-tool-list';
+import { SessionLog } from './session-log';
 
 /** tools/list of every tool as the SDK renders it, baked in by build.mjs; undefined when run from source. */
 declare const LDM_TOOL_LIST: Tool[] | undefined;
@@ -28,23 +31,52 @@ export const BUILT_IN_TOOLS: ToolSource = {
 export interface CreatedServer {
   server: McpServer;
   instructions: string;
+  /** Who this session's jobs belong to. */
+  jobOwner: JobOwner;
+  /** The session is over (closed, expired, evicted): its jobs stop, unless they were detached. */
+  endSession: () => void;
 }
+
+/** Who opens the session: the authenticated client identity over HTTP; absent for stdio (one process, one client). */
+export interface SessionOrigin {
+  principal: string;
+  /** Test-only (serve-http.ts allows it with --insecure-no-auth alone): the conformance suite's fixtures. */
+  conformanceFixtures?: boolean;
+}
+
+type Fixtures = typeof import('../conformance/conformance-fixtures');
 
 /**
  * Builds the MCP server for `deps`: the briefing as instructions, the tools for the policy mode,
  * resources and prompts. No I/O beyond reading the documents for the briefing; no transport.
  */
-export async function createServer(deps: ServerDeps, tools: ToolSource = BUILT_IN_TOOLS): Promise<CreatedServer> {
+export async function createServer(deps: ServerDeps, tools: ToolSource = BUILT_IN_TOOLS, origin?: SessionOrigin): Promise<CreatedServer> {
   const instructions = await currentBriefing(deps);
   const server = new McpServer({ name: 'ldm-mcp-server', title: 'linux-devops-mcp', version: deps.version }, {
     instructions,
     capabilities: { logging: {} },
     jsonSchemaValidator: flatFormValidator,
   });
-  serveTools(server, deps, tools);
+  // The global Web Crypto, touched only for HTTP sessions: importing node:crypto would load it on every stdio start.
+  const jobOwner = origin ? { session: globalThis.crypto.randomUUID(), principal: origin.principal } : LOCAL_OWNER;
+  const log = new SessionLog();
+  log.install(server.server);
+  const fixtures: Fixtures | undefined = origin?.conformanceFixtures ? await import('../conformance/conformance-fixtures') : undefined;
+  serveTools(server, deps, tools, jobOwner, log, fixtures);
   registerResources(server, deps);
   registerPrompts(server, deps);
-  return { server, instructions };
+  fixtures?.registerFixtureResourcesAndPrompts(server);
+  // The SDK declares listChanged for resources and prompts; the lists never change, so nothing would ever be sent.
+  server.server.registerCapabilities({ resources: { listChanged: undefined }, prompts: { listChanged: undefined } });
+  return {
+    server,
+    instructions,
+    jobOwner,
+    endSession: () => {
+      const stopped = deps.jobs.endSession(jobOwner.session);
+      if (stopped) deps.logger.info(`session ended: stopped ${stopped} of its background jobs`);
+    },
+  };
 }
 
 /**
@@ -53,21 +85,27 @@ export async function createServer(deps: ServerDeps, tools: ToolSource = BUILT_I
  * the SDK rendered at build time when there is one. Either way the SDK's own handlers, fed by
  * registerTool, validate and run every call (tool-runtime.ts).
  */
-function serveTools(server: McpServer, deps: ServerDeps, source: ToolSource): void {
+function serveTools(server: McpServer, deps: ServerDeps, source: ToolSource, jobOwner: JobOwner, log: SessionLog, fixtures?: Fixtures): void {
   const mode = deps.config.policy.mode;
   const audited = new Set<string | number>();
   let runtime: Promise<ToolRuntime> | undefined;
   const ready = () =>
     (runtime ??= Promise.all([import('./tool-chunk'), source.load()])
-      .then(([{ ToolRuntime }, defs]) => new ToolRuntime(server.server, deps, toolsForMode(mode, defs), audited))
+      .then(([{ ToolRuntime }, defs]) => new ToolRuntime(server.server, deps, toolsForMode(mode, defs), audited, jobOwner, log))
       .catch((err: unknown) => {
         runtime = undefined; // a later call tries again
         throw err;
       }));
-  server.server.registerCapabilities({ tools: { listChanged: true } });
-  const listed = source.listed ? toolsForMode(mode, source.listed) : undefined;
-  server.server.setRequestHandler(ListToolsRequestSchema, async () => (listed ? { tools: listed } : (await ready()).list()));
+  // The tool set of a session never changes, so there is no list_changed to announce.
+  server.server.registerCapabilities({ tools: {} });
+  let listed = source.listed ? compactToolList(toolsForMode(mode, source.listed)) : undefined;
+  server.server.setRequestHandler(ListToolsRequestSchema, async () => {
+    listed ??= compactToolList((await (await ready()).list()).tools);
+    return { tools: fixtures ? [...listed, ...fixtures.FIXTURE_TOOLS] : listed };
+  });
   server.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const fixture = fixtures && (await fixtures.callFixture(server, request, extra as CallExtra));
+    if (fixture) return fixture;
     const started = Date.now();
     let result: CallToolResult;
     try {

@@ -1,17 +1,17 @@
 import { join } from 'node:path';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { JobRegistry, readBootId, readUptimeSeconds, EXIT, type ProgramContext } from '@ldm/core';
+import { JobRegistry, readBootId, readUptimeSeconds, EXIT, MCP_MAX_MESSAGE_BYTES, type ProgramContext } from '@ldm/core';
 import { AuditLog } from '../audit/audit-log';
 import { Heartbeat } from '../heartbeat/heartbeat';
 import { createServer } from './create-server';
 import { LineCap } from './line-cap';
+import { answerForReadError, tooLargeResponse, type RpcErrorResponse } from './rpc-errors';
 import { onDemandIncidents, onDemandSandbox } from './on-demand-services';
 import { DEFAULT_INSTALL_PREFIX, suiteSecretsOf, type PolicyPort, type ServerDeps } from './deps';
 
 declare const LDM_VERSION: string | undefined;
 
-/** write_file takes up to 8 Mi characters of content; JSON escaping adds some. */
-const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+const MAX_MESSAGE_BYTES = MCP_MAX_MESSAGE_BYTES;
 
 const STOP_DEADLINE_MS = 3000;
 
@@ -56,9 +56,14 @@ export function depsFromProgram(ctx: ProgramContext, policy: PolicyPort): Server
  */
 export async function serveStdio(deps: ServerDeps): Promise<number> {
   const [bootId, { server }] = await Promise.all([readBootId(deps.proc).catch(() => undefined), createServer(deps)]);
-  const heartbeat = new Heartbeat({ store: deps.store, logger: deps.logger, pid: process.pid, bootId, transport: 'stdio', proc: deps.proc });
+  const heartbeat = new Heartbeat({ store: deps.store, logger: deps.logger, pid: process.pid, bootId, transport: 'stdio', proc: deps.proc, runningJobs: () => deps.jobs.runningCount });
+  // Set once the transport exists: what stdin could not deliver is answered on stdout, the protocol's own channel.
+  let answer: (response: RpcErrorResponse) => void = () => {};
   const stdin = process.stdin.pipe(
-    new LineCap(MAX_MESSAGE_BYTES, (bytes) => deps.logger.warn(`dropped a ${bytes}-byte message: larger than ${MAX_MESSAGE_BYTES} bytes`)),
+    new LineCap(MAX_MESSAGE_BYTES, (bytes, id) => {
+      deps.logger.warn(`refused a ${bytes}-byte message: larger than ${MAX_MESSAGE_BYTES} bytes`);
+      answer(tooLargeResponse(bytes, MAX_MESSAGE_BYTES, id));
+    }),
   );
   // The SDK closes the whole session when its read buffer passes maxBufferSize (10 MiB by
   // default); with LineCap in front, an oversized message is dropped and the session lives on.
@@ -91,13 +96,21 @@ export async function serveStdio(deps: ServerDeps): Promise<number> {
   };
   const onSignal = (signal: NodeJS.Signals) => void shutdown(signal, EXIT.OK);
   for (const s of SHUTDOWN_SIGNALS) process.on(s, onSignal);
-  // Broken JSON on stdin is the client's problem: log it and keep serving.
+  // Broken JSON on stdin is the client's problem: answer it, log it and keep serving.
   server.server.onerror = (err) => deps.logger.debug(`protocol error: ${err.message}`);
   server.server.onclose = () => void shutdown('client closed the connection', EXIT.OK);
   stdin.on('end', () => void shutdown('stdin closed', EXIT.OK));
   // The client went away mid-answer (ssh dropped): EPIPE on stdout ends the session like EOF.
   process.stdout.on('error', (err) => void shutdown(`stdout: ${err.message}`, EXIT.OK));
   await server.connect(transport);
+  answer = (response) => void transport.send(response as never).catch(() => {});
+  // The SDK's reader reports a line it cannot parse only to onerror; the client gets an answer too.
+  const onerror = transport.onerror;
+  transport.onerror = (err) => {
+    const response = answerForReadError(err);
+    if (response) answer(response);
+    onerror?.(err);
+  };
   // Every incoming message counts as activity; the heartbeat throttles its own writes.
   const onmessage = transport.onmessage;
   transport.onmessage = (message) => {

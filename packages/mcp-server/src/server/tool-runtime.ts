@@ -12,13 +12,15 @@ import {
   type ServerRequest,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { describeErrorChain } from '@ldm/core';
+import { describeErrorChain, type JobOwner } from '@ldm/core';
 import type { ServerDeps } from './deps';
 import { CONTAINED_META, type ToolDef } from '../tools/tool-def';
 import { PolicyGate, type GateSession } from '../policy/policy-gate';
 import { OpsContextSource } from '../ops-context/ops-context-source';
 import { HostSampler } from '../host/host-sampler';
 import { toCallToolResult } from './tool-result';
+import type { SessionLog } from './session-log';
+import { keepAlive } from '../policy/progress-keepalive';
 import { flatFormValidator } from '../policy/elicitation-validator';
 
 // Loaded on the first tools/call (or tools/list without a build-time list): everything a tool
@@ -93,9 +95,10 @@ function sessionLabel(session: Server, sessionId: string | undefined): GateSessi
 export class ToolRuntime {
   private readonly handlers;
 
-  constructor(session: Server, deps: ServerDeps, tools: ToolDef[], audited: Set<string | number>) {
+  constructor(session: Server, deps: ServerDeps, tools: ToolDef[], audited: Set<string | number>, jobOwner: JobOwner, log: SessionLog) {
     const ctx = {
       deps,
+      jobOwner,
       ops: new OpsContextSource(deps),
       sampler: deps.hostSampler ?? new HostSampler(deps.proc),
     };
@@ -118,7 +121,8 @@ export class ToolRuntime {
               approvalId: approvalIdOf(args),
               ...(deps.progressEveryMs ? { progressEveryMs: deps.progressEveryMs } : {}),
             });
-            outcome = await def.handler(args as never, { ...ctx, gate, signal: extra.signal });
+            const progress = (message: string) => keepAlive(extra.sendNotification, extra._meta?.progressToken, message, deps.progressEveryMs);
+            outcome = await def.handler(args as never, { ...ctx, gate, signal: extra.signal, progress });
           } catch (err) {
             // An infrastructure failure (unreadable state, a lock that timed out): the model sees
             // what failed and why; the full story goes to the log.
@@ -136,6 +140,8 @@ export class ToolRuntime {
             isError: Boolean(result.isError),
             durationMs,
           });
+          const facts = [audit.decision, audit.rule && `rule ${audit.rule}`, audit.exitCode !== undefined && `exit ${audit.exitCode}`, `${durationMs} ms`].filter(Boolean).join(', ');
+          log.send(extra.sendNotification, result.isError ? 'warning' : 'info', `${def.name}${result.isError ? ' failed or was refused' : ''}: ${facts}`);
           deps.logger.info(`tool ${def.name}`, {
             ...(audit.decision ? { decision: audit.decision } : {}),
             ...(audit.rule ? { rule: audit.rule } : {}),

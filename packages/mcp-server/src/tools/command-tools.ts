@@ -9,7 +9,7 @@ import type { ActionExtra } from '../policy/policy-gate';
 
 const runInput = z
   .object({
-    command: z.string().min(1).max(100_000).optional().describe('A shell command line, run with bash -c after the policy has parsed it'),
+    command: z.string().min(1).max(100_000).optional().describe('Shell command line, run with bash -c'),
     argv: z.array(z.string().max(100_000)).min(1).max(1000).optional().describe('Program and arguments, run without a shell'),
     cwd: z.string().max(4096).optional().describe('Working directory (default: /)'),
     timeout_s: z.number().positive().max(86_400).optional().describe('Seconds before the process group is stopped (default from config)'),
@@ -17,12 +17,13 @@ const runInput = z
     on_timeout: z
       .enum(['kill', 'background'])
       .optional()
-      .describe("kill (default): TERM then KILL the process group. background: keep it running as a job; read it with job_output"),
-    background: z.boolean().optional().describe('Start as a background job right away and return its id'),
+      .describe('At the timeout: kill (default) or keep it running as a job'),
+    background: z.boolean().optional().describe('Start as a background job and return its id'),
+    detach: z.boolean().optional().describe("A job keeps running after this session ends"),
     host: z
       .boolean()
       .optional()
-      .describe('Run this one command on the host, outside the sandbox. Needs the human\'s approval of the exact command and cwd (unless their config allows it); refused in read-only mode'),
+      .describe('Run on the host, outside the sandbox, once the human approves this exact command'),
     ...approvalIdField,
   })
   .strict();
@@ -59,14 +60,10 @@ export const runCommand = defineTool({
   name: 'run_command',
   title: 'Run a command',
   description:
-    'Runs a command on this host inside a sandbox and returns exit code, stdout, stderr (each capped, tail kept), ' +
-    'duration and the policy decision. The sandbox is unprivileged and read-only: it can read logs, the journal, /etc ' +
-    '(not secrets) and process lists, write only its private /tmp, and cannot change services, packages or files; it has ' +
-    'a memory and task cap. To change the host use service_action or write_file, or host: true for this one command, ' +
-    "which needs the human's approval. `command` runs via bash -c; `argv` runs without a shell. A timeout stops " +
-    "everything it started (TERM, then KILL); with on_timeout 'background' or background: true the command continues as " +
-    'a job (job_status, job_output, job_kill). Commands on the deny list do not run. An approval is asked in the client, ' +
-    'or on the host: then call again with the approval_id the refusal gives.',
+    'Runs a command in a sandbox: unprivileged and read-only (logs, journal, /etc without secrets, processes; writes ' +
+    'only its own /tmp; memory and task caps). Returns exit code, stdout and stderr (tails, capped) and the policy ' +
+    'decision. To change the host use service_action, write_file, or host: true, which asks the human. A timeout ' +
+    'stops all it started unless it continues as a background job (job_output).',
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   containedInReadOnly: true,
   inputSchema: runInput,
@@ -86,7 +83,7 @@ export const runCommand = defineTool({
     const common = { argv: spec.argv, cwd, env: commandEnvironment(process.env), ...(args.stdin !== undefined ? { stdin: args.stdin } : {}) };
     if (args.background) {
       try {
-        const job = ctx.deps.jobs.start(spec.display, common, launch);
+        const job = ctx.deps.jobs.start(spec.display, common, launch, ctx.jobOwner, Boolean(args.detach));
         return {
           structured: {
             exit_code: null, signal: null, stdout: '', stderr: '', stdout_truncated: false, stderr_truncated: false,
@@ -100,6 +97,7 @@ export const runCommand = defineTool({
         throw err;
       }
     }
+    const stopProgress = ctx.progress(`running: ${spec.display.slice(0, 200)}`);
     const result = await runProcess({
       ...common,
       maxBufferBytes: mcp.outputMaxBytes,
@@ -107,12 +105,12 @@ export const runCommand = defineTool({
       onTimeout: args.on_timeout === 'background' ? 'background' : 'kill',
       signal: ctx.signal,
       launch,
-    });
+    }).finally(stopProgress);
     if (result.spawnError) return refuse(`${result.spawnError} (cwd ${cwd})`, { ...gate.audit, exitCode: null });
     let jobId: string | null = null;
     if (result.running) {
       try {
-        jobId = ctx.deps.jobs.adopt(spec.display, result.running).id;
+        jobId = ctx.deps.jobs.adopt(spec.display, result.running, ctx.jobOwner, Boolean(args.detach)).id;
         notes.push(`Timed out and continues as background job ${jobId}; read it with job_output {id: "${jobId}"}.`);
       } catch (err) {
         notes.push(`Timed out and was stopped: ${(err as Error).message}.`);
@@ -182,12 +180,13 @@ const jobInfo = z.object({
   duration_ms: z.number(),
   stdout_bytes: z.number(),
   stderr_bytes: z.number(),
+  detached: z.boolean().describe('Outlives the session that started it'),
 });
 
 function toJobInfo(j: ReturnType<ToolContext['deps']['jobs']['status']>): z.infer<typeof jobInfo> {
   return {
     id: j.id, command: j.command, pid: j.pid, state: j.state, started_at: j.startedAt, exit_code: j.exitCode,
-    signal: j.signal, note: j.note, duration_ms: j.durationMs, stdout_bytes: j.stdoutBytes, stderr_bytes: j.stderrBytes,
+    signal: j.signal, note: j.note, duration_ms: j.durationMs, stdout_bytes: j.stdoutBytes, stderr_bytes: j.stderrBytes, detached: j.detached,
   };
 }
 
@@ -206,7 +205,7 @@ export const jobStatus = defineTool({
   outputSchema: jobInfo,
   handler: async ({ id }, ctx) => {
     try {
-      return { structured: toJobInfo(ctx.deps.jobs.status(id)) };
+      return { structured: toJobInfo(ctx.deps.jobs.status(id, ctx.jobOwner)) };
     } catch (err) {
       return missing(err);
     }
@@ -217,14 +216,12 @@ export const jobOutput = defineTool({
   name: 'job_output',
   title: 'Background job output',
   description:
-    'Output of a background job from byte offsets on (default 0; pass back `next` to read only what is new). ' +
-    'Pages begin and end at line breaks, so that no secret is cut in two: an offset inside a line begins at the next ' +
-    "line, and a running job's unfinished last line comes with a later page. Only the last part of a long output is " +
-    'kept; `skipped` says how much was dropped or passed over.',
+    'Output of a background job from byte offsets on; pass back `next` to read only what is new. Pages end at line ' +
+    'breaks; only the tail of a long output is kept (`skipped` says how much was dropped).',
   annotations: { ...READ_ONLY, idempotentHint: false },
   inputSchema: z
     .object({
-      id: z.string().max(64),
+      id: z.string().max(64).describe('Job id'),
       offset: z.number().int().min(0).optional().describe('Byte offset into stdout'),
       stderr_offset: z.number().int().min(0).optional().describe('Byte offset into stderr'),
     })
@@ -243,7 +240,7 @@ export const jobOutput = defineTool({
   handler: async ({ id, offset, stderr_offset }, ctx) => {
     let out;
     try {
-      out = ctx.deps.jobs.output(id, { stdout: offset, stderr: stderr_offset }, ctx.deps.config.mcp.outputMaxBytes);
+      out = ctx.deps.jobs.output(id, { stdout: offset, stderr: stderr_offset }, ctx.deps.config.mcp.outputMaxBytes, ctx.jobOwner);
     } catch (err) {
       return missing(err);
     }
@@ -261,7 +258,7 @@ export const jobKill = defineTool({
   outputSchema: jobInfo,
   handler: async ({ id }, ctx) => {
     try {
-      return { structured: toJobInfo(ctx.deps.jobs.kill(id)), audit: { decision: 'allow', rule: 'own-job' } };
+      return { structured: toJobInfo(ctx.deps.jobs.kill(id, ctx.jobOwner)), audit: { decision: 'allow', rule: 'own-job' } };
     } catch (err) {
       return missing(err);
     }
@@ -271,11 +268,11 @@ export const jobKill = defineTool({
 export const listJobs = defineTool({
   name: 'list_jobs',
   title: 'List background jobs',
-  description: 'The background jobs of this session, running and finished.',
+  description: "This session's background jobs, and detached ones left by ended sessions of the same client.",
   annotations: { ...READ_ONLY, idempotentHint: false },
   inputSchema: z.object({}).strict(),
   outputSchema: z.object({ jobs: z.array(jobInfo), max_jobs: z.number() }),
-  handler: async (_args, ctx) => ({ structured: { jobs: ctx.deps.jobs.list().map(toJobInfo), max_jobs: ctx.deps.jobs.limits.maxJobs } }),
+  handler: async (_args, ctx) => ({ structured: { jobs: ctx.deps.jobs.list(ctx.jobOwner).map(toJobInfo), max_jobs: ctx.deps.jobs.limits.maxJobs } }),
 });
 
 export const COMMAND_TOOLS = [runCommand, jobStatus, jobOutput, jobKill, listJobs];

@@ -13,7 +13,7 @@ export const approvalIdField = {
     .string()
     .max(32)
     .optional()
-    .describe("Only when a previous call said so: the id of the approval the owner gave on the host for exactly this call's arguments"),
+    .describe("Only when a refusal gave one: the owner's approval on the host of exactly these arguments"),
 };
 
 export const decisionSchema = z.object({

@@ -28,17 +28,15 @@ export const readFileTool = defineTool({
   name: 'read_file',
   title: 'Read a file',
   description:
-    'Reads a text file (capped; binary files are detected and not returned). offset/length read a byte range and return ' +
-    'next_offset to continue; the range begins and ends at line breaks, so that no secret is cut in two (an offset ' +
-    'inside a line begins at the next line; `offset` says where the content begins). tail_lines returns the last ' +
-    'whole lines (logs). Secrets in the content are redacted.',
+    'Reads a text file (capped; binary files are not returned; secrets redacted). A byte range begins and ends at line ' +
+    'breaks, so no secret is cut in two: the result\'s `offset` says where it began; pass next_offset back to read on.',
   annotations: READ_ONLY,
   inputSchema: z
     .object({
-      path: z.string().min(1).max(4096),
-      offset: z.number().int().min(0).optional(),
-      length: z.number().int().min(1).optional(),
-      tail_lines: z.number().int().min(1).max(100_000).optional(),
+      path: z.string().min(1).max(4096).describe('File to read'),
+      offset: z.number().int().min(0).optional().describe('Byte offset to start at'),
+      length: z.number().int().min(1).optional().describe('Bytes to read'),
+      tail_lines: z.number().int().min(1).max(100_000).optional().describe('Only the last N lines (logs)'),
     })
     .strict(),
   outputSchema: z.object({
@@ -102,17 +100,15 @@ export const writeFileTool = defineTool({
   name: 'write_file',
   title: 'Write a file',
   description:
-    'Writes a text file atomically (temp file, fsync, rename), keeping the original mode and owner. mode overwrite ' +
-    '(default) or append. backup (default true) keeps the previous version as PATH.bak. The path policy applies; the ' +
-    "suite's own config, state and install directories cannot be written. Some paths need the human's approval " +
-    '(asked in the client, or on the host: then call again with the approval_id the refusal gives).',
+    'Writes a text file atomically, keeping its mode and owner. The path policy applies (the suite\'s own files cannot ' +
+    "be written); some paths need the human's approval, asked in the client or on the host.",
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   inputSchema: z
     .object({
-      path: z.string().min(1).max(4096),
-      content: z.string().max(8_388_608),
-      mode: z.enum(['overwrite', 'append']).default('overwrite'),
-      backup: z.boolean().default(true),
+      path: z.string().min(1).max(4096).describe('File to write'),
+      content: z.string().max(8_388_608).describe('The text'),
+      mode: z.enum(['overwrite', 'append']).default('overwrite').describe('Replace the file or append to it'),
+      backup: z.boolean().default(true).describe('Keep the previous version as PATH.bak'),
       ...approvalIdField,
     })
     .strict(),
@@ -174,7 +170,7 @@ export const listDirectory = defineTool({
   title: 'List a directory',
   description: `Entries of a directory with type, size, mode and modification time (at most ${MAX_LIST}).`,
   annotations: READ_ONLY,
-  inputSchema: z.object({ path: z.string().min(1).max(4096) }).strict(),
+  inputSchema: z.object({ path: z.string().min(1).max(4096).describe('Directory to list') }).strict(),
   outputSchema: z.object({ path: z.string(), entries: z.array(entrySchema), total: z.number(), truncated: z.boolean() }),
   handler: async (args, ctx) => {
     const gate = await ctx.gate.path('list_directory', args.path, 'list', ctx.signal);

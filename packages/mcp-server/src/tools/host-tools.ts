@@ -82,12 +82,12 @@ export const systemStatus = defineTool({
 export const listProcesses = defineTool({
   name: 'list_processes',
   title: 'List processes',
-  description: 'Processes from /proc with user, state, CPU % (since the previous sample) and resident memory, sorted by cpu, memory or pid.',
+  description: 'Processes from /proc with user, state, CPU % (since the previous sample) and resident memory.',
   annotations: { ...READ_ONLY, idempotentHint: false },
   inputSchema: z
     .object({
-      sort: z.enum(['cpu', 'memory', 'pid']).default('cpu'),
-      limit: z.number().int().min(1).max(2000).default(30),
+      sort: z.enum(['cpu', 'memory', 'pid']).default('cpu').describe('Order'),
+      limit: z.number().int().min(1).max(2000).default(30).describe('Rows returned'),
     })
     .strict(),
   outputSchema: z.object({ processes: z.array(processRow), total: z.number() }),

@@ -100,7 +100,7 @@ export const recordIncident = defineTool({
       summary: text(1000).describe('One line: what is wrong, with the error text as it appears'),
       evidence: z.array(text(4000)).max(50).optional().describe('Log lines or outputs that show it'),
       subject: text(256).optional().describe('The unit, path or component affected, e.g. nginx.service'),
-      severity: z.enum(['info', 'warn', 'crit']).default('warn'),
+      severity: z.enum(['info', 'warn', 'crit']).default('warn').describe('How bad'),
     })
     .strict(),
   outputSchema: z.object({
@@ -140,10 +140,10 @@ export const resolveIncident = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   inputSchema: z
     .object({
-      id: text(128),
+      id: text(128).describe('Incident id'),
       resolution: text(2000).describe('What fixed it (or what was tried)'),
       commands: z.array(text(2000)).max(20).optional().describe('The commands that were run, in order'),
-      worked: z.boolean(),
+      worked: z.boolean().describe('Whether the fix worked'),
     })
     .strict(),
   outputSchema: z.object({ incident: incidentSchema, pattern: patternSchema.nullable() }),
@@ -172,8 +172,8 @@ export const listIncidents = defineTool({
   annotations: READ_ONLY,
   inputSchema: z
     .object({
-      status: z.enum(['open', 'resolved', 'all']).default('open'),
-      limit: z.number().int().min(1).max(500).default(20),
+      status: z.enum(['open', 'resolved', 'all']).default('open').describe('Which incidents'),
+      limit: z.number().int().min(1).max(500).default(20).describe('Rows returned'),
     })
     .strict(),
   outputSchema: z.object({ incidents: z.array(incidentSchema), total: z.number() }),
@@ -190,7 +190,7 @@ export const findKnownFix = defineTool({
   title: 'Find a known fix',
   description: 'Patterns from this host\'s history that match an error text, with the fixes that worked, best first.',
   annotations: READ_ONLY,
-  inputSchema: z.object({ text: text(4000).describe('An error message or log line'), subject: text(256).optional() }).strict(),
+  inputSchema: z.object({ text: text(4000).describe('An error message or log line'), subject: text(256).optional().describe('Unit or component, e.g. nginx.service') }).strict(),
   outputSchema: z.object({ fixes: z.array(fixSchema) }),
   handler: async (args, ctx) => {
     const fixes = await ctx.deps.engine.findKnownFixes(args.text, args.subject, 5);
@@ -203,7 +203,7 @@ export const listPatterns = defineTool({
   title: 'List learned patterns',
   description: 'Recurring problems learned on this host, ranked by frequency and recency, with their fixes and success rates.',
   annotations: READ_ONLY,
-  inputSchema: z.object({ limit: z.number().int().min(1).max(500).default(20) }).strict(),
+  inputSchema: z.object({ limit: z.number().int().min(1).max(500).default(20).describe('Rows returned') }).strict(),
   outputSchema: z.object({ patterns: z.array(patternSchema), total: z.number() }),
   handler: async (args, ctx) => {
     const doc = await ctx.deps.store.read('patterns');

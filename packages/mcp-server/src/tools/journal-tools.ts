@@ -8,17 +8,16 @@ export const journalQuery = defineTool({
   name: 'journal_query',
   title: 'Query the journal',
   description:
-    'Journal lines (journalctl -o short-iso), newest last: filter by unit, priority (and above), since ("-1h", "30 min ago", ' +
-    '"2026-11-24 04:00", "today"), boot (0 this boot, -1 the previous one) and grep (PCRE). At most 2000 lines; secrets redacted.',
+    'Journal lines (journalctl -o short-iso), newest last, filtered; secrets redacted.',
   annotations: { ...READ_ONLY, idempotentHint: false },
   inputSchema: z
     .object({
-      unit: z.string().min(1).max(256).optional(),
-      priority: z.enum(PRIORITIES).optional(),
-      since: z.string().max(64).optional(),
-      boot: z.union([z.literal(0), z.literal(-1)]).optional(),
-      grep: z.string().min(1).max(500).optional(),
-      lines: z.number().int().min(1).max(2000).default(200),
+      unit: z.string().min(1).max(256).optional().describe('Unit name'),
+      priority: z.enum(PRIORITIES).optional().describe('This priority and above'),
+      since: z.string().max(64).optional().describe('e.g. "-1h", "30 min ago", "2026-11-24 04:00", "today"'),
+      boot: z.union([z.literal(0), z.literal(-1)]).optional().describe('0 this boot, -1 the previous one'),
+      grep: z.string().min(1).max(500).optional().describe('PCRE on the message'),
+      lines: z.number().int().min(1).max(2000).default(200).describe('The newest N lines'),
     })
     .strict(),
   outputSchema: z.object({ lines: z.array(z.string()), count: z.number(), truncated: z.boolean(), ...opsContextField }),

@@ -92,9 +92,8 @@ export const packageAction = defineTool({
   name: 'package_action',
   title: 'Update, install, remove or upgrade packages',
   description:
-    'Runs apt-get on the host (not in the sandbox) with -y, no prompts and a time limit. update refreshes the package lists; ' +
-    'install (names or local .deb files), remove and upgrade (everything) ask the human to approve the exact command first. ' +
-    'Package names only: no apt options. Returns apt\'s summary line and last lines of output.',
+    'Runs apt-get -y on the host (not in the sandbox) with a time limit. Changes (install, remove, upgrade) ask the ' +
+    'human to approve the exact command first. Returns apt\'s summary line and last lines of output.',
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   inputSchema: packageInput,
   outputSchema: packageOutput,

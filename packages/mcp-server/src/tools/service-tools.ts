@@ -62,7 +62,7 @@ export const serviceStatus = defineTool({
   title: 'Service status',
   description: 'State of a systemd unit (active/sub state, result, main PID, restarts, memory) and its last journal lines.',
   annotations: { ...READ_ONLY, idempotentHint: false },
-  inputSchema: z.object({ unit: unitInput, log_lines: z.number().int().min(0).max(200).default(15) }).strict(),
+  inputSchema: z.object({ unit: unitInput, log_lines: z.number().int().min(0).max(200).default(15).describe('Journal lines to include') }).strict(),
   outputSchema: statusSchema.extend({ recent_log: z.array(z.string()), ...opsContextField }),
   handler: async (args, ctx) => {
     let unit: string;
@@ -83,10 +83,10 @@ export const serviceAction = defineTool({
   name: 'service_action',
   title: 'Start, stop, restart or reload a service',
   description:
-    "Runs systemctl start|stop|restart|reload on a unit under the command policy (the suite's own units cannot be stopped; " +
-    'stopping asks the human; see approval_id). Returns systemctl\'s result and the unit\'s state afterwards.',
+    "Runs systemctl on a unit under the command policy (the suite's own units cannot be stopped; stopping asks the " +
+    "human). Returns systemctl's result and the unit's state afterwards.",
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
-  inputSchema: z.object({ unit: unitInput, action: z.enum(['start', 'stop', 'restart', 'reload']), ...approvalIdField }).strict(),
+  inputSchema: z.object({ unit: unitInput, action: z.enum(['start', 'stop', 'restart', 'reload']).describe('What systemctl does'), ...approvalIdField }).strict(),
   outputSchema: z.object({
     unit: z.string(),
     action: z.string(),

@@ -203,7 +203,7 @@ describe('a client with elicitation', () => {
     const env = makeDeps();
     env.deps.progressEveryMs = 100;
     const http = new McpHttpServer({
-      createSession: async () => (await createServer(env.deps)).server,
+      createSession: (who) => createServer(env.deps, undefined, { principal: who.id }),
       token: 'k'.repeat(48),
       origins: defaultOriginPolicy('127.0.0.1', 0),
       rateLimit: { perMinute: 6000, burst: 1000 },

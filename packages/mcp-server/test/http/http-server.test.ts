@@ -5,20 +5,20 @@ import * as z from 'zod';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { silentLogger } from '@ldm/core';
+import { parseConfig, silentLogger } from '@ldm/core';
 import { McpHttpServer, type HttpServerOptions } from '../../src/http/http-server';
 import { defaultOriginPolicy } from '../../src/http/origin-guard';
 
 const TOKEN = 't0k3n-'.repeat(8);
 
-function sessionServer(): Promise<McpServer> {
+function sessionServer(): Promise<{ server: McpServer }> {
   const server = new McpServer({ name: 'test', version: '1' });
   server.registerTool('echo', { inputSchema: { text: z.string() } }, async ({ text }) => ({ content: [{ type: 'text', text }] }));
   server.registerTool('slow', { inputSchema: { ms: z.number() } }, async ({ ms }) => {
     await new Promise((r) => setTimeout(r, ms));
     return { content: [{ type: 'text', text: 'done' }] };
   });
-  return Promise.resolve(server);
+  return Promise.resolve({ server });
 }
 
 let running: McpHttpServer | null = null;
@@ -106,6 +106,25 @@ describe('the HTTP endpoint', () => {
     await client.close();
   });
 
+  test('a body that is not JSON gets -32700; a batch gets an answer for each request; the default body cap fits the largest write_file', async () => {
+    const { port, url } = await start();
+    const headers = { host: `127.0.0.1:${port}`, authorization: `Bearer ${TOKEN}` };
+    const broken = await post(port, '{"jsonrpc":"2.0","id":1,', headers);
+    expect(broken.status).toBe(400);
+    expect(JSON.parse(broken.body)).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32700 } });
+    const init = await post(port, JSON.stringify(INIT), headers);
+    const session = { ...headers, 'mcp-session-id': String(init.headers['mcp-session-id']), 'mcp-protocol-version': '2025-03-26' };
+    const batch = await post(port, JSON.stringify([{ jsonrpc: '2.0', id: 11, method: 'ping' }, { jsonrpc: '2.0', id: 12, method: 'ping' }]), session);
+    expect(batch.status).toBe(200);
+    expect(batch.body).toContain('"id":11');
+    expect(batch.body).toContain('"id":12');
+    const largest = JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'write_file', arguments: { path: '/x', content: '€'.repeat(8_388_608) } } });
+    expect(parseConfig({}, 'defaults').http.maxBodyBytes).toBeGreaterThanOrEqual(Buffer.byteLength(largest));
+    const client = await connect(url);
+    await client.ping();
+    await client.close();
+  });
+
   test('/healthz answers without a token and says nothing but liveness', async () => {
     const { port } = await start();
     const res = await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -121,6 +140,20 @@ describe('the HTTP endpoint', () => {
     expect(replies.slice(0, 2).map((r) => r.status)).not.toContain(429);
     expect(replies[2]!.status).toBe(429);
     expect(Number(replies[2]!.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  test("one client's flood does not 429 another client behind the same address and token: the budget is per session", async () => {
+    const { url } = await start({ rateLimit: { perMinute: 1, burst: 4 } });
+    const flooder = await connect(url); // initialize + initialized: 2 of the token's 4, not of the session's
+    const outcomes = await Promise.allSettled(Array.from({ length: 8 }, () => flooder.ping()));
+    expect(outcomes.filter((o) => o.status === 'rejected').length).toBeGreaterThan(0);
+    await expect(flooder.ping()).rejects.toThrow();
+    // Same token, same address: its own session, its own budget.
+    const other = await connect(url);
+    await other.ping();
+    await other.callTool({ name: 'echo', arguments: { text: 'hi' } });
+    await flooder.close();
+    await other.close();
   });
 
   test('200 bad-token requests from one address: they end in 429, and the token holder at that address still gets in', async () => {
