@@ -147,7 +147,7 @@ export class LegacyIncidentEngine {
       mergeChecks(pattern.checks, [...(input.checks ?? []), ...deriveChecks(input.subject, input.fromJournal ? [template, ...evidencePrints.map((p) => p.template)] : [])]);
       pattern.checks = pattern.checks.slice(0, MAX_CHECKS);
       prunePatterns(doc, this.options.maxPatterns ?? DEFAULT_MAX_PATTERNS, now, patternId);
-      const [suggestion] = findKnownFixes(doc.patterns, { template, fingerprints, subject: input.subject }, this.minConfidence, 1);
+      const [suggestion] = findKnownFixes(doc.patterns, { lines: [{ template, fingerprints, outcome: false }], subject: input.subject }, this.minConfidence, 1);
       return { pattern: structuredClone(pattern), suggestion: suggestion ?? null };
     });
     return { incident, deduped, pattern, suggestion };
@@ -207,7 +207,7 @@ export class LegacyIncidentEngine {
   async findKnownFixes(text: string, subject?: string, limit = 5): Promise<KnownFix[]> {
     const { template, fingerprint } = this.fingerprintOf(text);
     const doc = await this.store.read('patterns');
-    return findKnownFixes(doc.patterns, { template, fingerprints: [fingerprint], subject }, this.minConfidence, limit);
+    return findKnownFixes(doc.patterns, { lines: [{ template, fingerprints: [fingerprint], outcome: false }], subject }, this.minConfidence, limit);
   }
 
   /** Patterns for sharing with other hosts. */

@@ -51,6 +51,7 @@ export * from './learn/incident-engine';
 export * from './learn/pattern-fingerprinter';
 export * from './learn/auto-remediation';
 export * from './learn/fix-gate';
+export * from './learn/line-role';
 export * from './exec/tail-buffer';
 export * from './exec/kill-group';
 export * from './exec/start-process';

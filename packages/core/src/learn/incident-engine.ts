@@ -1,10 +1,11 @@
 import type { DocumentStore } from '../state/document-store';
 import { newIncidentId } from '../state/document-store';
-import type { Incident, IncidentSource, Pattern, PatternCheck, PatternsDoc, Severity } from '../state/schemas';
+import { MAX_PATTERN_LINES, type Incident, type IncidentSource, type Pattern, type PatternCheck, type PatternLine, type PatternsDoc, type Severity } from '../state/schemas';
+import { isOutcomeLine } from './line-role';
 import { deriveChecks, mergeChecks } from './derive-checks';
 import { patternScore } from './rank-patterns';
 import { templateId } from './mask';
-import { findKnownFixes, type KnownFix, type MatchQuery } from './known-fix';
+import { findKnownFixes, type KnownFix, type MatchQuery, type QueryLine } from './known-fix';
 import type { Fingerprinter } from './fingerprint/fingerprinter';
 import { ENGINE_MAX_TEMPLATES, FingerprinterCache, knownFixQuery, learnableText, legacyFingerprint, loadFingerprinter, statelessFingerprint } from './pattern-fingerprinter';
 
@@ -140,7 +141,8 @@ export class IncidentEngine {
     const now = this.now();
     const at = now.toISOString();
     const summaryText = learnableText(input.summary);
-    const evidenceTexts = (input.evidence ?? []).slice(0, 5).map(learnableText);
+    const evidence = pickEvidence(input.evidence ?? []);
+    const evidenceTexts = evidence.map(learnableText);
     // Read before the locks: only used when this is a new occurrence, and never worth holding them for.
     const uptime = (await this.options.uptimeSec?.().catch(() => null)) ?? null;
     try {
@@ -152,15 +154,23 @@ export class IncidentEngine {
         const { fingerprint, template } = current(fp, learned.fingerprint, learned.template);
         const evidencePrints = evidenceLearned.map((r) => current(fp, r.fingerprint, r.template));
         const fingerprints = [...new Set([fingerprint, ...evidencePrints.map((p) => p.fingerprint)])];
-        const sameGroup = (a: string | undefined): boolean => a !== undefined && fp.resolve(a) === fingerprint;
+        const lines: PatternLine[] = [
+          { fingerprint, template, outcome: isOutcomeLine(input.summary) },
+          ...evidencePrints.map((p, i) => ({ ...p, outcome: isOutcomeLine(evidence[i]!) })),
+        ];
+        // A pattern is keyed by its first cause line: a summary that only says how a unit ended
+        // ("nginx.service: Failed with result 'exit-code'.") is the same for every cause.
+        const key = lines.find((l) => !l.outcome) ?? lines[0]!;
+        const sameGroup = (a: string | undefined): boolean => a !== undefined && fp.resolve(a) === key.fingerprint;
         const subject = input.subject || undefined;
-        const ownId = patternIdFor(fingerprint, subject);
+        const ownId = patternIdFor(key.fingerprint, subject);
         let pattern = doc.patterns.find((p) => p.id === ownId) ?? bestOf(doc.patterns.filter((p) => (p.subject || undefined) === subject && sameGroup(p.fingerprint)));
         const patternId = pattern?.id ?? ownId;
+        const sameSummary = (a: string | undefined): boolean => a !== undefined && fp.resolve(a) === fingerprint;
 
         const { incident, deduped } = await this.store.update('incidents', (idoc) => {
           const open = idoc.incidents.find(
-            (i) => i.status === 'open' && i.source === input.source && (i.subject || undefined) === subject && (i.patternId === patternId || sameGroup(i.fingerprints[0])),
+            (i) => i.status === 'open' && i.source === input.source && (i.subject || undefined) === subject && (i.patternId === patternId || (key.fingerprint === fingerprint && sameSummary(i.fingerprints[0]))),
           );
           if (open) {
             open.count += 1;
@@ -191,8 +201,8 @@ export class IncidentEngine {
         if (!pattern) {
           pattern = {
             id: patternId,
-            fingerprint,
-            template,
+            fingerprint: key.fingerprint,
+            template: key.template,
             ...(subject ? { subject } : {}),
             subjects: subject ? [subject] : [],
             sources: [input.source],
@@ -202,6 +212,7 @@ export class IncidentEngine {
             sinceBootSec: [],
             checks: [],
             resolutions: [],
+            lines: [],
           };
           doc.patterns.push(pattern);
         }
@@ -211,14 +222,18 @@ export class IncidentEngine {
         }
         pattern.lastSeen = at;
         // The group's template as it is now: lines since the pattern was created may have generalised it.
-        pattern.template = template;
+        pattern.template = fp.template(fp.resolve(pattern.fingerprint)) ?? key.template;
+        pattern.lines = mergeLines(fp, pattern.lines ?? [], lines);
         if (!pattern.sources.includes(input.source)) pattern.sources.push(input.source);
         if (subject && !pattern.subjects.includes(subject)) pattern.subjects = [...pattern.subjects, subject].slice(-MAX_SUBJECTS);
         mergeChecks(pattern.checks, [...(input.checks ?? []), ...deriveChecks(subject, input.fromJournal ? [template, ...evidencePrints.map((p) => p.template)] : [])]);
         pattern.checks = pattern.checks.slice(0, MAX_CHECKS);
         prunePatterns(doc, this.options.maxPatterns ?? DEFAULT_MAX_PATTERNS, now, patternId);
         this.fingerprints.store(doc, fp);
-        const query = queryFor(fp, template, [...fingerprints, legacyFingerprint(summaryText)], subject);
+        const query = queryFor(fp, [
+          { template, fingerprints: [fingerprint, legacyFingerprint(summaryText)], outcome: lines[0]!.outcome },
+          ...lines.slice(1).map((l) => ({ template: l.template, fingerprints: [l.fingerprint], outcome: l.outcome })),
+        ], subject);
         const [suggestion] = findKnownFixes(doc.patterns, query, this.minConfidence, 1);
         return { incident, deduped, pattern: structuredClone(pattern), suggestion: suggestion ?? null };
       });
@@ -316,14 +331,34 @@ function current(fp: Fingerprinter, id: string, fallback: string): { fingerprint
   return { fingerprint, template: fp.template(fingerprint) ?? fallback };
 }
 
-function queryFor(fp: Fingerprinter, template: string, fingerprints: string[], subject: string | undefined): MatchQuery {
+function queryFor(fp: Fingerprinter, lines: QueryLine[], subject: string | undefined): MatchQuery {
   return {
-    template,
-    fingerprints,
+    lines,
     ...(subject ? { subject } : {}),
     resolve: (f) => fp.resolve(f),
     templateOf: (f) => fp.template(f),
   };
+}
+
+/** Evidence lines learned per record: bounded, cause lines first (line-role.ts), then in order. */
+export const MAX_LEARNED_EVIDENCE = MAX_PATTERN_LINES - 1;
+
+function pickEvidence(evidence: readonly string[]): string[] {
+  const distinct = [...new Set(evidence.map((l) => l.trim()).filter((l) => l !== ''))].slice(0, MAX_EVIDENCE);
+  return [...distinct.filter((l) => !isOutcomeLine(l)), ...distinct.filter(isOutcomeLine)].slice(0, MAX_LEARNED_EVIDENCE);
+}
+
+// A pattern's lines after an occurrence: groups as they are now, each once, the earliest kept first.
+function mergeLines(fp: Fingerprinter, had: PatternLine[], seen: PatternLine[]): PatternLine[] {
+  const out: PatternLine[] = [];
+  const groups = new Set<string>();
+  for (const l of [...had, ...seen]) {
+    const group = fp.resolve(l.fingerprint);
+    if (groups.has(group)) continue;
+    groups.add(group);
+    out.push({ fingerprint: group, template: fp.template(group) ?? l.template, outcome: l.outcome });
+  }
+  return out.slice(0, MAX_PATTERN_LINES);
 }
 
 // Of patterns that now share a group and subject (their groups merged), the one that carries a fix, else the most seen.

@@ -1,4 +1,5 @@
-import type { Pattern } from '../state/schemas';
+import type { Pattern, PatternLine } from '../state/schemas';
+import { isOutcomeLine } from './line-role';
 import { bestResolution, successRate } from './rank-patterns';
 import { tokenSimilarity } from './mask';
 import { compareVerdict, HARD, SOFT } from './fingerprint/compare-tokens';
@@ -17,9 +18,16 @@ export interface KnownFix {
   confidence: number;
 }
 
-export interface MatchQuery {
+/** One line of a query: its group (and the keys it may be stored under), template and role. */
+export interface QueryLine {
   template: string;
   fingerprints: string[];
+  /** Written by the service manager about a unit's end (line-role.ts): identifies no cause. */
+  outcome: boolean;
+}
+
+export interface MatchQuery {
+  lines: QueryLine[];
   subject?: string;
   /**
    * The group a fingerprint belongs to now (Fingerprinter.resolve): a pattern stored with the id
@@ -30,17 +38,50 @@ export interface MatchQuery {
   templateOf?: (fingerprint: string) => string | undefined;
 }
 
-/** Pure: how well a pattern matches a masked incident. Same group = 1; a different subject costs 25 %. */
+/** The lines a pattern is known by; a pattern stored before it kept lines is known by its own template. */
+export function patternLines(pattern: Pattern): PatternLine[] {
+  if (pattern.lines?.length) return pattern.lines;
+  return [{ fingerprint: pattern.fingerprint, template: pattern.template, outcome: isOutcomeLine(pattern.template) }];
+}
+
+// "nginx" and "nginx.service" name one unit.
+const unitKey = (s: string): string => s.replace(/\.service$/, '');
+
+/** Pure: whether a pattern is about the query's subject, or either is unknown. */
+export function subjectAgrees(pattern: Pattern, subject: string | undefined): boolean {
+  if (!subject || (!pattern.subject && pattern.subjects.length === 0)) return true;
+  const key = unitKey(subject);
+  return [pattern.subject, ...pattern.subjects].some((s) => s !== undefined && unitKey(s) === key);
+}
+
+/**
+ * Pure: how well a pattern matches a query, 0..1: the best agreement of one query line with one
+ * pattern line (same group = 1, else template similarity). Cause lines are compared with cause
+ * lines whenever both sides have some; a query of outcome lines alone cannot confirm a pattern
+ * that knows its cause (every cause of a unit's failure ends in the same outcome lines). A pattern
+ * of another subject is at most half sure: a fix learned on one unit names that unit.
+ */
 export function matchConfidence(pattern: Pattern, query: MatchQuery): number {
-  const resolve = query.resolve;
-  const exact = resolve === undefined
-    ? query.fingerprints.includes(pattern.fingerprint)
-    : query.fingerprints.some((f) => resolve(f) === resolve(pattern.fingerprint));
-  const similarity = exact ? 1 : templateSimilarity(query.templateOf?.(pattern.fingerprint) ?? pattern.template, query.template);
-  const subjectKnown = !query.subject || !pattern.subject || pattern.subjects.includes(query.subject) || pattern.subject === query.subject;
-  // A fix learned on one unit rarely fits another (its commands name the unit), so a different
-  // subject alone keeps a match below the default 0.8 threshold.
-  return similarity * (subjectKnown ? 1 : 0.75);
+  const own = patternLines(pattern);
+  const ownCauses = own.filter((l) => !l.outcome);
+  const queryCauses = query.lines.filter((l) => !l.outcome);
+  let ps: PatternLine[];
+  let qs: QueryLine[];
+  if (ownCauses.length && queryCauses.length) [ps, qs] = [ownCauses, queryCauses];
+  else if (ownCauses.length) return 0;
+  else [ps, qs] = [own, query.lines.filter((l) => l.outcome)];
+  const resolve = query.resolve ?? ((f: string) => f);
+  let best = 0;
+  for (const p of ps) {
+    const group = resolve(p.fingerprint);
+    const template = query.templateOf?.(p.fingerprint) ?? p.template;
+    for (const q of qs) {
+      const similarity = q.fingerprints.some((f) => resolve(f) === group) ? 1 : templateSimilarity(template, q.template);
+      if (similarity > best) best = similarity;
+      if (best === 1) break;
+    }
+  }
+  return best * (subjectAgrees(pattern, query.subject) ? 1 : 0.5);
 }
 
 /**

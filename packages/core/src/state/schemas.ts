@@ -64,7 +64,18 @@ export const PatternResolutionSchema = z.looseObject({
   lastUsed: z.string().optional(),
   /** Most recent outcomes first, true for worked; bounded. */
   recent: z.array(z.boolean()).default([]),
+  /**
+   * Where the fix came from: stated in resolve_incident, or observed (a changing action taken on the
+   * host while the incident was open, learn/observed-fixes.ts). Observed fixes are suggested only
+   * once they have worked twice.
+   */
+  learnedFrom: z.enum(['stated', 'observed']).optional(),
+  /** For an observed fix: how sure the match of action to incident was (time and subject), 0..1. */
+  confidence: z.number().min(0).max(1).optional(),
 });
+
+/** Bound of the lines a pattern is recognised by (its summary and evidence). */
+export const MAX_PATTERN_LINES = 8;
 
 /** A template or signature, cut on read and on write: one stored from a huge line must not cost every reader its size. */
 const TemplateTextSchema = z.string().overwrite(capTemplate);
@@ -91,6 +102,14 @@ export const PatternSchema = z.looseObject({
   sinceBootSec: z.array(z.number()).default([]),
   checks: z.array(PatternCheckSchema).default([]),
   resolutions: z.array(PatternResolutionSchema).default([]),
+  /**
+   * The lines the pattern is recognised by: its summary and evidence lines as the log parser groups
+   * them, and whether each is an outcome line (learn/line-role.ts). Bounded.
+   */
+  lines: z
+    .array(z.looseObject({ fingerprint: z.string(), template: TemplateTextSchema, outcome: z.boolean().default(false) }))
+    .overwrite((l) => l.slice(0, MAX_PATTERN_LINES))
+    .optional(),
 });
 
 export const PatternsDocSchema = z.looseObject({
@@ -140,6 +159,7 @@ export type IncidentsDoc = z.infer<typeof IncidentsDocSchema>;
 export type Pattern = z.infer<typeof PatternSchema>;
 export type PatternCheck = z.infer<typeof PatternCheckSchema>;
 export type PatternResolution = z.infer<typeof PatternResolutionSchema>;
+export type PatternLine = NonNullable<Pattern['lines']>[number];
 export type PatternsDoc = z.infer<typeof PatternsDocSchema>;
 export type StateDoc = z.infer<typeof StateDocSchema>;
 export type Heartbeat = z.infer<typeof HeartbeatSchema>;

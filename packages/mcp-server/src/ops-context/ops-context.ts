@@ -46,8 +46,7 @@ export function buildOpsContext(input: OpsContextInput): OpsContext | null {
     const candidates = input.lines.filter((l) => TROUBLE.test(l)).slice(-MAX_LINES);
     const fp = input.fingerprinter ? loadFingerprinter({ fingerprinter: input.fingerprinter }) : null;
     for (const line of candidates) {
-      // Journal lines start with a timestamp, host and unit: the message is what is compared.
-      const [fix] = findKnownFixes(input.patterns, knownFixQuery(fp, stripJournalPrefix(line), input.subject), input.minConfidence, 1);
+      const [fix] = findKnownFixes(input.patterns, knownFixQuery(fp, line, input.subject), input.minConfidence, 1);
       if (!fix || seen.has(fix.patternId)) continue;
       seen.add(fix.patternId);
       fixes.push({
