@@ -19,6 +19,8 @@ export interface RecordInput {
   checks?: PatternCheck[];
   /** The summary and evidence are journal lines, so "this signature is absent from the journal" is a check. */
   fromJournal?: boolean;
+  /** Summary and evidence report a unit's state, not its cause (a failed-units finding): all outcome lines. */
+  stateOnly?: boolean;
 }
 
 export interface RecordOutcome {
@@ -155,12 +157,10 @@ export class IncidentEngine {
         const evidencePrints = evidenceLearned.map((r) => current(fp, r.fingerprint, r.template));
         const fingerprints = [...new Set([fingerprint, ...evidencePrints.map((p) => p.fingerprint)])];
         const lines: PatternLine[] = [
-          { fingerprint, template, outcome: isOutcomeLine(input.summary) },
-          ...evidencePrints.map((p, i) => ({ ...p, outcome: isOutcomeLine(evidence[i]!) })),
+          { fingerprint, template, outcome: input.stateOnly === true || isOutcomeLine(input.summary) },
+          ...evidencePrints.map((p, i) => ({ ...p, outcome: input.stateOnly === true || isOutcomeLine(evidence[i]!) })),
         ];
-        // A pattern is keyed by its first cause line: a summary that only says how a unit ended
-        // ("nginx.service: Failed with result 'exit-code'.") is the same for every cause.
-        const key = lines.find((l) => !l.outcome) ?? lines[0]!;
+        const key = keyLine(input.source, lines);
         const sameGroup = (a: string | undefined): boolean => a !== undefined && fp.resolve(a) === key.fingerprint;
         const subject = input.subject || undefined;
         const ownId = patternIdFor(key.fingerprint, subject);
@@ -338,6 +338,17 @@ function queryFor(fp: Fingerprinter, lines: QueryLine[], subject: string | undef
     resolve: (f) => fp.resolve(f),
     templateOf: (f) => fp.template(f),
   };
+}
+
+/**
+ * The line a pattern is keyed by: a check's summary (stable by contract, checks/types.ts) unless it
+ * only says how a unit ended ("nginx.service: Failed with result 'exit-code'." ends every cause);
+ * for the model, which words every summary its own way, the first cause line the host logged.
+ */
+function keyLine(source: IncidentSource, lines: PatternLine[]): PatternLine {
+  const [summary, ...evidence] = lines;
+  const firstCause = (source === 'mcp' ? evidence.find((l) => !l.outcome) : undefined) ?? lines.find((l) => !l.outcome);
+  return firstCause ?? summary!;
 }
 
 /** Evidence lines learned per record: bounded, cause lines first (line-role.ts), then in order. */

@@ -55,33 +55,66 @@ export function subjectAgrees(pattern: Pattern, subject: string | undefined): bo
 }
 
 /**
- * Pure: how well a pattern matches a query, 0..1: the best agreement of one query line with one
- * pattern line (same group = 1, else template similarity). Cause lines are compared with cause
- * lines whenever both sides have some; a query of outcome lines alone cannot confirm a pattern
- * that knows its cause (every cause of a unit's failure ends in the same outcome lines). A pattern
- * of another subject is at most half sure: a fix learned on one unit names that unit.
+ * Which patterns hold each cause line, by group: a line that two failures share ("nginx:
+ * configuration file /etc/nginx/nginx.conf test failed" ends every kind of bad config) tells
+ * neither apart. Patterns are told apart by their key (their first cause line's group), so one
+ * failure learned on two subjects still owns its lines alone. Build once per set of patterns.
  */
-export function matchConfidence(pattern: Pattern, query: MatchQuery): number {
+export class LineOwners {
+  private readonly owners = new Map<string, Set<string>>();
+
+  constructor(patterns: readonly Pattern[], private readonly resolve: (f: string) => string = (f) => f) {
+    for (const p of patterns) {
+      const key = resolve(p.fingerprint);
+      for (const l of patternLines(p)) {
+        if (l.outcome) continue;
+        const group = resolve(l.fingerprint);
+        let set = this.owners.get(group);
+        if (!set) this.owners.set(group, (set = new Set()));
+        set.add(key);
+      }
+    }
+  }
+
+  /** True when a pattern's line is its own: no pattern of another key holds it. */
+  identifies(pattern: Pattern, line: PatternLine): boolean {
+    const set = this.owners.get(this.resolve(line.fingerprint));
+    return set === undefined || (set.size === 1 && set.has(this.resolve(pattern.fingerprint)));
+  }
+}
+
+/**
+ * Pure: how well a pattern matches a query, 0..1. Cause lines decide whenever the pattern knows one:
+ * the best agreement of a query cause line with one of the pattern's own cause lines (same group =
+ * 1, else template similarity); lines it shares with another failure (LineOwners) do not count. A
+ * query of outcome lines alone cannot confirm such a pattern (every cause of a unit's failure ends
+ * in the same outcome lines). A pattern known only by outcome lines matches a query that has no
+ * cause line either and holds every one of its lines: the weakest of them decides. A pattern of
+ * another subject is at most half sure: a fix learned on one unit names that unit.
+ */
+export function matchConfidence(pattern: Pattern, query: MatchQuery, owners?: LineOwners): number {
   const own = patternLines(pattern);
   const ownCauses = own.filter((l) => !l.outcome);
   const queryCauses = query.lines.filter((l) => !l.outcome);
-  let ps: PatternLine[];
-  let qs: QueryLine[];
-  if (ownCauses.length && queryCauses.length) [ps, qs] = [ownCauses, queryCauses];
-  else if (ownCauses.length) return 0;
-  else [ps, qs] = [own, query.lines.filter((l) => l.outcome)];
+  let score: number;
+  if (ownCauses.length) {
+    const identifying = owners ? ownCauses.filter((l) => owners.identifies(pattern, l)) : ownCauses;
+    score = queryCauses.length && identifying.length ? Math.max(...identifying.map((p) => bestAgreement(p, queryCauses, query))) : 0;
+  } else score = queryCauses.length || query.lines.length === 0 ? 0 : Math.min(...own.map((p) => bestAgreement(p, query.lines, query)));
+  return score * (subjectAgrees(pattern, query.subject) ? 1 : 0.5);
+}
+
+// How well the closest of `lines` agrees with one pattern line: same group = 1, else template similarity.
+function bestAgreement(line: PatternLine, lines: QueryLine[], query: MatchQuery): number {
   const resolve = query.resolve ?? ((f: string) => f);
+  const group = resolve(line.fingerprint);
+  const template = query.templateOf?.(line.fingerprint) ?? line.template;
   let best = 0;
-  for (const p of ps) {
-    const group = resolve(p.fingerprint);
-    const template = query.templateOf?.(p.fingerprint) ?? p.template;
-    for (const q of qs) {
-      const similarity = q.fingerprints.some((f) => resolve(f) === group) ? 1 : templateSimilarity(template, q.template);
-      if (similarity > best) best = similarity;
-      if (best === 1) break;
-    }
+  for (const q of lines) {
+    if (q.fingerprints.some((f) => resolve(f) === group)) return 1;
+    best = Math.max(best, templateSimilarity(template, q.template));
   }
-  return best * (subjectAgrees(pattern, query.subject) ? 1 : 0.5);
+  return best;
 }
 
 /**
@@ -105,14 +138,15 @@ export function templateSimilarity(pattern: string, query: string): number {
 
 /**
  * Pure: patterns with a working fix, ranked by match confidence then fix success. Matches below
- * `minConfidence` are dropped so a weak resemblance never becomes a suggestion.
+ * `minConfidence` are dropped so a weak resemblance never becomes a suggestion. `owners` is built
+ * from `patterns` unless given (a caller matching many queries builds it once).
  */
-export function findKnownFixes(patterns: Pattern[], query: MatchQuery, minConfidence: number, limit = 5): KnownFix[] {
+export function findKnownFixes(patterns: Pattern[], query: MatchQuery, minConfidence: number, limit = 5, owners = new LineOwners(patterns, query.resolve)): KnownFix[] {
   const fixes: KnownFix[] = [];
   for (const pattern of patterns) {
     const best = bestResolution(pattern);
     if (!best) continue;
-    const confidence = matchConfidence(pattern, query);
+    const confidence = matchConfidence(pattern, query, owners);
     if (confidence < minConfidence) continue;
     fixes.push({
       patternId: pattern.id,
