@@ -84,23 +84,24 @@ export class LineOwners {
 }
 
 /**
- * Pure: how well a pattern matches a query, 0..1. Cause lines decide whenever the pattern knows one:
- * the best agreement of a query cause line with one of the pattern's own cause lines (same group =
- * 1, else template similarity); lines it shares with another failure (LineOwners) do not count. A
- * query of outcome lines alone cannot confirm such a pattern (every cause of a unit's failure ends
- * in the same outcome lines). A pattern known only by outcome lines matches a query that has no
- * cause line either and holds every one of its lines: the weakest of them decides. A pattern of
- * another subject is at most half sure: a fix learned on one unit names that unit.
+ * Pure: how well a pattern matches a query, 0..1. A pattern that knows a cause is recognised by its
+ * key line, the first error its program logged (the lines after it, "configuration file ... test
+ * failed", "still could not bind()", follow from it and end other causes too): the best agreement
+ * of a query cause line with it (same group = 1, else template similarity), unless another failure
+ * holds that line too (LineOwners). A query of outcome lines alone cannot confirm such a pattern
+ * (every cause of a unit's failure ends in the same outcome lines). A pattern known only by outcome
+ * lines matches a query that has no cause line either and holds every one of its lines: the weakest
+ * of them decides. A pattern of another subject is at most half sure: a fix learned on one unit names that unit.
  */
 export function matchConfidence(pattern: Pattern, query: MatchQuery, owners?: LineOwners): number {
   const own = patternLines(pattern);
-  const ownCauses = own.filter((l) => !l.outcome);
+  const resolve = query.resolve ?? ((f: string) => f);
+  const keyGroup = resolve(pattern.fingerprint);
+  const key = own.find((l) => !l.outcome && resolve(l.fingerprint) === keyGroup) ?? own.find((l) => !l.outcome);
   const queryCauses = query.lines.filter((l) => !l.outcome);
   let score: number;
-  if (ownCauses.length) {
-    const identifying = owners ? ownCauses.filter((l) => owners.identifies(pattern, l)) : ownCauses;
-    score = queryCauses.length && identifying.length ? Math.max(...identifying.map((p) => bestAgreement(p, queryCauses, query))) : 0;
-  } else score = queryCauses.length || query.lines.length === 0 ? 0 : Math.min(...own.map((p) => bestAgreement(p, query.lines, query)));
+  if (key) score = queryCauses.length && (!owners || owners.identifies(pattern, key)) ? bestAgreement(key, queryCauses, query) : 0;
+  else score = queryCauses.length || query.lines.length === 0 ? 0 : Math.min(...own.map((p) => bestAgreement(p, query.lines, query)));
   return score * (subjectAgrees(pattern, query.subject) ? 1 : 0.5);
 }
 
