@@ -6,12 +6,12 @@ export interface JournalEntry {
   ident: string;
   pid: number | null;
   message: string;
-  /** The entry as `journalctl -o short-iso` prints it, so line roles (learn/line-role.ts) read its header. */
-  line: string;
+  /** __REALTIME_TIMESTAMP, microseconds since the epoch. */
+  usec: string;
 }
 
-/** The fields asked for: the rest of an entry is never read, so never printed. */
-export const JOURNAL_FIELDS = ['MESSAGE', 'UNIT', '_SYSTEMD_UNIT', 'SYSLOG_IDENTIFIER', '_COMM', '_PID', '_HOSTNAME', '_TRANSPORT'];
+/** The fields asked for: the rest of an entry is never read, so never printed (and 10,000 entries stay small). */
+export const JOURNAL_FIELDS = ['MESSAGE', 'UNIT', '_SYSTEMD_UNIT', 'SYSLOG_IDENTIFIER', '_PID', '_TRANSPORT'];
 
 const MAX_MESSAGE_CHARS = 1024;
 
@@ -22,9 +22,14 @@ function text(value: unknown): string | null {
   return null;
 }
 
-function isoSecond(realtimeUsec: unknown): string {
-  const ms = typeof realtimeUsec === 'string' ? Number(realtimeUsec) / 1000 : NaN;
-  return `${(Number.isFinite(ms) ? new Date(ms) : new Date(0)).toISOString().slice(0, 19)}+0000`;
+/**
+ * Pure: the entry as `journalctl -o short-iso` prints it (host "localhost"), so line roles
+ * (learn/line-role.ts) read its header. Built only for the lines that are kept as evidence.
+ */
+export function entryLine(e: JournalEntry): string {
+  const ms = Number(e.usec) / 1000;
+  const time = `${(Number.isFinite(ms) ? new Date(ms) : new Date(0)).toISOString().slice(0, 19)}+0000`;
+  return `${time} localhost ${e.ident}${e.pid === null ? '' : `[${e.pid}]`}: ${e.message}`;
 }
 
 /**
@@ -52,11 +57,10 @@ export function parseJournalJson(stdout: string): { entries: JournalEntry[]; cur
     if (message === null) continue;
     const clean = message.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, MAX_MESSAGE_CHARS);
     const kernel = e._TRANSPORT === 'kernel';
-    const ident = text(e.SYSLOG_IDENTIFIER) ?? text(e._COMM) ?? (kernel ? 'kernel' : 'unknown');
+    const ident = text(e.SYSLOG_IDENTIFIER) ?? (kernel ? 'kernel' : 'unknown');
     const pid = kernel ? null : Number(text(e._PID)) || null;
     const unit = text(e.UNIT) ?? text(e._SYSTEMD_UNIT) ?? (kernel ? 'kernel' : ident);
-    const host = text(e._HOSTNAME) ?? 'localhost';
-    entries.push({ unit, ident, pid, message: clean, line: `${isoSecond(e.__REALTIME_TIMESTAMP)} ${host} ${ident}${pid === null ? '' : `[${pid}]`}: ${clean}` });
+    entries.push({ unit, ident, pid, message: clean, usec: typeof e.__REALTIME_TIMESTAMP === 'string' ? e.__REALTIME_TIMESTAMP : '0' });
   }
   return { entries, cursor };
 }

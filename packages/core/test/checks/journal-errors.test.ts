@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { DOCUMENTS, flagGroups, groupLines, journalErrorsCheck, muteMatcher, parseConfig, parseJournalJson, runChecks, type CheckDeps, type JournalEntry } from '@ldm/core';
+import { DOCUMENTS, entryLine, flagGroups, groupLines, journalErrorsCheck, muteMatcher, parseConfig, parseJournalJson, runChecks, type CheckDeps, type JournalEntry } from '@ldm/core';
 import { fakeDeps, fakeRunCommand, ok, tmpDir, writeProc } from './proc-fixture';
 
 const T = Date.parse('2026-11-24T10:00:00Z');
@@ -40,14 +40,14 @@ describe('reading journalctl -o json', () => {
     const { entries, cursor } = parseJournalJson(out);
     expect(cursor).toBe('s=abc;i=ff');
     expect(entries.map((e) => e.unit)).toEqual(['nginx.service', 'nginx.service', 'kernel', 'unknown']);
-    expect(entries[1]!.line).toMatch(/^2026-11-24T10:00:\d\d\+0000 web-1 systemd\[1\]: nginx\.service: Failed/);
-    expect(entries[2]!.line).toMatch(/ web-1 kernel: Out of memory/);
+    expect(entryLine(entries[1]!)).toMatch(/^2026-11-24T10:00:\d\d\+0000 localhost systemd\[1\]: nginx\.service: Failed/);
+    expect(entryLine(entries[2]!)).toMatch(/ localhost kernel: Out of memory/);
     expect(entries[3]!.message).toBe('hi [2J');
   });
 });
 
 describe('grouping and flagging', () => {
-  const e = (message: string, unit = 'nginx.service'): JournalEntry => ({ unit, ident: 'x', pid: 1, message, line: message });
+  const e = (message: string, unit = 'nginx.service'): JournalEntry => ({ unit, ident: 'x', pid: 1, message, usec: '0' });
   const templateOf = (m: string) => ({ template: m.replace(/\d+/g, '<*>'), fingerprint: m.replace(/\d+/g, '#') });
 
   test('lines group by unit and template; mute entries match whole messages with <*> as any text', () => {
@@ -93,6 +93,17 @@ describe('the journal check', () => {
       expect.objectContaining({ subject: 'nginx.service', summary: expect.stringContaining(BIND(80)), fromJournal: true, evidence: [expect.stringContaining('Failed with result'), expect.stringContaining(BIND(80))] }),
     ]);
     expect(next.metrics).toMatchObject({ journal_error_lines: 4, journal_new: 2, journal_muted: 1 });
+  });
+
+  test('a noisy run records at most 3 units; the others stay new and are recorded by the next run', async () => {
+    const base = await run(entry('worker: transient error', { unit: 'worker.service' }));
+    const units = ['a', 'b', 'c', 'd', 'e'];
+    const out = units.map((u, i) => Array.from({ length: 5 - i }, () => entry(`${u}: failed to open /var/lib/${u}/db: Permission denied`, { unit: `${u}.service`, ident: u }))).flat().join('\n');
+    const first = await run(out, {}, base.memory);
+    expect(first.findings!.map((f) => f.subject)).toEqual(['a.service', 'b.service', 'c.service']);
+    expect(first.message).toMatch(/2 more units next run/);
+    const second = await run(out, {}, first.memory);
+    expect(second.findings!.map((f) => f.subject)).toEqual(['d.service', 'e.service']);
   });
 
   test('a mute entry of fewer than 3 characters besides <*> is a config error naming the key', () => {
