@@ -52,6 +52,8 @@ export * from './learn/pattern-fingerprinter';
 export * from './learn/auto-remediation';
 export * from './learn/fix-gate';
 export * from './learn/line-role';
+export * from './learn/observed-fixes';
+export * from './learn/audit-actions';
 export * from './exec/tail-buffer';
 export * from './exec/kill-group';
 export * from './exec/start-process';

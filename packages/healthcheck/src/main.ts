@@ -1,5 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
-import { DEFAULT_INSTALL_PREFIX, defaultCheckDeps, policyContextOf, runOnHost, runProgram, STATUS_EXIT } from '@ldm/core';
+import { DEFAULT_INSTALL_PREFIX, defaultCheckDeps, policyContextOf, readHostActions, runOnHost, runProgram, STATUS_EXIT } from '@ldm/core';
 import { runHealthcheck } from './run-healthcheck';
 import { renderJson, renderText } from './render';
 
@@ -27,6 +27,7 @@ await runProgram(
       deps: {
         ...defaultCheckDeps(env),
         runHost: runOnHost,
+        hostActions: (since) => readHostActions(paths.logDir, since),
         kill: (pid, signal) => process.kill(pid, signal),
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       },

@@ -15,6 +15,7 @@ import {
   type DocumentStore,
   type FindingInput,
   type HealthCheck,
+  type HostAction,
   type HostRunner,
   type Logger,
   type OverallStatus,
@@ -28,6 +29,8 @@ import { remediate } from './remediation';
 export interface HealthcheckDeps extends SuperviseDeps {
   /** Runs learned fixes on the host: the runner the MCP server's typed tools use (core's runOnHost). */
   runHost: HostRunner;
+  /** The host changes made through MCP tool calls since a time (core's readHostActions on the audit log): a cleared incident learns from them. */
+  hostActions?: (since: string) => Promise<HostAction[]>;
 }
 
 export interface HealthcheckOptions {
@@ -71,6 +74,7 @@ export async function runHealthcheck(options: HealthcheckOptions): Promise<Healt
     now: deps.now,
     uptimeSec: () => readUptimeSeconds(deps.proc),
     minConfidence: config.learn.suggestionMinConfidence,
+    ...(deps.hostActions ? { hostActions: deps.hostActions } : {}),
   });
 
   const { reports, memory } = await runChecks({ checks, deps, config, state, memory: previous?.memory ?? {} });

@@ -2,6 +2,7 @@ import type { DocumentStore } from '../state/document-store';
 import { newIncidentId } from '../state/document-store';
 import { MAX_PATTERN_LINES, type Incident, type IncidentSource, type Pattern, type PatternCheck, type PatternLine, type PatternsDoc, type Severity } from '../state/schemas';
 import { isOutcomeLine } from './line-role';
+import { observedFix, type HostAction, type ObservedFix } from './observed-fixes';
 import { deriveChecks, mergeChecks } from './derive-checks';
 import { patternScore } from './rank-patterns';
 import { templateId } from './mask';
@@ -49,6 +50,12 @@ export interface EngineOptions {
   maxPatterns?: number;
   /** Templates the log parser keeps in patterns.json (its maxClusters); default 500. */
   maxTemplates?: number;
+  /**
+   * The changes made on the host through tool calls since a time (the MCP audit log,
+   * audit-actions.ts): an incident that clears, or is resolved without commands, learns from them
+   * a candidate fix (observed-fixes.ts), suggested once it has worked twice.
+   */
+  hostActions?: (since: string) => Promise<HostAction[]>;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warn: 1, crit: 2 };
@@ -261,22 +268,32 @@ export class IncidentEngine {
       return structuredClone(found);
     });
     if (!incident.patternId) return { incident, pattern: null };
+    // Said what worked but not how: what was done meanwhile may be how.
+    const observed = input.worked && commands.length === 0 ? await this.observedFor([incident], at) : new Map<string, ObservedFix>();
     const action = resolutionAction(input.resolution, commands);
     const pattern = await this.store.update('patterns', (doc) => {
       const pattern = doc.patterns.find((p) => p.id === incident.patternId);
       if (!pattern) return null;
-      let entry = pattern.resolutions.find((r) => r.action === action);
-      if (!entry) {
-        entry = { action, commands, successes: 0, failures: 0, recent: [] };
-        pattern.resolutions.push(entry);
-      }
-      if (input.worked) entry.successes += 1;
-      else entry.failures += 1;
-      entry.lastUsed = at;
-      entry.recent = [input.worked, ...entry.recent].slice(0, MAX_RECENT_OUTCOMES);
+      learnOutcome(pattern, { action, commands }, input.worked, at);
+      const seen = observed.get(incident.id);
+      if (seen && seen.action !== action) learnOutcome(pattern, seen, true, at, seen.confidence);
       return structuredClone(pattern);
     });
     return { incident, pattern };
+  }
+
+  // Each incident's observed fix, from one read of the host's changes since the oldest of them opened.
+  private async observedFor(incidents: Array<Pick<Incident, 'id' | 'time' | 'subject'>>, until: string): Promise<Map<string, ObservedFix>> {
+    const out = new Map<string, ObservedFix>();
+    if (!this.options.hostActions || incidents.length === 0) return out;
+    const since = incidents.reduce((min, i) => (i.time < min ? i.time : min), incidents[0]!.time);
+    // The audit log helps; a missing or unreadable one must not fail a resolve or a check run.
+    const actions = await this.options.hostActions(since).catch(() => []);
+    for (const i of incidents) {
+      const fix = observedFix(i, actions, until);
+      if (fix) out.set(i.id, fix);
+    }
+    return out;
   }
 
   /**
@@ -287,17 +304,39 @@ export class IncidentEngine {
     const at = this.now().toISOString();
     const fp = summaryFingerprint ? this.fingerprints.get(await this.store.read('patterns')) : null;
     const group = fp && summaryFingerprint ? fp.resolve(summaryFingerprint) : undefined;
-    return this.store.update('incidents', (doc) => {
-      const closed: string[] = [];
+    const closed = await this.store.update('incidents', (doc) => {
+      const closed: Incident[] = [];
       for (const i of doc.incidents) {
         if (i.status !== 'open' || i.source !== source || (i.subject ?? undefined) !== subject) continue;
         if (fp && group !== undefined && (i.fingerprints[0] === undefined || fp.resolve(i.fingerprints[0]) !== group)) continue;
         i.status = 'resolved';
         i.resolvedAt = at;
         i.resolution = { time: at, text: 'cleared: the check no longer sees the problem', commands: [], worked: true, by: source, cleared: true };
-        closed.push(i.id);
+        closed.push(structuredClone(i));
       }
       return closed;
+    });
+    const observed = await this.observedFor(closed, at);
+    if (observed.size) await this.learnObserved(closed, observed, at);
+    return closed.map((i) => i.id);
+  }
+
+  // A cleared incident teaches what was done while it was open, as an unproven fix of its pattern.
+  private async learnObserved(closed: Incident[], observed: Map<string, ObservedFix>, at: string): Promise<void> {
+    await this.store.batchDigests(async () => {
+      await this.store.update('incidents', (doc) => {
+        for (const i of doc.incidents) {
+          const seen = observed.get(i.id);
+          if (seen && i.resolution) i.resolution.observed = { action: seen.action, confidence: seen.confidence };
+        }
+      });
+      await this.store.update('patterns', (doc) => {
+        for (const i of closed) {
+          const seen = observed.get(i.id);
+          const pattern = seen && doc.patterns.find((p) => p.id === i.patternId);
+          if (seen && pattern) learnOutcome(pattern, seen, true, at, seen.confidence);
+        }
+      });
     });
   }
 
@@ -349,6 +388,27 @@ function keyLine(source: IncidentSource, lines: PatternLine[]): PatternLine {
   const [summary, ...evidence] = lines;
   const firstCause = (source === 'mcp' ? evidence.find((l) => !l.outcome) : undefined) ?? lines.find((l) => !l.outcome);
   return firstCause ?? summary!;
+}
+
+/**
+ * Mutates `pattern`: one more outcome of a fix. With `observed` (its confidence), a fix not yet
+ * known is learned as observed; one already stated keeps its origin and counts the success.
+ */
+function learnOutcome(pattern: Pattern, fix: { action: string; commands: string[] }, worked: boolean, at: string, observed?: number): void {
+  let entry = pattern.resolutions.find((r) => r.action === fix.action);
+  if (!entry) {
+    entry = { action: fix.action, commands: fix.commands, successes: 0, failures: 0, recent: [], ...(observed !== undefined ? { learnedFrom: 'observed' as const, confidence: observed } : { learnedFrom: 'stated' as const }) };
+    pattern.resolutions.push(entry);
+  } else if (observed !== undefined && entry.learnedFrom === 'observed') entry.confidence = Math.max(entry.confidence ?? 0, observed);
+  else if (observed === undefined && entry.learnedFrom === 'observed') {
+    // Stated by the model after being seen: it is a stated fix now.
+    entry.learnedFrom = 'stated';
+    delete entry.confidence;
+  }
+  if (worked) entry.successes += 1;
+  else entry.failures += 1;
+  entry.lastUsed = at;
+  entry.recent = [worked, ...entry.recent].slice(0, MAX_RECENT_OUTCOMES);
 }
 
 /** Evidence lines learned per record: bounded, cause lines first (line-role.ts), then in order. */

@@ -20,6 +20,8 @@ export const IncidentResolutionSchema = z.looseObject({
   commands: z.array(z.string()).default([]),
   worked: z.boolean(),
   by: z.string().optional(),
+  /** What was done on the host while it was open, learned as a candidate fix (learn/observed-fixes.ts). */
+  observed: z.looseObject({ action: z.string(), confidence: z.number() }).optional(),
 });
 
 /** Bounds of one incident, enforced on write and on read: 20 evidence lines of 1 KiB, a 2 KiB summary. */
