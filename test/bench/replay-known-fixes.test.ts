@@ -13,10 +13,8 @@ test('known-fix replay: precision 1.0, recall at least 0.95', async () => {
   const engine = new IncidentEngine(new DocumentStore({ stateDir: dir }), { now: () => new Date((clock += 60_000)) });
   const r = await replayKnownFixes(engine);
   const wrong = r.queries.filter((q) => q.got !== null && JSON.stringify(q.got) !== JSON.stringify(q.expected));
-  const missed = r.queries.filter((q) => q.expected !== null && q.got === null);
   expect(wrong).toEqual([]);
   expect(r.precision).toBe(1);
-  expect({ recall: r.recall, missed }).toEqual({ recall: expect.any(Number), missed: expect.any(Array) });
   expect(r.recall).toBeGreaterThanOrEqual(0.95);
   expect(r.expected).toBeGreaterThanOrEqual(100);
 });
