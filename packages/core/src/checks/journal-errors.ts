@@ -14,10 +14,10 @@ const MAX_EVIDENCE = 10;
 export const MAX_UNITS_PER_RUN = 3;
 const MAX_NAMED = 5;
 
-/** The journalctl argv for error-priority lines after `cursor`, or since the look-back without one. */
-export function journalArgv(cursor: string | undefined, maxLines: number, lookbackMin: number): string[] {
-  const from = cursor ? ['--after-cursor', cursor] : ['--since', lookbackMin > 0 ? `-${lookbackMin}min` : 'now'];
-  return ['journalctl', '--priority', 'err', '--no-pager', '--output', 'json', `--output-fields=${JOURNAL_FIELDS.join(',')}`, '--lines', String(maxLines), ...from];
+/** The journalctl argv for error-priority lines after `cursor`, else from `since` (epoch seconds), else since the look-back. */
+export function journalArgv(from: { cursor?: string; since?: number }, maxLines: number, lookbackMin: number): string[] {
+  const start = from.cursor ? ['--after-cursor', from.cursor] : from.since !== undefined ? ['--since', `@${from.since}`] : ['--since', lookbackMin > 0 ? `-${lookbackMin}min` : 'now'];
+  return ['journalctl', '--priority', 'err', '--no-pager', '--output', 'json', `--output-fields=${JOURNAL_FIELDS.join(',')}`, '--lines', String(maxLines), ...start];
 }
 
 /** Pure: one finding per unit with new or bursting groups; its summary is the first cause line, its evidence the groups' first lines. */
@@ -92,7 +92,7 @@ export const journalErrorsCheck: HealthCheck = {
     const cfg = ctx.config.healthcheck.journal;
     let out;
     try {
-      out = await ctx.deps.runCommand(journalArgv(previous.cursor, cfg.maxLines, cfg.lookbackMin), { signal: ctx.signal });
+      out = await ctx.deps.runCommand(journalArgv(previous, cfg.maxLines, cfg.lookbackMin), { signal: ctx.signal });
     } catch (err) {
       if (isNotInstalled(err)) return { status: 'skipped', message: 'journalctl is not installed', metrics: {} };
       throw err;
@@ -108,10 +108,12 @@ export const journalErrorsCheck: HealthCheck = {
     const { groups, muted } = groupLines(entries, shapeCache(), muteMatcher(cfg.mute));
     // Templates are kept in state.json: redacted there, once per group rather than once per line.
     for (const g of groups) g.template = redactSecrets(g.template);
-    const baseline = previous.cursor === undefined;
+    const baseline = previous.cursor === undefined && previous.since === undefined;
     const all = flagGroups(groups, previous.groups, { now: ctx.deps.now(), burstFactor: cfg.burstFactor, burstMin: cfg.burstMin, baseline });
     const { flagged, deferred, memory: groupMemory } = capUnits(all.flagged, all.memory, previous.groups);
-    const memory: JournalMemory = { ...(cursor ?? previous.cursor ? { cursor: (cursor ?? previous.cursor)! } : {}), groups: groupMemory };
+    const position = cursor ?? previous.cursor;
+    // No line yet, so no cursor: the next run starts from now (a second back, so none is missed).
+    const memory: JournalMemory = { ...(position ? { cursor: position } : { since: previous.since ?? Math.floor(ctx.deps.now().getTime() / 1000) - 1 }), groups: groupMemory };
     const metrics = { journal_error_lines: entries.length, journal_groups: groups.length, journal_muted: muted, journal_new: flagged.filter((f) => f.reason === 'new').length, journal_bursts: flagged.filter((f) => f.reason === 'burst').length };
     const later = deferred ? `; ${deferred} more unit${deferred === 1 ? '' : 's'} next run` : '';
     const head = `${entries.length} error line${entries.length === 1 ? '' : 's'} ${baseline ? `in the last ${cfg.lookbackMin} min (baseline)` : 'since the last run'} in ${groups.length} group${groups.length === 1 ? '' : 's'}${muted ? `, ${muted} muted` : ''}${entries.length >= cfg.maxLines ? ', more left for the next run' : ''}`;

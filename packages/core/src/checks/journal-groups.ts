@@ -21,6 +21,8 @@ export type GroupMemory = z.infer<typeof GroupMemorySchema>;
 
 export const JournalMemorySchema = z.looseObject({
   cursor: z.string().optional(),
+  /** With no line read yet, where the next run starts (epoch seconds): a quiet journal gives no cursor. */
+  since: z.number().int().nonnegative().optional(),
   groups: z.record(z.string(), GroupMemorySchema).default({}),
 });
 export type JournalMemory = z.infer<typeof JournalMemorySchema>;

@@ -95,6 +95,16 @@ describe('the journal check', () => {
     expect(next.metrics).toMatchObject({ journal_error_lines: 4, journal_new: 2, journal_muted: 1 });
   });
 
+  test('a quiet journal gives no cursor: the next run starts from the first run\'s time and is no baseline', async () => {
+    const calls: string[][] = [];
+    const quiet = await run('', {}, {}, calls);
+    expect(quiet.memory.journal).toMatchObject({ since: Math.floor(T / 1000) - 1 });
+    const next = await run(entry(BIND(80), { unit: 'nginx.service' }), {}, quiet.memory, calls);
+    expect(calls[1]).toEqual(expect.arrayContaining(['--since', `@${Math.floor(T / 1000) - 1}`]));
+    expect(next.findings!.map((f) => f.subject)).toEqual(['nginx.service']);
+    expect(next.memory.journal).toMatchObject({ cursor: expect.any(String) });
+  });
+
   test('a noisy run records at most 3 units; the others stay new and are recorded by the next run', async () => {
     const base = await run(entry('worker: transient error', { unit: 'worker.service' }));
     const units = ['a', 'b', 'c', 'd', 'e'];
