@@ -335,6 +335,15 @@ else
   ok "the health check printed its Nagios-style result"
 fi
 ok "the timer fired; journalctl -u ldm-healthcheck shows the run"
+# The journal check through the real journalctl (issue #15): the timer's run left a cursor, so an
+# error line logged by a unit after it is a new group, and the next run records it as that unit's incident.
+# 20 lines, so the unit is among the 3 a run records whatever else logged errors meanwhile.
+X 'systemd-run --wait --quiet --unit=ldm-journal-test sh -c "for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do echo \"<3>ldm-journal-test: cannot open /srv/ldm-test/data.\$i: No such file or directory\"; done"
+   systemctl start ldm-healthcheck.service; true'
+jc_state=$(XO 'cat /var/lib/linux-devops-mcp/incidents.json /var/lib/linux-devops-mcp/state.json')
+grep -Eq '"subject": ?"ldm-journal-test.service"' <<<"$jc_state" || { XO 'journalctl -u ldm-healthcheck -n 5 --no-pager -o cat' | indent; fail "an error line from ldm-journal-test.service did not become an incident"; }
+grep -Eq 'new errors: [^"]*ldm-journal-test.service' <<<"$jc_state" || fail "the journal check's summary does not name ldm-journal-test.service"
+ok "the journal check read the real journal after its cursor and recorded the new error of ldm-journal-test.service"
 # The idle watcher's timer first fires 3 minutes after boot; run its unit once instead.
 X 'systemctl start ldm-idle-watcher.service; systemctl show -p Result,ExecMainStatus ldm-idle-watcher.service; journalctl -u ldm-idle-watcher -b -o cat --no-pager | tail -n 3'
 iw_log=$(XO 'journalctl -u ldm-idle-watcher -b -o cat --no-pager')

@@ -170,7 +170,7 @@ describe('ldm-boot-check', () => {
     expect(checked.map((c) => c.order)).toEqual(checked.map((_, i) => i + 1));
     const firstStandard = checked.findIndex((c) => c.source === 'standard');
     expect(checked.slice(firstStandard).every((c) => c.source === 'standard')).toBe(true);
-    expect(checked.slice(firstStandard).map((c) => c.id)).toEqual(['disk', 'inodes', 'memory', 'swap', 'load', 'oom', 'failed-units', 'time-sync', 'ollama', 'mcp-sessions']);
+    expect(checked.slice(firstStandard).map((c) => c.id)).toEqual(['disk', 'inodes', 'memory', 'swap', 'load', 'oom', 'journal', 'failed-units', 'time-sync', 'ollama', 'mcp-sessions']);
     const patternChecks = checked.slice(0, firstStandard);
     // The boot-relative pattern (seen within minutes of boot) goes first, whatever its score.
     expect(patternChecks[0]).toMatchObject({ patternId: nginx.pattern.id, id: 'unit-active:nginx.service', status: 'warn', message: 'nginx.service is failed/failed (result exit-code)' });

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
-import { configDirOf, DEFAULT_INSTALL_PREFIX, defaultCheckDeps, defaultSendDeps, EXIT, policyContextOf, readUptimeSeconds, runOnHost, runProgram, STATUS_EXIT, UsageError } from '@ldm/core';
+import { configDirOf, DEFAULT_INSTALL_PREFIX, defaultCheckDeps, defaultSendDeps, EXIT, policyContextOf, readHostActions, readUptimeSeconds, runOnHost, runProgram, STATUS_EXIT, UsageError } from '@ldm/core';
 import { containedRunner } from './contained-runner';
 import { runHealthcheck } from './run-healthcheck';
 import { renderJson, renderText } from './render';
@@ -66,6 +66,7 @@ await runProgram(
         ),
         runHost: runOnHost,
         send,
+        hostActions: (since) => readHostActions(paths.logDir, since),
         kill: (pid, signal) => process.kill(pid, signal),
         sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
       },

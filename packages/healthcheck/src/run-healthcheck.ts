@@ -21,6 +21,7 @@ import {
   type DocumentStore,
   type FindingInput,
   type HealthCheck,
+  type HostAction,
   type HostRunner,
   type Logger,
   type OverallStatus,
@@ -40,6 +41,8 @@ export interface HealthcheckDeps extends SuperviseDeps {
   runHost: HostRunner;
   /** Notification channels and the push heartbeat (core's defaultSendDeps). */
   send: SendDeps;
+  /** The host changes made through MCP tool calls since a time (core's readHostActions on the audit log): a cleared incident learns from them. */
+  hostActions?: (since: string) => Promise<HostAction[]>;
 }
 
 export interface HealthcheckOptions {
@@ -112,6 +115,7 @@ async function checkAndRecord(options: HealthcheckOptions): Promise<HealthcheckO
     now: deps.now,
     uptimeSec: () => readUptimeSeconds(deps.proc),
     minConfidence: config.learn.suggestionMinConfidence,
+    ...(deps.hostActions ? { hostActions: deps.hostActions } : {}),
   });
 
   const ran = await runChecks({ checks, deps, config, state, memory: previous?.memory ?? {}, only });

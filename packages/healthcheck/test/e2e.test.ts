@@ -12,6 +12,7 @@ async function sandbox() {
   env.answer('systemctl', "'list-units --failed'*", FAILED);
   env.answer('timedatectl', "'show '*", 'NTP=yes\nNTPSynchronized=yes\n');
   env.answer('journalctl', "'-k '*", '-- No entries --\n');
+  env.answer('journalctl', "'--priority err '*", '');
   return env;
 }
 
@@ -60,7 +61,7 @@ describe('ldm-healthcheck bundle', () => {
     expect([0, 1, 2]).toContain(r.status);
     const out = JSON.parse(r.stdout);
     expect(['ok', 'warn', 'crit']).toContain(out.status);
-    expect(out.checks).toHaveLength(10);
+    expect(out.checks).toHaveLength(11);
     for (const c of out.checks) expect(['ok', 'warn', 'crit', 'skipped', 'failed']).toContain(c.status);
     expect(out.checks.find((c: { id: string }) => c.id === 'memory').status).not.toBe('failed');
   });
@@ -72,7 +73,7 @@ describe('learned fixes, through the policy and the real host runner', () => {
     const { DocumentStore, IncidentEngine } = await import('@ldm/core');
     const engine = new IncidentEngine(new DocumentStore({ stateDir }), {});
     for (let i = 0; i < 4; i++) {
-      const o = await engine.record({ source: 'healthcheck', severity: 'warn', summary: 'unit nginx.service has failed', subject: 'nginx.service' });
+      const o = await engine.record({ source: 'healthcheck', severity: 'warn', summary: 'unit nginx.service has failed', subject: 'nginx.service', stateOnly: true });
       await engine.resolve({ id: o.incident.id, resolution: 'fixed', commands, worked: true });
     }
   }
@@ -83,6 +84,7 @@ describe('learned fixes, through the policy and the real host runner', () => {
     env.answer('systemctl', "'list-units --failed'*", FAILED);
     env.answer('timedatectl', "'show '*", 'NTP=yes\nNTPSynchronized=yes\n');
     env.answer('journalctl', "'-k '*", '-- No entries --\n');
+    env.answer('journalctl', "'--priority err '*", '');
     env.answer('systemctl', "'restart nginx.service'", '');
     env.answer('systemctl', "'stop '*", '');
     // A canary rm first on PATH: were the fix run, it would be this one, and it leaves a mark.

@@ -80,12 +80,12 @@ describe('ldm-healthcheck run', () => {
     expect(out.incidents).toEqual([]);
     const json = JSON.parse(renderJson(out));
     expect(Object.keys(json)).toEqual(expect.arrayContaining(['status', 'checks', 'incidents']));
-    expect(json.checks.map((c: { id: string }) => c.id)).toEqual(['disk', 'inodes', 'memory', 'swap', 'load', 'oom', 'failed-units', 'time-sync', 'ollama', 'mcp-sessions']);
+    expect(json.checks.map((c: { id: string }) => c.id)).toEqual(['disk', 'inodes', 'memory', 'swap', 'load', 'oom', 'journal', 'failed-units', 'time-sync', 'ollama', 'mcp-sessions']);
     expect(Object.keys(json.checks[0])).toEqual(['id', 'status', 'message', 'metrics']);
     expect(renderText(out)).toMatch(/^OK - .* \| disk\.root_used_pct=50%/);
     const state = await e.store.read('state');
     expect(state.healthcheck).toMatchObject({ lastRun: T0.toISOString(), status: 'ok', open: [] });
-    expect(state.healthcheck!.results).toHaveLength(10);
+    expect(state.healthcheck!.results).toHaveLength(11);
   });
 
   test('dedup: same failure twice = one open incident with count 2; ok clears it; a recurrence opens a new one of the same pattern', async () => {
@@ -282,7 +282,7 @@ describe('known fixes and auto-remediation', () => {
     const { IncidentEngine } = await import('@ldm/core');
     const engine = new IncidentEngine(e.store, { now: () => e.clock.now });
     for (let i = 0; i < successes; i++) {
-      const o = await engine.record({ source: 'healthcheck', severity: 'warn', summary: 'unit nginx.service has failed', subject: 'nginx.service' });
+      const o = await engine.record({ source: 'healthcheck', severity: 'warn', summary: 'unit nginx.service has failed', subject: 'nginx.service', stateOnly: true });
       await engine.resolve({ id: o.incident.id, resolution: 'restarted', commands, worked: true });
     }
     return failing;

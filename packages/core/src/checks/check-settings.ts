@@ -21,6 +21,8 @@ export const CHECK_SETTINGS = {
   swap: z.strictObject({ ...thresholds, anySize: z.boolean().optional() }),
   load: Thresholds,
   oom: Thresholds,
+  /** Its reading and mute list are healthcheck.journal (journal-settings.ts). */
+  journal: Thresholds,
   /** ignore: unit names whose failure is expected. */
   'failed-units': z.strictObject({ ...thresholds, ignore: z.array(z.string()).optional() }),
   'time-sync': Thresholds,

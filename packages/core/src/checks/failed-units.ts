@@ -32,6 +32,7 @@ export const failedUnitsCheck: HealthCheck = {
         severity,
         summary: `unit ${unit} has failed`,
         evidence: lines.filter((l) => l.includes(unit)).map((l) => l.trim()).slice(0, 1),
+        stateOnly: true,
       })),
     };
   },

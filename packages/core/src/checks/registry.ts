@@ -5,6 +5,7 @@ import { memoryCheck } from './memory';
 import { swapCheck } from './swap';
 import { loadCheck } from './load';
 import { oomCheck } from './oom';
+import { journalErrorsCheck } from './journal-errors';
 import { failedUnitsCheck } from './failed-units';
 import { timeSyncCheck } from './time-sync';
 import { ollamaCheck } from './ollama';
@@ -18,6 +19,7 @@ export const CHECKS: readonly HealthCheck[] = [
   swapCheck,
   loadCheck,
   oomCheck,
+  journalErrorsCheck,
   failedUnitsCheck,
   timeSyncCheck,
   ollamaCheck,

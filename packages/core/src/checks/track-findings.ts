@@ -52,6 +52,7 @@ async function recordAndClear(input: SyncInput): Promise<SyncOutput> {
       evidence: finding.evidence,
       ...(finding.checks ? { checks: finding.checks } : {}),
       ...(finding.fromJournal ? { fromJournal: true } : {}),
+      ...(finding.stateOnly ? { stateOnly: true } : {}),
     });
     recorded.push({ input: item, outcome });
     const fingerprint = outcome.incident.fingerprints[0] ?? input.engine.fingerprintOf(finding.summary).fingerprint;

@@ -48,6 +48,8 @@ export interface Finding {
   checks?: PatternCheck[];
   /** Summary and evidence are journal lines (so their signature's absence is a check). */
   fromJournal?: boolean;
+  /** Summary and evidence report a unit's state, not its cause: they identify no fix alone (learn/line-role.ts). */
+  stateOnly?: boolean;
 }
 
 export interface CheckResult {

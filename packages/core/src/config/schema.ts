@@ -3,6 +3,7 @@ import { CommandRuleString, PolicyConfigSchema } from '../policy/policy-config';
 import { ChecksConfigSchema } from '../checks/check-settings';
 import { CustomChecksSchema } from '../checks/custom/custom-check-config';
 import { HeartbeatConfigSchema, NotifyConfigSchema } from '../notify/notify-config';
+import { JournalSettingsSchema } from '../checks/journal-settings';
 
 const percent = z.number().min(0).max(100);
 
@@ -40,6 +41,8 @@ export const ConfigSchema = z.strictObject({
       checks: ChecksConfigSchema.default({}),
       /** The owner's own checks (docs/checks.md). */
       custom: CustomChecksSchema.default([]),
+      /** The journal check: error-priority lines since the last run, grouped (checks/journal-errors.ts). */
+      journal: JournalSettingsSchema.prefault({}),
       heartbeatStaleSec: z.number().int().min(10).default(300),
       killStaleSessions: z.boolean().default(false),
       restartCap: z.strictObject({ max: z.number().int().min(0).default(3), windowMin: z.number().min(1).default(15) }).prefault({}),

@@ -1,10 +1,12 @@
 import type { DocumentStore } from '../state/document-store';
 import { newIncidentId } from '../state/document-store';
-import type { Incident, IncidentSource, Pattern, PatternCheck, PatternsDoc, Severity } from '../state/schemas';
+import { MAX_PATTERN_LINES, type Incident, type IncidentSource, type Pattern, type PatternCheck, type PatternLine, type PatternsDoc, type Severity } from '../state/schemas';
+import { isOutcomeLine } from './line-role';
+import { observedFix, type HostAction, type ObservedFix } from './observed-fixes';
 import { deriveChecks, mergeChecks } from './derive-checks';
 import { patternScore } from './rank-patterns';
 import { templateId } from './template-text';
-import { findKnownFixes, type KnownFix, type MatchQuery } from './known-fix';
+import { findKnownFixes, type KnownFix, type MatchQuery, type QueryLine } from './known-fix';
 import type { Fingerprinter } from './fingerprint/fingerprinter';
 import { migratePatterns, PATTERNS_VERSION } from './migrate-patterns';
 import { ENGINE_MAX_TEMPLATES, FingerprinterCache, knownFixQuery, learnableText, loadFingerprinter, statelessFingerprint } from './pattern-fingerprinter';
@@ -19,6 +21,8 @@ export interface RecordInput {
   checks?: PatternCheck[];
   /** The summary and evidence are journal lines, so "this signature is absent from the journal" is a check. */
   fromJournal?: boolean;
+  /** Summary and evidence report a unit's state, not its cause (a failed-units finding): all outcome lines. */
+  stateOnly?: boolean;
 }
 
 export interface RecordOutcome {
@@ -47,6 +51,12 @@ export interface EngineOptions {
   maxPatterns?: number;
   /** Templates the log parser keeps in patterns.json (its maxClusters); default 500. */
   maxTemplates?: number;
+  /**
+   * The changes made on the host through tool calls since a time (the MCP audit log,
+   * audit-actions.ts): an incident that clears, or is resolved without commands, learns from them
+   * a candidate fix (observed-fixes.ts), suggested once it has worked twice.
+   */
+  hostActions?: (since: string) => Promise<HostAction[]>;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warn: 1, crit: 2 };
@@ -141,7 +151,8 @@ export class IncidentEngine {
     const now = this.now();
     const at = now.toISOString();
     const summaryText = learnableText(input.summary);
-    const evidenceTexts = (input.evidence ?? []).slice(0, 5).map(learnableText);
+    const evidence = pickEvidence(input.evidence ?? []);
+    const evidenceTexts = evidence.map(learnableText);
     // Read before the locks: only used when this is a new occurrence, and never worth holding them for.
     const uptime = (await this.options.uptimeSec?.().catch(() => null)) ?? null;
     try {
@@ -153,15 +164,21 @@ export class IncidentEngine {
         const { fingerprint, template } = current(fp, learned.fingerprint, learned.template);
         const evidencePrints = evidenceLearned.map((r) => current(fp, r.fingerprint, r.template));
         const fingerprints = [...new Set([fingerprint, ...evidencePrints.map((p) => p.fingerprint)])];
-        const sameGroup = (a: string | undefined): boolean => a !== undefined && fp.resolve(a) === fingerprint;
+        const lines: PatternLine[] = [
+          { fingerprint, template, outcome: input.stateOnly === true || isOutcomeLine(input.summary) },
+          ...evidencePrints.map((p, i) => ({ ...p, outcome: input.stateOnly === true || isOutcomeLine(evidence[i]!) })),
+        ];
+        const key = keyLine(input.source, lines);
+        const sameGroup = (a: string | undefined): boolean => a !== undefined && fp.resolve(a) === key.fingerprint;
         const subject = input.subject || undefined;
-        const ownId = patternIdFor(fingerprint, subject);
+        const ownId = patternIdFor(key.fingerprint, subject);
         let pattern = doc.patterns.find((p) => p.id === ownId) ?? bestOf(doc.patterns.filter((p) => (p.subject || undefined) === subject && sameGroup(p.fingerprint)));
         const patternId = pattern?.id ?? ownId;
+        const sameSummary = (a: string | undefined): boolean => a !== undefined && fp.resolve(a) === fingerprint;
 
         const { incident, deduped } = await this.store.update('incidents', (idoc) => {
           const open = idoc.incidents.find(
-            (i) => i.status === 'open' && i.source === input.source && (i.subject || undefined) === subject && (i.patternId === patternId || sameGroup(i.fingerprints[0])),
+            (i) => i.status === 'open' && i.source === input.source && (i.subject || undefined) === subject && (i.patternId === patternId || (key.fingerprint === fingerprint && sameSummary(i.fingerprints[0]))),
           );
           if (open) {
             open.count += 1;
@@ -192,8 +209,8 @@ export class IncidentEngine {
         if (!pattern) {
           pattern = {
             id: patternId,
-            fingerprint,
-            template,
+            fingerprint: key.fingerprint,
+            template: key.template,
             ...(subject ? { subject } : {}),
             subjects: subject ? [subject] : [],
             sources: [input.source],
@@ -203,6 +220,7 @@ export class IncidentEngine {
             sinceBootSec: [],
             checks: [],
             resolutions: [],
+            lines: [],
           };
           doc.patterns.push(pattern);
         }
@@ -212,14 +230,18 @@ export class IncidentEngine {
         }
         pattern.lastSeen = at;
         // The group's template as it is now: lines since the pattern was created may have generalised it.
-        pattern.template = template;
+        pattern.template = fp.template(fp.resolve(pattern.fingerprint)) ?? key.template;
+        pattern.lines = mergeLines(fp, pattern.lines ?? [], lines);
         if (!pattern.sources.includes(input.source)) pattern.sources.push(input.source);
         if (subject && !pattern.subjects.includes(subject)) pattern.subjects = [...pattern.subjects, subject].slice(-MAX_SUBJECTS);
         mergeChecks(pattern.checks, [...(input.checks ?? []), ...deriveChecks(subject, input.fromJournal ? [template, ...evidencePrints.map((p) => p.template)] : [])]);
         pattern.checks = pattern.checks.slice(0, MAX_CHECKS);
         prunePatterns(doc, this.options.maxPatterns ?? DEFAULT_MAX_PATTERNS, now, patternId);
         this.fingerprints.store(doc, fp);
-        const query = queryFor(fp, template, fingerprints, subject);
+        const query = queryFor(fp, [
+          { template, fingerprints: [fingerprint], outcome: lines[0]!.outcome },
+          ...lines.slice(1).map((l) => ({ template: l.template, fingerprints: [l.fingerprint], outcome: l.outcome })),
+        ], subject);
         const [suggestion] = findKnownFixes(doc.patterns, query, this.minConfidence, 1);
         return { incident, deduped, pattern: structuredClone(pattern), suggestion: suggestion ?? null };
       });
@@ -247,22 +269,32 @@ export class IncidentEngine {
       return structuredClone(found);
     });
     if (!incident.patternId) return { incident, pattern: null };
+    // Said what worked but not how: what was done meanwhile may be how.
+    const observed = input.worked && commands.length === 0 ? await this.observedFor([incident], at) : new Map<string, ObservedFix>();
     const action = resolutionAction(input.resolution, commands);
     const pattern = await this.updatePatterns((doc) => {
       const pattern = doc.patterns.find((p) => p.id === incident.patternId);
       if (!pattern) return null;
-      let entry = pattern.resolutions.find((r) => r.action === action);
-      if (!entry) {
-        entry = { action, commands, successes: 0, failures: 0, recent: [] };
-        pattern.resolutions.push(entry);
-      }
-      if (input.worked) entry.successes += 1;
-      else entry.failures += 1;
-      entry.lastUsed = at;
-      entry.recent = [input.worked, ...entry.recent].slice(0, MAX_RECENT_OUTCOMES);
+      learnOutcome(pattern, { action, commands }, input.worked, at);
+      const seen = observed.get(incident.id);
+      if (seen && seen.action !== action) learnOutcome(pattern, seen, true, at, seen.confidence);
       return structuredClone(pattern);
     });
     return { incident, pattern };
+  }
+
+  // Each incident's observed fix, from one read of the host's changes since the oldest of them opened.
+  private async observedFor(incidents: Array<Pick<Incident, 'id' | 'time' | 'subject'>>, until: string): Promise<Map<string, ObservedFix>> {
+    const out = new Map<string, ObservedFix>();
+    if (!this.options.hostActions || incidents.length === 0) return out;
+    const since = incidents.reduce((min, i) => (i.time < min ? i.time : min), incidents[0]!.time);
+    // The audit log helps; a missing or unreadable one must not fail a resolve or a check run.
+    const actions = await this.options.hostActions(since).catch(() => []);
+    for (const i of incidents) {
+      const fix = observedFix(i, actions, until);
+      if (fix) out.set(i.id, fix);
+    }
+    return out;
   }
 
   /**
@@ -273,17 +305,39 @@ export class IncidentEngine {
     const at = this.now().toISOString();
     const fp = summaryFingerprint ? this.fingerprints.get(await this.readPatterns()) : null;
     const group = fp && summaryFingerprint ? fp.resolve(summaryFingerprint) : undefined;
-    return this.store.update('incidents', (doc) => {
-      const closed: string[] = [];
+    const closed = await this.store.update('incidents', (doc) => {
+      const closed: Incident[] = [];
       for (const i of doc.incidents) {
         if (i.status !== 'open' || i.source !== source || (i.subject ?? undefined) !== subject) continue;
         if (fp && group !== undefined && (i.fingerprints[0] === undefined || fp.resolve(i.fingerprints[0]) !== group)) continue;
         i.status = 'resolved';
         i.resolvedAt = at;
         i.resolution = { time: at, text: 'cleared: the check no longer sees the problem', commands: [], worked: true, by: source, cleared: true };
-        closed.push(i.id);
+        closed.push(structuredClone(i));
       }
       return closed;
+    });
+    const observed = await this.observedFor(closed, at);
+    if (observed.size) await this.learnObserved(closed, observed, at);
+    return closed.map((i) => i.id);
+  }
+
+  // A cleared incident teaches what was done while it was open, as an unproven fix of its pattern.
+  private async learnObserved(closed: Incident[], observed: Map<string, ObservedFix>, at: string): Promise<void> {
+    await this.store.batchDigests(async () => {
+      await this.store.update('incidents', (doc) => {
+        for (const i of doc.incidents) {
+          const seen = observed.get(i.id);
+          if (seen && i.resolution) i.resolution.observed = { action: seen.action, confidence: seen.confidence };
+        }
+      });
+      await this.store.update('patterns', (doc) => {
+        for (const i of closed) {
+          const seen = observed.get(i.id);
+          const pattern = seen && doc.patterns.find((p) => p.id === i.patternId);
+          if (seen && pattern) learnOutcome(pattern, seen, true, at, seen.confidence);
+        }
+      });
     });
   }
 
@@ -334,14 +388,66 @@ function current(fp: Fingerprinter, id: string, fallback: string): { fingerprint
   return { fingerprint, template: fp.template(fingerprint) ?? fallback };
 }
 
-function queryFor(fp: Fingerprinter, template: string, fingerprints: string[], subject: string | undefined): MatchQuery {
+function queryFor(fp: Fingerprinter, lines: QueryLine[], subject: string | undefined): MatchQuery {
   return {
-    template,
-    fingerprints,
+    lines,
     ...(subject ? { subject } : {}),
     resolve: (f) => fp.resolve(f),
     templateOf: (f) => fp.template(f),
   };
+}
+
+/**
+ * The line a pattern is keyed by: a check's summary (stable by contract, checks/types.ts) unless it
+ * only says how a unit ended ("nginx.service: Failed with result 'exit-code'." ends every cause);
+ * for the model, which words every summary its own way, the first cause line the host logged.
+ */
+function keyLine(source: IncidentSource, lines: PatternLine[]): PatternLine {
+  const [summary, ...evidence] = lines;
+  const firstCause = (source === 'mcp' ? evidence.find((l) => !l.outcome) : undefined) ?? lines.find((l) => !l.outcome);
+  return firstCause ?? summary!;
+}
+
+/**
+ * Mutates `pattern`: one more outcome of a fix. With `observed` (its confidence), a fix not yet
+ * known is learned as observed; one already stated keeps its origin and counts the success.
+ */
+function learnOutcome(pattern: Pattern, fix: { action: string; commands: string[] }, worked: boolean, at: string, observed?: number): void {
+  let entry = pattern.resolutions.find((r) => r.action === fix.action);
+  if (!entry) {
+    entry = { action: fix.action, commands: fix.commands, successes: 0, failures: 0, recent: [], ...(observed !== undefined ? { learnedFrom: 'observed' as const, confidence: observed } : { learnedFrom: 'stated' as const }) };
+    pattern.resolutions.push(entry);
+  } else if (observed !== undefined && entry.learnedFrom === 'observed') entry.confidence = Math.max(entry.confidence ?? 0, observed);
+  else if (observed === undefined && entry.learnedFrom === 'observed') {
+    // Stated by the model after being seen: it is a stated fix now.
+    entry.learnedFrom = 'stated';
+    delete entry.confidence;
+  }
+  if (worked) entry.successes += 1;
+  else entry.failures += 1;
+  entry.lastUsed = at;
+  entry.recent = [worked, ...entry.recent].slice(0, MAX_RECENT_OUTCOMES);
+}
+
+/** Evidence lines learned per record: bounded, cause lines first (line-role.ts), then in order. */
+export const MAX_LEARNED_EVIDENCE = MAX_PATTERN_LINES - 1;
+
+function pickEvidence(evidence: readonly string[]): string[] {
+  const distinct = [...new Set(evidence.map((l) => l.trim()).filter((l) => l !== ''))].slice(0, MAX_EVIDENCE);
+  return [...distinct.filter((l) => !isOutcomeLine(l)), ...distinct.filter(isOutcomeLine)].slice(0, MAX_LEARNED_EVIDENCE);
+}
+
+// A pattern's lines after an occurrence: groups as they are now, each once, the earliest kept first.
+function mergeLines(fp: Fingerprinter, had: PatternLine[], seen: PatternLine[]): PatternLine[] {
+  const out: PatternLine[] = [];
+  const groups = new Set<string>();
+  for (const l of [...had, ...seen]) {
+    const group = fp.resolve(l.fingerprint);
+    if (groups.has(group)) continue;
+    groups.add(group);
+    out.push({ fingerprint: group, template: fp.template(group) ?? l.template, outcome: l.outcome });
+  }
+  return out.slice(0, MAX_PATTERN_LINES);
 }
 
 // Of patterns that now share a group and subject (their groups merged), the one that carries a fix, else the most seen.

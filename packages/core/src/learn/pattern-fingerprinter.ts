@@ -4,7 +4,8 @@ import { Fingerprinter } from './fingerprint/fingerprinter';
 import type { FingerprinterState } from './fingerprint/fingerprinter-state';
 import { maskVariables } from './fingerprint/mask-tokens';
 import { syslogMessage } from './fingerprint/syslog-header';
-import type { MatchQuery } from './known-fix';
+import type { MatchQuery, QueryLine } from './known-fix';
+import { isOutcomeLine } from './line-role';
 import { capTemplate, MAX_TEMPLATE_CHARS, templateId } from './template-text';
 
 // The incident engine's one log parser, persisted in patterns.json next to the patterns it keys,
@@ -84,14 +85,27 @@ export function statelessFingerprint(message: string): { template: string; finge
   return { template, fingerprint: templateId(template) };
 }
 
+/** Lines of one query: more are cut (a text of thousands of lines is output to read, not a key). */
+export const MAX_QUERY_LINES = 50;
+
 /**
- * The known-fix query for a text: its group in `fp` (matched, never learned) with fingerprints
- * compared through resolve(), else the masked text for template similarity. Patterns stored by
- * an older generation of fingerprinting were re-keyed when patterns.json was migrated
- * (migrate-patterns.ts), so no older key is needed here.
+ * The known-fix query for a text (one line, or many: command output): each non-empty line's group
+ * in `fp` (matched, never learned) with fingerprints compared through resolve(), else its masked
+ * text for template similarity; and its role (line-role.ts). Patterns stored by an older
+ * generation of fingerprinting were re-keyed when patterns.json was migrated (migrate-patterns.ts),
+ * so no older key is needed here.
  */
-export function knownFixQuery(fp: Fingerprinter | null, text: string, subject?: string): MatchQuery {
-  const message = learnableText(text);
+export function knownFixQuery(fp: Fingerprinter | null, text: string | readonly string[], subject?: string): MatchQuery {
+  const raw = (typeof text === 'string' ? text.split('\n') : text).filter((l) => l.trim() !== '').slice(0, MAX_QUERY_LINES);
+  return {
+    lines: raw.map((line) => queryLine(fp, line)),
+    ...(subject ? { subject } : {}),
+    ...(fp ? { resolve: (f: string) => fp.resolve(f), templateOf: (f: string) => fp.template(f) } : {}),
+  };
+}
+
+function queryLine(fp: Fingerprinter | null, line: string): QueryLine {
+  const message = learnableText(line);
   const found = fp?.match(message) ?? null;
   let template: string;
   const fingerprints: string[] = [];
@@ -100,10 +114,5 @@ export function knownFixQuery(fp: Fingerprinter | null, text: string, subject?: 
     template = fp.template(id) ?? found.template;
     fingerprints.push(id);
   } else template = statelessFingerprint(message).template;
-  return {
-    template,
-    fingerprints,
-    ...(subject ? { subject } : {}),
-    ...(fp ? { resolve: (f: string) => fp.resolve(f), templateOf: (f: string) => fp.template(f) } : {}),
-  };
+  return { template, fingerprints, outcome: isOutcomeLine(line) };
 }

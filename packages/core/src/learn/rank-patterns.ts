@@ -11,10 +11,19 @@ export function successRate(r: Pick<PatternResolution, 'successes' | 'failures'>
   return (r.successes + 1) / (r.successes + r.failures + 2);
 }
 
-/** The resolution to suggest first: highest smoothed success rate, then most recently used. */
+/**
+ * A fix that may be suggested: it worked. An observed one (an action seen while the incident was
+ * open, not stated by anyone) must have worked twice: once may be coincidence.
+ */
+export function isProvenResolution(r: PatternResolution): boolean {
+  return r.learnedFrom === 'observed' ? r.successes >= 2 : r.successes > 0;
+}
+
+/** The resolution to suggest first: a stated fix before an observed one, then highest smoothed success rate, then most recently used. */
 export function bestResolution(pattern: Pattern): PatternResolution | null {
-  const candidates = pattern.resolutions.filter((r) => r.successes > 0);
-  candidates.sort((a, b) => successRate(b) - successRate(a) || compareCodeUnits(b.lastUsed ?? '', a.lastUsed ?? ''));
+  const candidates = pattern.resolutions.filter(isProvenResolution);
+  const observed = (r: PatternResolution): number => Number(r.learnedFrom === 'observed');
+  candidates.sort((a, b) => observed(a) - observed(b) || successRate(b) - successRate(a) || compareCodeUnits(b.lastUsed ?? '', a.lastUsed ?? ''));
   return candidates[0] ?? null;
 }
 

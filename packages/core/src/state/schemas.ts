@@ -21,6 +21,8 @@ export const IncidentResolutionSchema = z.looseObject({
   commands: z.array(z.string()).default([]),
   worked: z.boolean(),
   by: z.string().optional(),
+  /** What was done on the host while it was open, learned as a candidate fix (learn/observed-fixes.ts). */
+  observed: z.looseObject({ action: z.string(), confidence: z.number() }).optional(),
 });
 
 /** Bounds of one incident, enforced on write and on read: 20 evidence lines of 1 KiB, a 2 KiB summary. */
@@ -65,7 +67,18 @@ export const PatternResolutionSchema = z.looseObject({
   lastUsed: z.string().optional(),
   /** Most recent outcomes first, true for worked; bounded. */
   recent: z.array(z.boolean()).default([]),
+  /**
+   * Where the fix came from: stated in resolve_incident, or observed (a changing action taken on the
+   * host while the incident was open, learn/observed-fixes.ts). Observed fixes are suggested only
+   * once they have worked twice.
+   */
+  learnedFrom: z.enum(['stated', 'observed']).optional(),
+  /** For an observed fix: how sure the match of action to incident was (time and subject), 0..1. */
+  confidence: z.number().min(0).max(1).optional(),
 });
+
+/** Bound of the lines a pattern is recognised by (its summary and evidence). */
+export const MAX_PATTERN_LINES = 8;
 
 /** A template or signature, cut on read and on write: one stored from a huge line must not cost every reader its size. */
 const TemplateTextSchema = z.string().overwrite(capTemplate);
@@ -92,6 +105,14 @@ export const PatternSchema = z.looseObject({
   sinceBootSec: z.array(z.number()).default([]),
   checks: z.array(PatternCheckSchema).default([]),
   resolutions: z.array(PatternResolutionSchema).default([]),
+  /**
+   * The lines the pattern is recognised by: its summary and evidence lines as the log parser groups
+   * them, and whether each is an outcome line (learn/line-role.ts). Bounded.
+   */
+  lines: z
+    .array(z.looseObject({ fingerprint: z.string(), template: TemplateTextSchema, outcome: z.boolean().default(false) }))
+    .overwrite((l) => l.slice(0, MAX_PATTERN_LINES))
+    .optional(),
 });
 
 export const PatternsDocSchema = z.looseObject({
@@ -148,6 +169,7 @@ export type IncidentsDoc = z.infer<typeof IncidentsDocSchema>;
 export type Pattern = z.infer<typeof PatternSchema>;
 export type PatternCheck = z.infer<typeof PatternCheckSchema>;
 export type PatternResolution = z.infer<typeof PatternResolutionSchema>;
+export type PatternLine = NonNullable<Pattern['lines']>[number];
 export type PatternsDoc = z.infer<typeof PatternsDocSchema>;
 export type StateDoc = z.infer<typeof StateDocSchema>;
 export type Heartbeat = z.infer<typeof HeartbeatSchema>;

@@ -39,7 +39,7 @@ async function run(check: HealthCheck, fixture: ProcFixture, deps: Partial<Check
 
 describe('the registry', () => {
   test('lists every check of the contract once', () => {
-    expect(CHECK_IDS).toEqual(['disk', 'inodes', 'memory', 'swap', 'load', 'oom', 'failed-units', 'time-sync', 'ollama', 'mcp-sessions']);
+    expect(CHECK_IDS).toEqual(['disk', 'inodes', 'memory', 'swap', 'load', 'oom', 'journal', 'failed-units', 'time-sync', 'ollama', 'mcp-sessions']);
     expect(new Set(CHECKS.map((c) => c.id)).size).toBe(CHECKS.length);
   });
 

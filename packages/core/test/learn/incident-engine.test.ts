@@ -327,7 +327,9 @@ describe('on the learning parser', () => {
     expect(await engine.findKnownFixes('nginx.service: Control process exited, code=killed, status=9/KILL', 'nginx.service')).toEqual([]);
     expect(await engine.findKnownFixes('something else entirely happened', 'nginx.service')).toEqual([]);
     expect(JSON.stringify((await store.read('patterns')).fingerprinter)).toBe(before);
-    const hit = await engine.findKnownFixes('nginx.service: Control process exited, code=exited, status=1/FAILURE', 'nginx.service');
+    // The unit's outcome line alone names no cause (evidence-match.test.ts); its cause line does.
+    expect(await engine.findKnownFixes('nginx.service: Control process exited, code=exited, status=1/FAILURE', 'nginx.service')).toEqual([]);
+    const hit = await engine.findKnownFixes('nginx: [emerg] unknown directive "proxy_pas" in /etc/nginx/sites-enabled/app.conf:31', 'nginx.service');
     expect(hit[0]).toMatchObject({ patternId: r.pattern.id, confidence: 1 });
   });
 

@@ -1,4 +1,4 @@
-import { findKnownFixes, knownFixQuery, loadFingerprinter, type Alert, type FingerprinterState, type Pattern } from '@ldm/core';
+import { findKnownFixes, knownFixQuery, LineOwners, loadFingerprinter, type Alert, type FingerprinterState, type Pattern } from '@ldm/core';
 import * as z from 'zod';
 
 export const OpsContextSchema = z.object({
@@ -45,9 +45,9 @@ export function buildOpsContext(input: OpsContextInput): OpsContext | null {
   if (input.patterns.some((p) => p.resolutions.length)) {
     const candidates = input.lines.filter((l) => TROUBLE.test(l)).slice(-MAX_LINES);
     const fp = input.fingerprinter ? loadFingerprinter({ fingerprinter: input.fingerprinter }) : null;
+    const owners = new LineOwners(input.patterns, fp ? (f) => fp.resolve(f) : undefined);
     for (const line of candidates) {
-      // Journal lines start with a timestamp, host and unit: the message is what is compared.
-      const [fix] = findKnownFixes(input.patterns, knownFixQuery(fp, stripJournalPrefix(line), input.subject), input.minConfidence, 1);
+      const [fix] = findKnownFixes(input.patterns, knownFixQuery(fp, line, input.subject), input.minConfidence, 1, owners);
       if (!fix || seen.has(fix.patternId)) continue;
       seen.add(fix.patternId);
       fixes.push({

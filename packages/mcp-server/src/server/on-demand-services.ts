@@ -28,9 +28,9 @@ export function onDemandSandbox(open: (m: Engines) => Promise<SandboxChoice>): (
 }
 
 /** An IncidentEngine built on the first incident call. */
-export function onDemandIncidents(build: (engine: typeof IncidentEngine) => IncidentEngine): IncidentPort {
+export function onDemandIncidents(build: (engine: typeof IncidentEngine, m: Engines) => IncidentEngine): IncidentPort {
   let engine: Promise<IncidentEngine> | undefined;
-  const get = () => (engine ??= loadEngines().then((m) => build(m.IncidentEngine)));
+  const get = () => (engine ??= loadEngines().then((m) => build(m.IncidentEngine, m)));
   return {
     record: async (input) => (await get()).record(input),
     resolve: async (input) => (await get()).resolve(input),

@@ -31,7 +31,15 @@ export function depsFromProgram(ctx: ProgramContext, policy: PolicyPort): Server
     paths,
     installPrefix: ctx.env.LDM_INSTALL_PREFIX ?? DEFAULT_INSTALL_PREFIX,
     store,
-    engine: onDemandIncidents((IncidentEngine) => new IncidentEngine(store, { uptimeSec: () => readUptimeSeconds(proc), minConfidence: config.learn.suggestionMinConfidence })),
+    engine: onDemandIncidents(
+      (IncidentEngine, m) =>
+        new IncidentEngine(store, {
+          uptimeSec: () => readUptimeSeconds(proc),
+          minConfidence: config.learn.suggestionMinConfidence,
+          // resolve_incident without commands learns what this server's tool calls changed meanwhile.
+          hostActions: (since) => m.readHostActions(paths.logDir, since),
+        }),
+    ),
     logger,
     policy,
     jobs: new JobRegistry({ maxJobs: config.mcp.maxJobs, bufferBytes: config.mcp.jobBufferBytes }),

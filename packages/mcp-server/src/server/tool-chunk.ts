@@ -3,4 +3,4 @@
 // path stays a few files rather than one per combination of lazy parts.
 export { ToolRuntime } from './tool-runtime';
 export { ALL_TOOLS } from '../tools/all-tools';
-export { decideCommand, decideHostCommand, decidePath, resolvePathForPolicy, IncidentEngine, openSandbox } from '@ldm/core';
+export { decideCommand, decideHostCommand, decidePath, resolvePathForPolicy, IncidentEngine, openSandbox, readHostActions } from '@ldm/core';
