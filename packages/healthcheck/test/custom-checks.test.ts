@@ -78,7 +78,7 @@ describe("the owner's checks in a healthcheck run", () => {
     const t = await setup();
     const out = await t.run([webCheck()]);
     expect(out.status).toBe('ok');
-    expect(out.checks.map((c) => c.id)).toEqual(['disk', 'inodes', 'memory', 'swap', 'load', 'oom', 'failed-units', 'time-sync', 'ollama', 'mcp-sessions', 'shop']);
+    expect(out.checks.map((c) => c.id)).toEqual(['disk', 'inodes', 'memory', 'swap', 'load', 'oom', 'journal', 'failed-units', 'time-sync', 'ollama', 'mcp-sessions', 'shop']);
     expect(JSON.parse(renderJson(out)).checks.at(-1)).toMatchObject({ id: 'shop', kind: 'http', status: 'ok' });
     expect(renderText(out)).toMatch(/OK +shop \(http, owner's check\): GET http:\/\/127\.0\.0\.1:\d+\/ answered 200/);
     expect((await t.store.read('state')).healthcheck!.results.at(-1)).toMatchObject({ id: 'shop', kind: 'http', status: 'ok' });

@@ -1,3 +1,4 @@
+import { isOutcomeLine } from './line-role';
 import type { IncidentsDoc, PatternsDoc } from '../state/schemas';
 import { ENGINE_MAX_TEMPLATES, learnableText, loadFingerprinter } from './pattern-fingerprinter';
 
@@ -39,8 +40,13 @@ export function migratePatterns(doc: PatternsDoc, incidents: IncidentsDoc, maxTe
   const latest = new Map<string, string>();
   for (const i of byTime) if (i.patternId !== undefined) latest.set(i.patternId, i.id);
   const patternPrint = new Map<string, string>();
+  // The role of a pattern's line is read from the real text when an incident holds it: its
+  // template has the unit's name masked, and that name is what marks systemd's outcome lines.
+  const byId = new Map(incidents.incidents.map((i) => [i.id, i]));
+  const outcome = new Map<string, boolean>();
   for (const p of doc.patterns) {
     const incidentId = latest.get(p.id);
+    if (incidentId !== undefined) outcome.set(p.id, isOutcomeLine(byId.get(incidentId)!.summary));
     patternPrint.set(p.id, incidentId !== undefined ? learned.get(incidentId)![0]! : fp.learn(learnableText(p.template)).fingerprint);
   }
   // Resolved after all learning: a later line may have merged an earlier group.
@@ -52,6 +58,8 @@ export function migratePatterns(doc: PatternsDoc, incidents: IncidentsDoc, maxTe
     const id = fp.resolve(patternPrint.get(p.id)!);
     p.fingerprint = id;
     p.template = fp.template(id) ?? p.template;
+    const role = outcome.get(p.id);
+    if (role !== undefined && !p.lines?.length) p.lines = [{ fingerprint: id, template: p.template, outcome: role }];
   }
   doc.fingerprinter = fp.toJSON();
   doc.version = PATTERNS_VERSION;
