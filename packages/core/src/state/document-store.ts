@@ -1,10 +1,13 @@
-import { readFile, rename, stat } from 'node:fs/promises';
+import { open, rename, stat } from 'node:fs/promises';
 import type { ZodType } from 'zod';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write';
 import type { DocumentName, DocumentTypes, Incident, IncidentsDoc } from './schemas';
 import { DOCUMENT_FILES, emptyDocument } from './document-files';
-import { boundIncidents } from './bound-incidents';
+import { boundIncidents, describeTrimmed, isTrimmed } from './bound-incidents';
+import { boundPatterns, boundState } from './bound-state';
+import { DOCUMENT_LIMITS, type DocumentLimits } from './document-limits';
+import { documentText } from './document-text';
 import type { Logger } from '../log/logger';
 import { randomHex } from '../node/on-demand';
 import { ensureDir } from '../paths/ensure-dir';
@@ -24,6 +27,8 @@ export interface StoreOptions {
   /** Tells live lock holders and temp file writers from dead ones; tests point it at a fake /proc. */
   probe?: HolderProbe;
   maxIncidents?: number;
+  /** Each document's byte limits (document-limits.ts); tests lower them. */
+  limits?: Partial<DocumentLimits>;
   now?: () => Date;
 }
 
@@ -43,6 +48,9 @@ export class NewerVersionError extends Error {}
 
 const SUPPORTED_VERSION = 1;
 
+/** The list in each document written one record per line (document-text.ts). */
+const LIST_KEYS: Record<DocumentName, string | undefined> = { state: undefined, incidents: 'incidents', patterns: 'patterns' };
+
 type Loaded<N extends DocumentName> = { doc: DocumentTypes[N]; movedAside: string | null; problem: string | null };
 
 // The document schemas: thousands of zod objects, built when the first document is validated.
@@ -58,13 +66,29 @@ function checkVersion(file: string, value: unknown): void {
   }
 }
 
-/** The file's text; null when it does not exist. */
-async function readTextIfExists(file: string): Promise<string | null> {
+/** A file over its hard limit: not read, since parsing it could cost more memory than a daemon has. */
+export class TooLargeError extends Error {}
+
+const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
+
+/** The file's text; null when it does not exist. Its size is checked before a byte is read. */
+async function readTextIfExists(file: string, hardMaxBytes: number): Promise<string | null> {
+  let handle;
   try {
-    return await readFile(file, 'utf8');
+    handle = await open(file, 'r');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new Error(`couldn't read ${file}`, { cause: err });
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size > hardMaxBytes) throw new TooLargeError(`${file} is ${mb(size)}, over its hard limit of ${mb(hardMaxBytes)}`);
+    return await handle.readFile('utf8');
+  } catch (err) {
+    if (err instanceof TooLargeError) throw err;
+    throw new Error(`couldn't read ${file}`, { cause: err });
+  } finally {
+    await handle.close();
   }
 }
 
@@ -99,6 +123,7 @@ export class DocumentStore {
   private readonly probe: HolderProbe;
   private readonly lockFs: LockFs;
   private readonly maxIncidents: number;
+  private readonly limits: DocumentLimits;
   private readonly now: () => Date;
   private dirReady: Promise<void> | null = null;
   private batchDepth = 0;
@@ -113,6 +138,7 @@ export class DocumentStore {
     this.probe = options.probe ?? defaultHolderProbe();
     this.lockFs = createLockFs(this.probe);
     this.maxIncidents = options.maxIncidents ?? 5000;
+    this.limits = { ...DOCUMENT_LIMITS, ...options.limits };
     this.now = options.now ?? (() => new Date());
   }
 
@@ -154,10 +180,9 @@ export class DocumentStore {
       if (!checked.success) {
         throw new Error(`refusing to write invalid ${file}: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       }
-      let toWrite = checked.data as DocumentTypes[N];
-      if (name === 'incidents') toWrite = boundIncidents(toWrite as IncidentsDoc, this.maxIncidents) as DocumentTypes[N];
+      const { doc: toWrite, text } = await this.bounded(name, checked.data as DocumentTypes[N]);
       if (compromised) throw new Error(`lock on ${file} was lost before the write`, { cause: compromised });
-      await writeFileAtomic(file, `${JSON.stringify(toWrite, null, 1)}\n`);
+      await writeFileAtomic(file, text);
       if (isDigested(name)) written = { name, doc: toWrite, stamp: await this.stampOf(name) } as WrittenDocument;
     } finally {
       await release().catch((err: unknown) => this.logger?.warn(`couldn't release lock on ${file}: ${(err as Error).message}`));
@@ -171,13 +196,56 @@ export class DocumentStore {
   }
 
   /**
+   * The document within its limits, and its file text. A document already within them is
+   * serialised once; one over them is trimmed by its bound, which says what it took out.
+   */
+  private async bounded<N extends DocumentName>(name: N, doc: DocumentTypes[N]): Promise<{ doc: DocumentTypes[N]; text: string }> {
+    const file = this.pathOf(name);
+    const { maxBytes } = this.limits[name];
+    const listKey = LIST_KEYS[name];
+    let text = documentText(doc as Record<string, unknown>, listKey);
+    const bytes = Buffer.byteLength(text, 'utf8');
+    let out = doc;
+    if (name === 'incidents') {
+      const { doc: kept, trimmed } = boundIncidents(doc as IncidentsDoc, { maxIncidents: this.maxIncidents, maxBytes }, bytes);
+      if (isTrimmed(trimmed)) {
+        out = kept as DocumentTypes[N];
+        const line = describeTrimmed(trimmed, file);
+        if (trimmed.droppedOpen) this.logger?.error(line);
+        else this.logger?.notice(line);
+      }
+    } else if (name === 'patterns') {
+      const { doc: kept, dropped, droppedWithFix } = boundPatterns(doc as DocumentTypes['patterns'], maxBytes, bytes);
+      if (dropped) {
+        out = kept as DocumentTypes[N];
+        const line = `${file} reached its size limit (${mb(maxBytes)}): dropped ${dropped} pattern(s), least recently seen first (${droppedWithFix} with a learned fix)`;
+        if (droppedWithFix) this.logger?.error(line);
+        else this.logger?.notice(line);
+      }
+    } else if (bytes > maxBytes) {
+      const known = new Set(Object.keys((await loadSchemas()).StateDocSchema.shape));
+      const { doc: kept, dropped } = boundState(doc as DocumentTypes['state'], maxBytes, bytes, known);
+      out = kept as DocumentTypes[N];
+      if (dropped.length) this.logger?.error(`${file} reached its size limit (${mb(maxBytes)}): dropped field(s) ${dropped.join(', ')}`);
+    }
+    if (out !== doc) text = documentText(out as Record<string, unknown>, listKey);
+    const written = Buffer.byteLength(text, 'utf8');
+    if (written > maxBytes) throw new Error(`refusing to write ${file}: ${mb(written)} is over its limit of ${mb(maxBytes)} even after trimming`);
+    return { doc: out, text };
+  }
+
+  /**
    * For a reader that uses only part of a document: validated against `part` alone, which keeps a
    * reader of a few fields from building and running every document schema. A file that does not
    * fit `part` is read the full way, which moves a corrupt file aside and says why.
    */
   async readPart<N extends DocumentName, T>(name: N, part: ZodType<T>): Promise<T> {
     const file = this.pathOf(name);
-    const text = await readTextIfExists(file);
+    const text = await readTextIfExists(file, this.limits[name].hardMaxBytes).catch((err: unknown) => {
+      if (err instanceof TooLargeError) return undefined;
+      throw err;
+    });
+    if (text === undefined) return part.parse(await this.read(name), ONE_OFF);
     // One parse per read: compiling zod's fast path for it would cost more than it saves.
     if (text === null) return part.parse(emptyDocument(name), ONE_OFF);
     const value = parseJson(text);
@@ -306,14 +374,22 @@ export class DocumentStore {
 
   private async load<N extends DocumentName>(name: N, mayMoveAside: boolean): Promise<Loaded<N>> {
     const file = this.pathOf(name);
-    const text = await readTextIfExists(file);
-    if (text === null) return { doc: emptyDocument(name), movedAside: null, problem: null };
-    const validated = await this.validate(name, file, text);
+    let text: string | null;
+    let validated: { ok: true; doc: DocumentTypes[N] } | { ok: false; problem: string };
+    try {
+      text = await readTextIfExists(file, this.limits[name].hardMaxBytes);
+      if (text === null) return { doc: emptyDocument(name), movedAside: null, problem: null };
+      validated = await this.validate(name, file, text);
+    } catch (err) {
+      if (!(err instanceof TooLargeError)) throw err;
+      validated = { ok: false, problem: err.message };
+    }
+    text = null;
     if (validated.ok) return { doc: validated.doc, movedAside: null, problem: null };
     const problem = validated.problem;
     if (!mayMoveAside) return { doc: emptyDocument(name), movedAside: null, problem };
     const movedAside = await this.moveAside(file);
-    this.logger?.error(`${file} is corrupt (${problem}); moved it to ${movedAside} and started from an empty document`);
+    this.logger?.error(`${file} is ${problem.includes('hard limit') ? 'too large' : 'corrupt'} (${problem}); moved it to ${movedAside} and started from an empty document`);
     return { doc: emptyDocument(name), movedAside, problem };
   }
 
@@ -349,7 +425,7 @@ export class DocumentStore {
         source: 'store',
         severity: 'warn',
         subject: this.pathOf(name),
-        summary: `${DOCUMENT_FILES[name]} was corrupt and was moved aside to ${movedTo}`,
+        summary: `${DOCUMENT_FILES[name]} was ${problem.includes('hard limit') ? 'too large' : 'corrupt'} and was moved aside to ${movedTo}`,
         evidence: [problem],
       });
     } catch (err) {

@@ -108,12 +108,12 @@ describe('bounded incidents', () => {
 
   test('the oldest resolved incidents go first, open ones stay', () => {
     const doc = { version: 1 as const, incidents: [make(1, 'open'), make(2, 'resolved'), make(3, 'resolved'), make(4, 'open'), make(5, 'resolved')] };
-    expect(boundIncidents(doc, 3).incidents.map((i) => i.id)).toEqual(['i1', 'i4', 'i5']);
+    expect(boundIncidents(doc, { maxIncidents: 3, maxBytes: Infinity }).doc.incidents.map((i) => i.id)).toEqual(['i1', 'i4', 'i5']);
   });
 
   test('with only open incidents over the cap, the oldest open go', () => {
     const doc = { version: 1 as const, incidents: [make(3, 'open'), make(1, 'open'), make(2, 'open')] };
-    expect(boundIncidents(doc, 2).incidents.map((i) => i.id)).toEqual(['i3', 'i2']);
+    expect(boundIncidents(doc, { maxIncidents: 2, maxBytes: Infinity }).doc.incidents.map((i) => i.id)).toEqual(['i3', 'i2']);
   });
 
   test('the store applies the configured bound on every write', async () => {
