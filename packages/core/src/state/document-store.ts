@@ -8,6 +8,8 @@ import { boundIncidents, describeTrimmed, isTrimmed } from './bound-incidents';
 import { boundPatterns, boundState } from './bound-state';
 import { DOCUMENT_LIMITS, type DocumentLimits } from './document-limits';
 import { documentText } from './document-text';
+import { checkedKey, readCheckedKey, writeCheckedKey } from './checked-text';
+import { isSpooled, readSpool, removeSpooled, spoolRecord, type Spooled } from './append-spool';
 import type { Logger } from '../log/logger';
 import { randomHex } from '../node/on-demand';
 import { ensureDir } from '../paths/ensure-dir';
@@ -158,14 +160,30 @@ export class DocumentStore {
    * passed back. The result is validated before it is written, so a bug cannot write a bad file.
    */
   async update<N extends DocumentName, R>(name: N, mutate: (doc: DocumentTypes[N]) => R | Promise<R>): Promise<R> {
+    return (await this.commit(name, mutate)).result as R;
+  }
+
+  /**
+   * One locked rewrite of `name`: `mutate` (validated as a whole after it ran), or with no
+   * `mutate` only the records spooled for it (each validated alone: the rest was validated on
+   * load, so an append costs the record, not the history). Either way every record spooled so far
+   * is added (append-spool.ts). With `doneWhen`, the wait for the lock ends as soon as it is true;
+   * `done` says whether this call wrote.
+   */
+  private async commit<N extends DocumentName, R>(
+    name: N,
+    mutate: ((doc: DocumentTypes[N]) => R | Promise<R>) | null,
+    doneWhen?: () => Promise<boolean>,
+  ): Promise<{ result: R | undefined; done: boolean }> {
     const file = this.pathOf(name);
     await this.ensureDir();
     let compromised: Error | null = null;
     const release = await this.lock(file, (err) => {
       compromised = err;
-    });
+    }, doneWhen);
+    if (!release) return { result: undefined, done: false };
     let loaded: Loaded<N>;
-    let result: R;
+    let result: R | undefined;
     let written: WrittenDocument | null = null;
     try {
       loaded = await this.load(name, true).catch((err: unknown) => {
@@ -175,14 +193,22 @@ export class DocumentStore {
         }
         throw err;
       });
-      result = await mutate(loaded.doc);
-      const checked = (await loadSchemas()).DOCUMENTS[name].schema.safeParse(loaded.doc);
-      if (!checked.success) {
-        throw new Error(`refusing to write invalid ${file}: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      const spooled = name === 'incidents' ? await readSpool(file) : [];
+      if (spooled.length) await this.addSpooled(loaded.doc as IncidentsDoc, spooled, mutate === null);
+      let doc = loaded.doc;
+      if (mutate) {
+        result = await mutate(loaded.doc);
+        const checked = (await loadSchemas()).DOCUMENTS[name].schema.safeParse(loaded.doc);
+        if (!checked.success) {
+          throw new Error(`refusing to write invalid ${file}: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        }
+        doc = checked.data as DocumentTypes[N];
       }
-      const { doc: toWrite, text } = await this.bounded(name, checked.data as DocumentTypes[N]);
+      const { doc: toWrite, text } = await this.bounded(name, doc);
       if (compromised) throw new Error(`lock on ${file} was lost before the write`, { cause: compromised });
       await writeFileAtomic(file, text);
+      await writeCheckedKey(file, text);
+      await removeSpooled(spooled);
       if (isDigested(name)) written = { name, doc: toWrite, stamp: await this.stampOf(name) } as WrittenDocument;
     } finally {
       await release().catch((err: unknown) => this.logger?.warn(`couldn't release lock on ${file}: ${(err as Error).message}`));
@@ -192,7 +218,23 @@ export class DocumentStore {
       else await this.keepDigests([this.digestOfWrite(written)]);
     }
     if (loaded.movedAside) await this.recordMoveAside(name, loaded.movedAside, loaded.problem ?? 'unreadable');
-    return result;
+    return { result, done: true };
+  }
+
+  /** Adds spooled incidents not already stored (a killed holder may have stored some); a bad one is dropped and logged. */
+  private async addSpooled(doc: IncidentsDoc, spooled: Spooled[], validate: boolean): Promise<void> {
+    const { IncidentSchema } = await loadSchemas();
+    const ids = new Set(doc.incidents.map((i) => i.id));
+    for (const { path, value } of spooled) {
+      const checked = validate ? IncidentSchema.safeParse(value) : { success: true as const, data: value as Incident };
+      if (!checked.success) {
+        this.logger?.warn(`dropped ${path}: not an incident (${checked.error.issues[0]?.message ?? 'not JSON'})`);
+        continue;
+      }
+      if (ids.has(checked.data.id)) continue;
+      ids.add(checked.data.id);
+      doc.incidents.push(checked.data);
+    }
   }
 
   /**
@@ -327,7 +369,10 @@ export class DocumentStore {
     }
   }
 
-  /** Appends one incident (under the lock) and returns it with its id. */
+  /**
+   * Appends one incident and returns it with its id, once it is in incidents.json: through the
+   * append spool, so that concurrent appenders share rewrites (append-spool.ts).
+   */
   async appendIncident(input: NewIncident): Promise<Incident> {
     const now = this.now().toISOString();
     const incident: Incident = {
@@ -340,10 +385,25 @@ export class DocumentStore {
       lastSeen: now,
       status: 'open',
     };
-    await this.update('incidents', (doc) => {
-      doc.incidents.push(incident);
-    });
-    return incident;
+    const record = (await loadSchemas()).IncidentSchema.parse(incident);
+    const file = this.pathOf('incidents');
+    await this.ensureDir();
+    let spool: string;
+    try {
+      spool = await spoolRecord(file, `${incident.time}-${incident.id}`, record);
+    } catch {
+      // A read-only or full dir: the locked write says so, with its cause first, or succeeds
+      // where a small new file could not be made.
+      await this.update('incidents', (doc) => void doc.incidents.push(record));
+      return record;
+    }
+    const stored = async () => !(await isSpooled(spool));
+    // Until its file is gone: drained by this call's own write, or by another holder's meanwhile.
+    for (let round = 0; !(await stored()); round++) {
+      if (round >= 10) throw new Error(`couldn't append to ${file}: ${spool} was not taken in ${round} writes`);
+      await this.commit('incidents', null, stored);
+    }
+    return record;
   }
 
   /** The state dir, made on the first write; what killed writers left in it is removed then, once per store. */
@@ -359,8 +419,9 @@ export class DocumentStore {
     return this.dirReady;
   }
 
-  private async lock(file: string, onCompromised: (err: Error) => void): Promise<() => Promise<void>> {
+  private async lock(file: string, onCompromised: (err: Error) => void, notNeeded?: () => Promise<boolean>): Promise<(() => Promise<void>) | null> {
     return acquireDocumentLock(file, {
+      notNeeded,
       lockFs: this.lockFs,
       probe: this.probe,
       staleMs: this.lockStaleMs,
@@ -393,8 +454,16 @@ export class DocumentStore {
     return { doc: emptyDocument(name), movedAside, problem };
   }
 
-  /** Parses and validates once; the validated value is the document (zod fills defaults). */
+  /**
+   * Parses and validates once; the validated value is the document (zod fills defaults). Text a
+   * writer of this release validated and wrote (checked-text.ts) is only parsed.
+   */
   private async validate<N extends DocumentName>(name: N, file: string, text: string): Promise<{ ok: true; doc: DocumentTypes[N] } | { ok: false; problem: string }> {
+    if ((await readCheckedKey(file)) === checkedKey(text)) {
+      const value = JSON.parse(text) as DocumentTypes[N];
+      checkVersion(file, value);
+      return { ok: true, doc: value };
+    }
     let value: unknown;
     try {
       value = JSON.parse(text);
