@@ -1,6 +1,7 @@
-import { readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { writeFileAtomic } from './atomic-write';
+import { tempPathFor } from './atomic-write';
+import { defaultHolderProbe } from './holder-probe';
 
 // Group commit for appends. A writer that only adds a record puts it in a small file beside the
 // document (`incidents.json.append.KEY`), then waits for the lock; whoever holds the lock next
@@ -18,10 +19,24 @@ const marker = (file: string) => `${basename(file)}.append.`;
 /** The spool file of a record for `file`; `key` must be unique (the record's id) and sort by age. */
 export const spoolPathOf = (file: string, key: string): string => join(dirname(file), `${marker(file)}${key}`);
 
-/** Writes a record's spool file; the record is stored once a holder drains it (the file is gone). */
+/**
+ * Writes a record's spool file; the record is stored once a holder drains it (the file is gone).
+ * Whole when visible (temp file and rename), but not fsynced: the record is acknowledged only
+ * once the document holding it is durable, so a spool file lost in a power cut was never promised.
+ */
 export async function spoolRecord(file: string, key: string, record: unknown): Promise<string> {
   const path = spoolPathOf(file, key);
-  await writeFileAtomic(path, JSON.stringify(record));
+  const tmp = tempPathFor(path, await defaultHolderProbe().self());
+  const handle = await open(tmp, 'wx', 0o640);
+  try {
+    await handle.writeFile(JSON.stringify(record));
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, path).catch(async (err: unknown) => {
+    await unlink(tmp).catch(() => {});
+    throw err;
+  });
   return path;
 }
 
