@@ -91,6 +91,7 @@ export * from './idle/history';
 export * from './idle/reclamation';
 export * from './idle/idle-decision';
 export * from './idle/sample';
+export * from './idle/activity-clock';
 export * from './time/clamp-future';
 export * from './learn/fingerprint/mask-tokens';
 export * from './learn/fingerprint/syslog-header';
