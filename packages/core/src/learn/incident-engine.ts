@@ -1,32 +1,17 @@
 import type { DocumentStore } from '../state/document-store';
 import { newIncidentId } from '../state/document-store';
-import type { Incident, IncidentSource, Pattern, PatternCheck, PatternsDoc, Severity } from '../state/schemas';
-import { deriveChecks, mergeChecks } from './derive-checks';
-import { patternScore } from './rank-patterns';
-import { templateId } from './mask';
-import { findKnownFixes, type KnownFix, type MatchQuery } from './known-fix';
-import type { Fingerprinter } from './fingerprint/fingerprinter';
-import { ENGINE_MAX_TEMPLATES, FingerprinterCache, knownFixQuery, learnableText, legacyFingerprint, loadFingerprinter, statelessFingerprint } from './pattern-fingerprinter';
+import type { Incident, IncidentSource, Pattern, PatternsDoc } from '../state/schemas';
+import { findKnownFixes, type KnownFix } from './known-fix';
+import { ENGINE_MAX_TEMPLATES, FingerprinterCache, knownFixQuery, learnableText, loadFingerprinter, statelessFingerprint } from './pattern-fingerprinter';
+import { applyRecord, bestOf, current, MAX_BOOT_SAMPLES, MAX_RECENT_OUTCOMES, MAX_SUBJECTS, type ApplyRecordOptions, type RecordInput, type RecordOutcome } from './apply-record';
 
-export interface RecordInput {
-  source: IncidentSource;
-  severity: Severity;
-  summary: string;
-  subject?: string;
-  evidence?: string[];
-  /** Checks that reveal this failure, known to the caller (e.g. the threshold a health check uses). */
-  checks?: PatternCheck[];
-  /** The summary and evidence are journal lines, so "this signature is absent from the journal" is a check. */
-  fromJournal?: boolean;
-}
+export { applyRecord, patternIdFor, prunePatterns, type ApplyRecordOptions, type RecordInput, type RecordOutcome } from './apply-record';
 
-export interface RecordOutcome {
-  incident: Incident;
-  /** True when an open incident of the same problem was updated instead of a new one opened. */
-  deduped: boolean;
-  pattern: Pattern;
-  /** The best known fix, or null: nothing matched with enough confidence. */
-  suggestion: KnownFix | null;
+const DEFAULT_MAX_PATTERNS = 2000;
+
+/** The key of a resolution: its commands when it has any, else its text. */
+export function resolutionAction(resolution: string, commands: string[]): string {
+  return commands.length ? commands.map((c) => c.trim()).join(' && ') : resolution.trim();
 }
 
 export interface ResolveInput {
@@ -46,36 +31,6 @@ export interface EngineOptions {
   maxPatterns?: number;
   /** Templates the log parser keeps in patterns.json (its maxClusters); default 500. */
   maxTemplates?: number;
-}
-
-const SEVERITY_RANK: Record<Severity, number> = { info: 0, warn: 1, crit: 2 };
-const MAX_EVIDENCE = 20;
-const MAX_BOOT_SAMPLES = 20;
-const MAX_RECENT_OUTCOMES = 10;
-const MAX_SUBJECTS = 20;
-const MAX_CHECKS = 8;
-const DEFAULT_MAX_PATTERNS = 2000;
-
-/** Keeps patterns.json bounded; patterns that carry a learned fix are never dropped for space. Mutates `doc`. */
-export function prunePatterns(doc: PatternsDoc, max: number, now: Date, keepId?: string): number {
-  const excess = doc.patterns.length - max;
-  if (excess <= 0) return 0;
-  const droppable = doc.patterns
-    .filter((p) => p.resolutions.length === 0 && p.id !== keepId)
-    .sort((a, b) => patternScore(a, now) - patternScore(b, now))
-    .slice(0, excess);
-  const drop = new Set(droppable.map((p) => p.id));
-  doc.patterns = doc.patterns.filter((p) => !drop.has(p.id));
-  return drop.size;
-}
-
-export function patternIdFor(fingerprint: string, subject: string | undefined): string {
-  return `pat-${templateId(`${fingerprint}|${subject ?? ''}`)}`;
-}
-
-/** The key of a resolution: its commands when it has any, else its text. */
-export function resolutionAction(resolution: string, commands: string[]): string {
-  return commands.length ? commands.map((c) => c.trim()).join(' && ') : resolution.trim();
 }
 
 /**
@@ -138,89 +93,23 @@ export class IncidentEngine {
 
   private async recordBoth(input: RecordInput): Promise<RecordOutcome> {
     const now = this.now();
-    const at = now.toISOString();
-    const summaryText = learnableText(input.summary);
-    const evidenceTexts = (input.evidence ?? []).slice(0, 5).map(learnableText);
     // Read before the locks: only used when this is a new occurrence, and never worth holding them for.
     const uptime = (await this.options.uptimeSec?.().catch(() => null)) ?? null;
+    const options: ApplyRecordOptions = {
+      now,
+      uptimeSec: uptime,
+      newId: () => newIncidentId(now),
+      minConfidence: this.minConfidence,
+      maxPatterns: this.options.maxPatterns ?? DEFAULT_MAX_PATTERNS,
+    };
     try {
-      return await this.store.update('patterns', async (doc) => {
-        const fp = this.fingerprints.get(doc);
-        const learned = fp.learn(summaryText);
-        const evidenceLearned = evidenceTexts.map((t) => fp.learn(t));
-        // Resolved after all learning: an evidence line may have merged the summary's group.
-        const { fingerprint, template } = current(fp, learned.fingerprint, learned.template);
-        const evidencePrints = evidenceLearned.map((r) => current(fp, r.fingerprint, r.template));
-        const fingerprints = [...new Set([fingerprint, ...evidencePrints.map((p) => p.fingerprint)])];
-        const sameGroup = (a: string | undefined): boolean => a !== undefined && fp.resolve(a) === fingerprint;
-        const subject = input.subject || undefined;
-        const ownId = patternIdFor(fingerprint, subject);
-        let pattern = doc.patterns.find((p) => p.id === ownId) ?? bestOf(doc.patterns.filter((p) => (p.subject || undefined) === subject && sameGroup(p.fingerprint)));
-        const patternId = pattern?.id ?? ownId;
-
-        const { incident, deduped } = await this.store.update('incidents', (idoc) => {
-          const open = idoc.incidents.find(
-            (i) => i.status === 'open' && i.source === input.source && (i.subject || undefined) === subject && (i.patternId === patternId || sameGroup(i.fingerprints[0])),
-          );
-          if (open) {
-            open.count += 1;
-            open.lastSeen = at;
-            if (SEVERITY_RANK[input.severity] > SEVERITY_RANK[open.severity]) open.severity = input.severity;
-            open.summary = input.summary;
-            open.evidence = [...new Set([...open.evidence, ...(input.evidence ?? [])])].slice(-MAX_EVIDENCE);
-            return { incident: structuredClone(open), deduped: true };
-          }
-          const created: Incident = {
-            id: newIncidentId(now),
-            time: at,
-            lastSeen: at,
-            count: 1,
-            source: input.source,
-            severity: input.severity,
-            ...(subject ? { subject } : {}),
-            summary: input.summary,
-            evidence: (input.evidence ?? []).slice(-MAX_EVIDENCE),
-            fingerprints,
-            patternId,
-            status: 'open',
-          };
-          idoc.incidents.push(created);
-          return { incident: structuredClone(created), deduped: false };
+      return await this.store.update('patterns', (patterns) => {
+        const fp = this.fingerprints.get(patterns);
+        return this.store.update('incidents', (incidents) => {
+          const outcome = applyRecord({ patterns, incidents }, fp, input, options);
+          this.fingerprints.store(patterns, fp);
+          return outcome;
         });
-
-        if (!pattern) {
-          pattern = {
-            id: patternId,
-            fingerprint,
-            template,
-            ...(subject ? { subject } : {}),
-            subjects: subject ? [subject] : [],
-            sources: [input.source],
-            count: 0,
-            firstSeen: at,
-            lastSeen: at,
-            sinceBootSec: [],
-            checks: [],
-            resolutions: [],
-          };
-          doc.patterns.push(pattern);
-        }
-        if (!deduped) {
-          pattern.count += 1;
-          if (uptime != null) pattern.sinceBootSec = [...pattern.sinceBootSec, Math.round(uptime)].slice(-MAX_BOOT_SAMPLES);
-        }
-        pattern.lastSeen = at;
-        // The group's template as it is now: lines since the pattern was created may have generalised it.
-        pattern.template = template;
-        if (!pattern.sources.includes(input.source)) pattern.sources.push(input.source);
-        if (subject && !pattern.subjects.includes(subject)) pattern.subjects = [...pattern.subjects, subject].slice(-MAX_SUBJECTS);
-        mergeChecks(pattern.checks, [...(input.checks ?? []), ...deriveChecks(subject, input.fromJournal ? [template, ...evidencePrints.map((p) => p.template)] : [])]);
-        pattern.checks = pattern.checks.slice(0, MAX_CHECKS);
-        prunePatterns(doc, this.options.maxPatterns ?? DEFAULT_MAX_PATTERNS, now, patternId);
-        this.fingerprints.store(doc, fp);
-        const query = queryFor(fp, template, [...fingerprints, legacyFingerprint(summaryText)], subject);
-        const [suggestion] = findKnownFixes(doc.patterns, query, this.minConfidence, 1);
-        return { incident, deduped, pattern: structuredClone(pattern), suggestion: suggestion ?? null };
       });
     } catch (err) {
       // The parser in memory learned lines that were not saved.
@@ -308,31 +197,6 @@ export class IncidentEngine {
       this.fingerprints.invalidate();
     }
   }
-}
-
-// The id a group has now, and its current template.
-function current(fp: Fingerprinter, id: string, fallback: string): { fingerprint: string; template: string } {
-  const fingerprint = fp.resolve(id);
-  return { fingerprint, template: fp.template(fingerprint) ?? fallback };
-}
-
-function queryFor(fp: Fingerprinter, template: string, fingerprints: string[], subject: string | undefined): MatchQuery {
-  return {
-    template,
-    fingerprints,
-    ...(subject ? { subject } : {}),
-    resolve: (f) => fp.resolve(f),
-    templateOf: (f) => fp.template(f),
-  };
-}
-
-// Of patterns that now share a group and subject (their groups merged), the one that carries a fix, else the most seen.
-function bestOf(patterns: Pattern[]): Pattern | undefined {
-  return patterns.reduce<Pattern | undefined>((best, p) => {
-    if (best === undefined) return p;
-    const key = (x: Pattern): number => (x.resolutions.length > 0 ? 1e12 : 0) + x.count;
-    return key(p) > key(best) ? p : best;
-  }, undefined);
 }
 
 /**
