@@ -75,7 +75,7 @@ export class LegacyIncidentEngine {
 
   /** Batched like IncidentEngine.record, so the bench compares the engines on the same store. */
   async record(input: RecordInput): Promise<RecordOutcome> {
-    return this.store.batchDigests(() => this.recordBoth(input));
+    return this.store.batchWrites(() => this.recordBoth(input));
   }
 
   private async recordBoth(input: RecordInput): Promise<RecordOutcome> {

@@ -81,14 +81,14 @@ export class IncidentEngine {
     return ids.map((id) => current(fp, id, ''));
   }
 
-  /** Runs `work` (several records, resolves, clears) with one write of the briefing digests at its end. */
-  batchDigests<R>(work: () => Promise<R>): Promise<R> {
-    return this.store.batchDigests(work);
+  /** Runs `work` (several records, resolves, clears) with its writes announced once, at its end (DocumentStore.batchWrites). */
+  batchWrites<R>(work: () => Promise<R>): Promise<R> {
+    return this.store.batchWrites(work);
   }
 
-  /** Both files are written; their digests go to state.json together (DocumentStore.batchDigests). */
+  /** Both files are written; the store announces both writes at once (DocumentStore.batchWrites). */
   async record(input: RecordInput): Promise<RecordOutcome> {
-    return this.store.batchDigests(() => this.recordBoth(input));
+    return this.store.batchWrites(() => this.recordBoth(input));
   }
 
   private async recordBoth(input: RecordInput): Promise<RecordOutcome> {
@@ -120,7 +120,7 @@ export class IncidentEngine {
 
   /** Closes an incident with what was done; the fix and its outcome are learned into its pattern. */
   async resolve(input: ResolveInput): Promise<{ incident: Incident; pattern: Pattern | null }> {
-    return this.store.batchDigests(() => this.resolveBoth(input));
+    return this.store.batchWrites(() => this.resolveBoth(input));
   }
 
   private async resolveBoth(input: ResolveInput): Promise<{ incident: Incident; pattern: Pattern | null }> {

@@ -17,7 +17,7 @@ import { acquireDocumentLock } from './document-lock';
 import { createLockFs, type LockFs } from './lock-fs';
 import { defaultHolderProbe, type HolderProbe } from './holder-probe';
 import { removeLeftoverTemps } from './leftover-temps';
-import { digestIncidents, digestPatterns, sameStamp, usableDigest, type BriefingDigests, type DigestedDocument, type FileStamp } from './briefing-digest';
+import type { FileStamp } from './file-stamp';
 
 export interface StoreOptions {
   stateDir: string;
@@ -29,6 +29,12 @@ export interface StoreOptions {
   /** Tells live lock holders and temp file writers from dead ones; tests point it at a fake /proc. */
   probe?: HolderProbe;
   maxIncidents?: number;
+  /**
+   * Called after documents were written (at the end of a batchWrites, all of that batch's at once),
+   * outside their locks; what it throws reaches the writer. The briefing cache is one
+   * (briefing/briefing-cache.ts).
+   */
+  onWritten?: (written: readonly WrittenDocument[], store: DocumentStore) => Promise<void>;
   /** Each document's byte limits (document-limits.ts); tests lower them. */
   limits?: Partial<DocumentLimits>;
   now?: () => Date;
@@ -103,10 +109,8 @@ function parseJson(text: string): unknown {
   }
 }
 
-type WrittenDocument = { [N in DigestedDocument]: { name: N; doc: DocumentTypes[N]; stamp: FileStamp | null } }[DigestedDocument];
-type KeptDigest = { [N in DigestedDocument]: { name: N; stamp: FileStamp | null; digest: BriefingDigests[N] } }[DigestedDocument];
-
-const isDigested = (name: DocumentName): name is DigestedDocument => name === 'incidents' || name === 'patterns';
+/** A document as written, with the identity of the file it was written to (null if gone since). */
+export type WrittenDocument = { [N in DocumentName]: { name: N; doc: DocumentTypes[N]; stamp: FileStamp | null } }[DocumentName];
 
 export function newIncidentId(now: Date): string {
   const stamp = now.toISOString().replace(/[-:TZ.]/g, '').slice(0, 14);
@@ -119,17 +123,18 @@ export function newIncidentId(now: Date): string {
  */
 export class DocumentStore {
   readonly stateDir: string;
-  private readonly logger?: Logger;
+  readonly logger?: Logger;
   private readonly lockStaleMs: number;
   private readonly lockWaitMs: number;
   private readonly probe: HolderProbe;
   private readonly lockFs: LockFs;
   private readonly maxIncidents: number;
   private readonly limits: DocumentLimits;
-  private readonly now: () => Date;
+  readonly now: () => Date;
+  private readonly onWritten?: StoreOptions['onWritten'];
   private dirReady: Promise<void> | null = null;
   private batchDepth = 0;
-  private readonly unkeptDigests = new Map<DigestedDocument, WrittenDocument>();
+  private readonly unannounced = new Map<DocumentName, WrittenDocument>();
   private readonly newerSaid = new Set<DocumentName>();
 
   constructor(options: StoreOptions) {
@@ -142,6 +147,7 @@ export class DocumentStore {
     this.maxIncidents = options.maxIncidents ?? 5000;
     this.limits = { ...DOCUMENT_LIMITS, ...options.limits };
     this.now = options.now ?? (() => new Date());
+    this.onWritten = options.onWritten;
   }
 
   pathOf(name: DocumentName): string {
@@ -209,13 +215,13 @@ export class DocumentStore {
       await writeFileAtomic(file, text);
       await writeCheckedKey(file, text);
       await removeSpooled(spooled);
-      if (isDigested(name)) written = { name, doc: toWrite, stamp: await this.stampOf(name) } as WrittenDocument;
+      if (this.onWritten) written = { name, doc: toWrite, stamp: await this.stampOf(name) } as WrittenDocument;
     } finally {
       await release().catch((err: unknown) => this.logger?.warn(`couldn't release lock on ${file}: ${(err as Error).message}`));
     }
     if (written) {
-      if (this.batchDepth > 0) this.unkeptDigests.set(written.name, written);
-      else await this.keepDigests([this.digestOfWrite(written)]);
+      if (this.batchDepth > 0) this.unannounced.set(written.name, written);
+      else await this.onWritten?.([written], this);
     }
     if (loaded.movedAside) await this.recordMoveAside(name, loaded.movedAside, loaded.problem ?? 'unreadable');
     return { result, done: true };
@@ -298,41 +304,24 @@ export class DocumentStore {
   }
 
   /**
-   * What a briefing shows of incidents.json or patterns.json: the digest in `state` while it
-   * matches the file, else taken from the whole file (and kept in state.json for the next reader).
+   * Runs `work` and announces every write made meanwhile to `onWritten` once, at the end, rather
+   * than one by one (recording an incident writes two files; the briefing cache then rewrites
+   * state.json once).
    */
-  async digestOf<N extends DigestedDocument>(name: N, heldDigests: unknown): Promise<BriefingDigests[N]> {
-    const stamp = await this.stampOf(name);
-    if (stamp === null) return this.digest(name, emptyDocument(name), null);
-    const held = usableDigest(heldDigests, name, stamp);
-    if (held) return held;
-    const doc = await this.read(name);
-    const after = await this.stampOf(name);
-    // Changed while we read: this copy may be either version, so it describes neither stamp.
-    if (!sameStamp(stamp, after)) return this.digest(name, doc, null);
-    const digest = this.digest(name, doc, stamp);
-    await this.keepDigests([{ name, stamp, digest } as KeptDigest]);
-    return digest;
-  }
-
-  /**
-   * Runs `work` and keeps the briefing digests of every write made meanwhile in one write of
-   * state.json at the end, rather than one per file (recording an incident writes both files).
-   */
-  async batchDigests<R>(work: () => Promise<R>): Promise<R> {
+  async batchWrites<R>(work: () => Promise<R>): Promise<R> {
     this.batchDepth++;
     try {
       return await work();
     } finally {
-      if (--this.batchDepth === 0 && this.unkeptDigests.size > 0) {
-        const kept = [...this.unkeptDigests.values()];
-        this.unkeptDigests.clear();
-        await this.keepDigests(kept.map((w) => this.digestOfWrite(w)));
+      if (--this.batchDepth === 0 && this.unannounced.size > 0) {
+        const written = [...this.unannounced.values()];
+        this.unannounced.clear();
+        await this.onWritten?.(written, this);
       }
     }
   }
 
-  /** The file's identity for a digest: a rename by any writer gives a new inode or mtime. Null when absent. */
+  /** The file's identity (file-stamp.ts); null when absent. */
   async stampOf(name: DocumentName): Promise<FileStamp | null> {
     try {
       const { ino, size, mtimeMs } = await stat(this.pathOf(name));
@@ -340,32 +329,6 @@ export class DocumentStore {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw new Error(`couldn't stat ${this.pathOf(name)}`, { cause: err });
-    }
-  }
-
-  private digestOfWrite(w: WrittenDocument): KeptDigest {
-    return { name: w.name, stamp: w.stamp, digest: this.digest(w.name, w.doc, w.stamp) } as KeptDigest;
-  }
-
-  private digest<N extends DigestedDocument>(name: N, doc: DocumentTypes[N], stamp: FileStamp | null): BriefingDigests[N] {
-    return (name === 'incidents' ? digestIncidents(doc as IncidentsDoc, stamp) : digestPatterns(doc as DocumentTypes['patterns'], stamp, this.now())) as BriefingDigests[N];
-  }
-
-  /**
-   * Puts the digests of what was just written into state.json. Under the state lock each file must
-   * still be the one digested: a later writer keeps its own. A digest is a cache, so failing to
-   * keep one is logged and the write it follows stands.
-   */
-  private async keepDigests(kept: KeptDigest[]): Promise<void> {
-    try {
-      await this.update('state', async (state) => {
-        const digests = state.digests && typeof state.digests === 'object' ? { ...(state.digests as Record<string, unknown>) } : {};
-        for (const w of kept) if (sameStamp(await this.stampOf(w.name), w.stamp)) digests[w.name] = w.digest;
-        state.digests = digests;
-      });
-    } catch (err) {
-      const files = kept.map((w) => DOCUMENT_FILES[w.name]).join(' and ');
-      this.logger?.warn(`couldn't keep the ${files} digest in ${DOCUMENT_FILES.state}: ${(err as Error).message}`);
     }
   }
 

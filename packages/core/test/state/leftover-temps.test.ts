@@ -38,7 +38,7 @@ describe('files left by killed writers', () => {
     for (const name of Object.values(names)) await writeFile(join(dir, name), 'x'.repeat(70_000));
     await new DocumentStore({ stateDir: dir }).appendIncident({ source: 'mcp', severity: 'info', summary: 'a write' });
     const left = (await readdir(dir)).sort();
-    expect(left).toEqual([names.legacyLive, names.live, 'incidents.json', names.unrelated, 'state.json', '.incidents.json.checked', '.state.json.checked'].sort());
+    expect(left).toEqual([names.legacyLive, names.live, 'incidents.json', names.unrelated, '.incidents.json.checked'].sort());
   }, 30_000);
 
   test('a claim left by a taker killed mid-takeover is removed; a live one stays', async () => {

@@ -4,7 +4,7 @@
 // libfaketime would.
 // INCIDENTS_MAX_BYTES raises incidents.json's size limit, for a test that needs a big file.
 // usage: append-incidents.mjs STATE_DIR COUNT TAG [LOCK_STALE_MS] [CLOCK_OFFSET_MS] [INCIDENTS_MAX_BYTES]
-import { DocumentStore } from '@ldm/core';
+import { DocumentStore, keepBriefingDigests } from '@ldm/core';
 
 const [stateDir, countArg, tag, staleArg, offsetArg, maxBytesArg] = process.argv.slice(2);
 if (!stateDir || !countArg || !tag) {
@@ -28,7 +28,8 @@ if (offset) {
 }
 const maxBytes = Number(maxBytesArg ?? 0);
 const limits = maxBytes ? { incidents: { maxBytes, hardMaxBytes: 2 * maxBytes } } : undefined;
-const store = new DocumentStore({ stateDir, lockStaleMs: Number(staleArg ?? 10_000), limits });
+// With the briefing cache, as the programs' stores (run-program.ts).
+const store = new DocumentStore({ stateDir, lockStaleMs: Number(staleArg ?? 10_000), limits, onWritten: keepBriefingDigests });
 const count = Number(countArg);
 for (let n = 0; n < count; n++) {
   const incident = await store.appendIncident({ source: 'mcp', severity: 'info', summary: `${tag} append ${n}`, subject: tag });

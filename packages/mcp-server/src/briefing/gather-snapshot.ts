@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { arch, hostname, release } from 'node:os';
 import { join } from 'node:path';
-import { BriefingStateSchema, NewerVersionError, readUptimeSeconds, type BriefingState } from '@ldm/core';
+import { BriefingStateSchema, NewerVersionError, digestOf, readUptimeSeconds, type BriefingState } from '@ldm/core';
 import type { ServerDeps } from '../server/deps';
 import type { BriefingSnapshot } from './build-briefing';
 
@@ -47,8 +47,8 @@ export async function gatherSnapshot(deps: Pick<ServerDeps, 'store' | 'config' |
     readUptimeSeconds(deps.proc).catch(() => null),
   ]);
   const [openIncidents, recurringPatterns] = await Promise.all([
-    unlessNewer<BriefingSnapshot['openIncidents']>(deps.store.digestOf('incidents', state.digests), { total: 0, lines: [] }, unreadable),
-    unlessNewer<BriefingSnapshot['recurringPatterns']>(deps.store.digestOf('patterns', state.digests), { total: 0, lines: [] }, unreadable),
+    unlessNewer<BriefingSnapshot['openIncidents']>(digestOf(deps.store, 'incidents', state.digests), { total: 0, lines: [] }, unreadable),
+    unlessNewer<BriefingSnapshot['recurringPatterns']>(digestOf(deps.store, 'patterns', state.digests), { total: 0, lines: [] }, unreadable),
   ]);
   const policy = deps.config.policy;
   return {
