@@ -1,14 +1,14 @@
 // Bench helper: leaves in STATE_DIR/state.json the briefing digests that the suite's writers keep
 // there, so a state written by a bench script looks like one the suite wrote.
 // usage: keep-digests.mjs STATE_DIR
-import { DocumentStore } from '@ldm/core';
+import { DocumentStore, digestOf, keepBriefingDigests } from '@ldm/core';
 
 const [stateDir] = process.argv.slice(2);
 if (!stateDir) {
   process.stderr.write('usage: keep-digests STATE_DIR\n');
   process.exit(64);
 }
-const store = new DocumentStore({ stateDir });
+const store = new DocumentStore({ stateDir, onWritten: keepBriefingDigests });
 const state = await store.read('state');
-await store.digestOf('incidents', state.digests);
-await store.digestOf('patterns', state.digests);
+await digestOf(store, 'incidents', state.digests);
+await digestOf(store, 'patterns', state.digests);

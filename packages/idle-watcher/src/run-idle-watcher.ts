@@ -1,5 +1,7 @@
 import { arch } from 'node:os';
 import {
+  markActivity,
+  quietMs,
   IncidentEngine,
   addToHistory,
   clampFuture,
@@ -101,10 +103,12 @@ export async function runIdleWatcher(options: IdleWatcherOptions): Promise<IdleO
   // Times written before the clock was set back would hold the host "active" for the length of the step.
   const since = clampFuture(previous.since ?? now.toISOString(), now);
   const lastActivity = clampFuture(newest(previous.lastActivity, ...state.sessions.map((x) => activityOf(x, now))) ?? since, now);
+  const activityClock = markActivity(previous.activityClock, lastActivity, now, reading);
   const decision = decideIdle({
     now,
     cpuPercent: figures.cpuPercent,
     lastActivity: new Date(lastActivity),
+    quietMs: quietMs(activityClock, lastActivity, now, reading),
     cpuThreshold: config.idle.cpuPercent,
     minutes: config.idle.minutes,
     tooSoon: figures.tooSoon,
@@ -163,6 +167,7 @@ export async function runIdleWatcher(options: IdleWatcherOptions): Promise<IdleO
       since,
       // Re-read under the lock: a heartbeat written since our read still counts.
       lastActivity: clampFuture(newest(lastActivity, ...doc.sessions.map((x) => activityOf(x, now))) ?? lastActivity, now),
+      activityClock,
       standbySince: mode === 'standby' ? (wasStandby ? clampFuture(previous.standbySince ?? now.toISOString(), now) : now.toISOString()) : undefined,
       last: lastIdle,
       history: encodeHistory(history),

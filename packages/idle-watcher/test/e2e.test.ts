@@ -24,11 +24,11 @@ describe('ldm-idle-watcher bundle', () => {
     const doc = JSON.parse(readFileSync(join(env.stateDir, 'state.json'), 'utf8'));
     doc.idle.lastSample.at = new Date(Date.now() - 300_000).toISOString();
     writeFileSync(join(env.stateDir, 'state.json'), JSON.stringify(doc));
-    // Five minutes pass on the boot clock too (/proc/uptime), which the interval is taken from.
+    // Five minutes pass on the boot clock too (/proc/uptime), which the interval and the quiet time are taken from.
     await env.writeProc({ stat: procStat(1001, 19000), uptime: '86700.00 80000.00\n' });
     const second = env.run('ldm-idle-watcher', ['--once']);
     expect(second.status).toBe(0);
-    expect(second.stdout).toMatch(/^STANDBY \(entered-standby\) - CPU below 5% and no MCP activity for 60 min; CPU 0\.0%, memory 40\.0% used/);
+    expect(second.stdout).toMatch(/^STANDBY \(entered-standby\) - CPU below 5% and no MCP activity for 65 min; CPU 0\.0%, memory 40\.0% used/);
     expect(second.stdout).toMatch(/reclamation \(micro\): WARN - idle by Oracle's definition for 6 days in a row: reclaimable in 1 more idle days/);
     const state = JSON.parse(readFileSync(join(env.stateDir, 'state.json'), 'utf8'));
     expect(state.mode).toBe('standby');

@@ -35,7 +35,7 @@ const keyOf = (check: string, subject: string, fingerprint: string) => `${check}
  */
 export function syncFindings(input: SyncInput): Promise<SyncOutput> {
   // One write of the briefing digests for the whole run, not one per finding.
-  return input.engine.batchDigests(() => recordAndClear(input));
+  return input.engine.batchWrites(() => recordAndClear(input));
 }
 
 async function recordAndClear(input: SyncInput): Promise<SyncOutput> {

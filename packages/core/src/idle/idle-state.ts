@@ -57,12 +57,23 @@ export const IdleSampleSchema = z.looseObject({
   txBytes: z.number(),
 });
 
+/** Where the newest MCP activity sits on the boot clock (idle/activity-clock.ts). */
+export const ActivityMarkSchema = z.looseObject({
+  /** The activity's wall time, as read from the heartbeat: a new one is marked afresh. */
+  at: z.string(),
+  bootId: z.string(),
+  uptimeSec: z.number(),
+});
+export type ActivityMark = z.infer<typeof ActivityMarkSchema>;
+
 export const IdleStateSchema = z.looseObject({
   lastSample: IdleSampleSchema.optional(),
   /** When the watcher first ran: the start of "no MCP activity" when there never was any. */
   since: z.string().optional(),
   /** The newest MCP activity ever seen; sessions disappear from state.json, this does not. */
   lastActivity: z.string().optional(),
+  /** lastActivity on the boot clock (idle/activity-clock.ts). */
+  activityClock: ActivityMarkSchema.optional(),
   standbySince: z.string().optional(),
   last: z
     .looseObject({

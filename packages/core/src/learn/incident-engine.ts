@@ -138,13 +138,13 @@ export class IncidentEngine {
   }
 
   /** Runs `work` (several records, resolves, clears) with one write of the briefing digests at its end. */
-  batchDigests<R>(work: () => Promise<R>): Promise<R> {
-    return this.store.batchDigests(work);
+  batchWrites<R>(work: () => Promise<R>): Promise<R> {
+    return this.store.batchWrites(work);
   }
 
-  /** Both files are written; their digests go to state.json together (DocumentStore.batchDigests). */
+  /** Both files are written; the store announces both writes at once (DocumentStore.batchWrites). */
   async record(input: RecordInput): Promise<RecordOutcome> {
-    return this.store.batchDigests(() => this.recordBoth(input));
+    return this.store.batchWrites(() => this.recordBoth(input));
   }
 
   private async recordBoth(input: RecordInput): Promise<RecordOutcome> {
@@ -254,7 +254,7 @@ export class IncidentEngine {
 
   /** Closes an incident with what was done; the fix and its outcome are learned into its pattern. */
   async resolve(input: ResolveInput): Promise<{ incident: Incident; pattern: Pattern | null }> {
-    return this.store.batchDigests(() => this.resolveBoth(input));
+    return this.store.batchWrites(() => this.resolveBoth(input));
   }
 
   private async resolveBoth(input: ResolveInput): Promise<{ incident: Incident; pattern: Pattern | null }> {
@@ -324,7 +324,7 @@ export class IncidentEngine {
 
   // A cleared incident teaches what was done while it was open, as an unproven fix of its pattern.
   private async learnObserved(closed: Incident[], observed: Map<string, ObservedFix>, at: string): Promise<void> {
-    await this.store.batchDigests(async () => {
+    await this.store.batchWrites(async () => {
       await this.store.update('incidents', (doc) => {
         for (const i of doc.incidents) {
           const seen = observed.get(i.id);

@@ -4,6 +4,7 @@ import { loadConfig, ConfigError } from '../config/load-config';
 import type { Config } from '../config/schema';
 import { createLogger, type Logger } from '../log/logger';
 import { DocumentStore } from '../state/document-store';
+import { keepBriefingDigests } from '../briefing/briefing-cache';
 import { runMain } from '../guard/run-main';
 import { redactSecrets } from '../redact/redact-secrets';
 import { VERSION } from '../version';
@@ -96,7 +97,14 @@ export async function runProgram(
         errorLogFiles: config.logging.errorLogFiles,
         redact: redactSecrets,
       });
-      store = new DocumentStore({ stateDir: paths.stateDir, logger, lockStaleMs: config.state.lockStaleMs, lockWaitMs: config.state.lockWaitMs, maxIncidents: config.state.maxIncidents });
+      store = new DocumentStore({
+        stateDir: paths.stateDir,
+        logger,
+        lockStaleMs: config.state.lockStaleMs,
+        lockWaitMs: config.state.lockWaitMs,
+        maxIncidents: config.state.maxIncidents,
+        onWritten: keepBriefingDigests,
+      });
       logger.debug(`${spec.name} ${VERSION} starting`, { stateDir: paths.stateDir, config: source ?? `${paths.configFile} (missing, defaults)` });
       return body({ args, paths, config, configSource: source, logger, store, env: io.env });
     },

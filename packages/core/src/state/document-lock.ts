@@ -20,6 +20,8 @@ export interface DocumentLockOptions {
   onCompromised: (err: Error) => void;
   /** Monotonic milliseconds; injectable for tests. */
   monotonicNow?: () => number;
+  /** Asked between polls: true means the lock is no longer needed (another holder did the work). */
+  notNeeded?: () => Promise<boolean>;
 }
 
 /** Where proper-lockfile puts the lock of `file` (realpath: false). */
@@ -33,7 +35,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * its cause in the first line. A live holder is waited for up to `waitMs`, then named in the error:
  * its lock is never taken from it, since a live holder may still write.
  */
-export async function acquireDocumentLock(file: string, options: DocumentLockOptions): Promise<() => Promise<void>> {
+export async function acquireDocumentLock(file: string, options: DocumentLockOptions & { notNeeded?: undefined }): Promise<() => Promise<void>>;
+/** With `notNeeded`: null when it turned true before the lock was taken. */
+export async function acquireDocumentLock(file: string, options: DocumentLockOptions): Promise<(() => Promise<void>) | null>;
+export async function acquireDocumentLock(file: string, options: DocumentLockOptions): Promise<(() => Promise<void>) | null> {
   const lockfile = await loadLockfile();
   const now = options.monotonicNow ?? (() => performance.now());
   const deadline = now() + options.waitMs;
@@ -55,6 +60,7 @@ export async function acquireDocumentLock(file: string, options: DocumentLockOpt
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'ELOCKED') throw new Error(`couldn't lock ${file}: ${(err as Error).message}`, { cause: err });
       if (now() >= deadline) throw new Error(await heldTooLong(file, lockPath, options), { cause: err });
+      if (await options.notNeeded?.()) return null;
     }
     await sleep(delay * (0.5 + Math.random()));
   }

@@ -153,9 +153,9 @@ export const StateDocSchema = z.looseObject({
   /** Written by ldm-idle-watcher: last sample and the 7-day history (idle/idle-state.ts). */
   idle: IdleStateSchema.optional(),
   /**
-   * What the briefing shows of incidents.json and patterns.json (state/briefing-digest.ts), kept
-   * by their writers. Checked where it is used: a bad digest is ignored, never a reason to move
-   * state.json aside.
+   * What the briefing shows of incidents.json and patterns.json (briefing/briefing-digest.ts), kept
+   * by their writers through the store's onWritten hook (briefing/briefing-cache.ts). Checked where
+   * it is used: a bad digest is ignored, never a reason to move state.json aside.
    */
   digests: z.unknown().optional(),
   /** The notification queue, dedup and channel health (notify/outbox.ts), parsed where used like `digests`. */

@@ -108,12 +108,12 @@ describe('bounded incidents', () => {
 
   test('the oldest resolved incidents go first, open ones stay', () => {
     const doc = { version: 1 as const, incidents: [make(1, 'open'), make(2, 'resolved'), make(3, 'resolved'), make(4, 'open'), make(5, 'resolved')] };
-    expect(boundIncidents(doc, 3).incidents.map((i) => i.id)).toEqual(['i1', 'i4', 'i5']);
+    expect(boundIncidents(doc, { maxIncidents: 3, maxBytes: Infinity }).doc.incidents.map((i) => i.id)).toEqual(['i1', 'i4', 'i5']);
   });
 
   test('with only open incidents over the cap, the oldest open go', () => {
     const doc = { version: 1 as const, incidents: [make(3, 'open'), make(1, 'open'), make(2, 'open')] };
-    expect(boundIncidents(doc, 2).incidents.map((i) => i.id)).toEqual(['i3', 'i2']);
+    expect(boundIncidents(doc, { maxIncidents: 2, maxBytes: Infinity }).doc.incidents.map((i) => i.id)).toEqual(['i3', 'i2']);
   });
 
   test('the store applies the configured bound on every write', async () => {
@@ -166,99 +166,6 @@ describe('readPart', () => {
   });
 });
 
-describe('briefing digests in state.json', () => {
-  const readState = async (dir: string) => JSON.parse(await readFile(join(dir, 'state.json'), 'utf8'));
-
-  test('every write of incidents.json or patterns.json leaves a digest of exactly that file', async () => {
-    const dir = await tmp();
-    const store = new DocumentStore({ stateDir: dir });
-    const first = await store.appendIncident({ source: 'mcp', severity: 'warn', summary: 'nginx down' });
-    await store.appendIncident({ source: 'mcp', severity: 'crit', summary: 'disk full' });
-    await store.update('patterns', (doc) => {
-      doc.patterns.push({ id: 'p1', fingerprint: 'f', template: 't <*>', subjects: [], sources: [], count: 2, firstSeen: 'x', lastSeen: '2026-11-01T00:00:00Z', sinceBootSec: [], checks: [], resolutions: [] });
-    });
-    const { digests } = await readState(dir);
-    const incidents = usableDigest(digests, 'incidents', await store.stampOf('incidents'));
-    expect(incidents?.lines.map((l) => l.summary)).toEqual(['disk full', 'nginx down']);
-    expect(incidents?.lines[1]!.id).toBe(first.id);
-    expect(usableDigest(digests, 'patterns', await store.stampOf('patterns'))?.lines.map((l) => l.id)).toEqual(['p1']);
-  });
-
-  test('writes inside batchDigests keep their digests in one write of state.json, at the end', async () => {
-    const dir = await tmp();
-    const store = new DocumentStore({ stateDir: dir });
-    const update = jest.spyOn(store, 'update');
-    await store.batchDigests(async () => {
-      await store.appendIncident({ source: 'mcp', severity: 'warn', summary: 'first' });
-      await store.update('patterns', (doc) => {
-        doc.patterns.push({ id: 'p1', fingerprint: 'f', template: 't', subjects: [], sources: [], count: 2, firstSeen: 'x', lastSeen: '2026-11-01T00:00:00Z', sinceBootSec: [], checks: [], resolutions: [] });
-      });
-      await store.appendIncident({ source: 'mcp', severity: 'warn', summary: 'second' });
-      await expect(readdir(dir)).resolves.not.toContain('state.json');
-    });
-    expect(update.mock.calls.filter(([name]) => name === 'state')).toHaveLength(1);
-    const { digests } = await readState(dir);
-    expect(usableDigest(digests, 'incidents', await store.stampOf('incidents'))?.lines.map((l) => l.summary)).toEqual(['second', 'first']);
-    expect(usableDigest(digests, 'patterns', await store.stampOf('patterns'))?.lines.map((l) => l.id)).toEqual(['p1']);
-  });
-
-  test('a batch that fails still keeps the digests of the writes it made', async () => {
-    const dir = await tmp();
-    const store = new DocumentStore({ stateDir: dir });
-    await expect(
-      store.batchDigests(async () => {
-        await store.appendIncident({ source: 'mcp', severity: 'warn', summary: 'written before the failure' });
-        throw new Error('boom');
-      }),
-    ).rejects.toThrow('boom');
-    const digest = usableDigest((await readState(dir)).digests, 'incidents', await store.stampOf('incidents'));
-    expect(digest?.lines.map((l) => l.summary)).toEqual(['written before the failure']);
-  });
-
-  test('a reader with a matching digest does not read the whole file', async () => {
-    const dir = await tmp();
-    const writer = new DocumentStore({ stateDir: dir });
-    await writer.appendIncident({ source: 'mcp', severity: 'warn', summary: 'held in the digest' });
-    const reader = new DocumentStore({ stateDir: dir });
-    const read = jest.spyOn(reader, 'read');
-    const state = await reader.read('state');
-    const digest = await reader.digestOf('incidents', state.digests);
-    expect(digest.lines.map((l) => l.summary)).toEqual(['held in the digest']);
-    expect(read.mock.calls.map(([name]) => name)).toEqual(['state']);
-  });
-
-  test('a file changed behind the writers (an edit, an older release) is read whole, and the digest is renewed', async () => {
-    const dir = await tmp();
-    const store = new DocumentStore({ stateDir: dir });
-    const kept = await store.appendIncident({ source: 'mcp', severity: 'warn', summary: 'before the edit' });
-    const edited = { version: 1, incidents: [{ ...kept, summary: 'changed by hand' }] };
-    await writeFile(join(dir, 'incidents.json'), JSON.stringify(edited));
-    const reader = new DocumentStore({ stateDir: dir });
-    const digest = await reader.digestOf('incidents', (await reader.read('state')).digests);
-    expect(digest.lines.map((l) => l.summary)).toEqual(['changed by hand']);
-    const renewed = usableDigest((await readState(dir)).digests, 'incidents', await reader.stampOf('incidents'));
-    expect(renewed?.lines.map((l) => l.summary)).toEqual(['changed by hand']);
-  });
-
-  test('a malformed digest is ignored: state.json stays, the file is read whole', async () => {
-    const dir = await tmp();
-    const store = new DocumentStore({ stateDir: dir });
-    await store.appendIncident({ source: 'mcp', severity: 'info', summary: 'real' });
-    const state = await readState(dir);
-    await writeFile(join(dir, 'state.json'), JSON.stringify({ ...state, digests: { incidents: { format: 1, stamp: 'nonsense' } } }));
-    const digest = await store.digestOf('incidents', (await store.read('state')).digests);
-    expect(digest.lines.map((l) => l.summary)).toEqual(['real']);
-    expect((await readdir(dir)).filter((f) => f.includes('.corrupt-'))).toEqual([]);
-  });
-
-  test('a host with no incidents.json gets an empty digest and nothing is written', async () => {
-    const dir = await tmp();
-    const store = new DocumentStore({ stateDir: dir });
-    const digest = await store.digestOf('patterns', (await store.read('state')).digests);
-    expect(digest).toMatchObject({ total: 0, lines: [], stamp: null });
-    expect(await readdir(dir)).toEqual([]);
-  });
-});
 
 describe('separate processes', () => {
   test('8 processes appending 200 incidents each to one file lose nothing', async () => {

@@ -38,7 +38,7 @@ describe('files left by killed writers', () => {
     for (const name of Object.values(names)) await writeFile(join(dir, name), 'x'.repeat(70_000));
     await new DocumentStore({ stateDir: dir }).appendIncident({ source: 'mcp', severity: 'info', summary: 'a write' });
     const left = (await readdir(dir)).sort();
-    expect(left).toEqual([names.legacyLive, names.live, 'incidents.json', names.unrelated, 'state.json'].sort());
+    expect(left).toEqual([names.legacyLive, names.live, 'incidents.json', names.unrelated, '.incidents.json.checked'].sort());
   }, 30_000);
 
   test('a claim left by a taker killed mid-takeover is removed; a live one stays', async () => {
@@ -71,20 +71,21 @@ describe('files left by killed writers', () => {
   test('SIGKILLed writers of a big file leave no temp file behind once the next writer has run', async () => {
     const dir = await tmp();
     // Big enough that a good share of kills land between the temp file's creation and its rename.
-    const store = new DocumentStore({ stateDir: dir });
+    const maxBytes = 16 << 20;
+    const store = new DocumentStore({ stateDir: dir, limits: { incidents: { maxBytes, hardMaxBytes: 2 * maxBytes } } });
     await store.update('incidents', (doc) => {
-      for (let n = 0; n < 3000; n++) doc.incidents.push({ id: `seed-${n}`, time: 't', lastSeen: 't', count: 1, source: 'mcp', severity: 'info', summary: `seed ${n} ${'e'.repeat(200)}`, evidence: [], fingerprints: [], status: 'resolved' });
+      for (let n = 0; n < 3000; n++) doc.incidents.push({ id: `seed-${n}`, time: 't', lastSeen: 't', count: 1, source: 'mcp', severity: 'info', summary: `seed ${n} ${'e'.repeat(800)}`, evidence: [], fingerprints: [], status: 'resolved' });
     });
     let leftBehind = 0;
     for (let k = 0; k < 40 && leftBehind < 2; k++) {
-      const worker = spawnWorker('append-incidents', [dir, '100000', `k${k}`]);
+      const worker = spawnWorker('append-incidents', [dir, '100000', `k${k}`, '10000', '0', String(maxBytes)]);
       await worker.waitForLine((l) => l.startsWith('ack '), 60_000);
       await new Promise((r) => setTimeout(r, Math.random() * 60));
       worker.child.kill('SIGKILL');
       await worker.exited;
       leftBehind += (await readdir(dir)).filter((f) => f.endsWith('.tmp')).length > 0 ? 1 : 0;
       // Writes both files, so a lock the kill left on either is taken over too.
-      await new DocumentStore({ stateDir: dir }).appendIncident({ source: 'mcp', severity: 'info', summary: `after kill ${k}` });
+      await new DocumentStore({ stateDir: dir, limits: { incidents: { maxBytes, hardMaxBytes: 2 * maxBytes } } }).appendIncident({ source: 'mcp', severity: 'info', summary: `after kill ${k}` });
       expect((await readdir(dir)).filter((f) => f.endsWith('.tmp') || f.includes('.lock'))).toEqual([]);
     }
     // The test means something only if some kills did leave a temp file.

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { arch, hostname, release } from 'node:os';
 import { join } from 'node:path';
-import { BriefingStateSchema, HostFactsSchema, NewerVersionError, describeHostFacts, readUptimeSeconds, type BriefingState } from '@ldm/core';
+import { BriefingStateSchema, HostFactsSchema, NewerVersionError, describeHostFacts, digestOf, readUptimeSeconds, type BriefingState } from '@ldm/core';
 import type { ServerDeps } from '../server/deps';
 import type { BriefingSnapshot } from './build-briefing';
 
@@ -48,8 +48,8 @@ export async function gatherSnapshot(deps: Pick<ServerDeps, 'store' | 'config' |
     readUptimeSeconds(deps.proc).catch(() => null),
   ]);
   const [openIncidents, recurringPatterns] = await Promise.all([
-    unlessNewer<BriefingSnapshot['openIncidents']>(deps.store.digestOf('incidents', state.digests), { total: 0, lines: [] }, unreadable),
-    unlessNewer<BriefingSnapshot['recurringPatterns']>(deps.store.digestOf('patterns', state.digests), { total: 0, lines: [] }, unreadable),
+    unlessNewer<BriefingSnapshot['openIncidents']>(digestOf(deps.store, 'incidents', state.digests), { total: 0, lines: [] }, unreadable),
+    unlessNewer<BriefingSnapshot['recurringPatterns']>(digestOf(deps.store, 'patterns', state.digests), { total: 0, lines: [] }, unreadable),
   ]);
   const policy = deps.config.policy;
   // Written by another program and read loosely: facts that do not parse are left out, not an error.

@@ -24,11 +24,21 @@ function cutStrings(value: unknown, max: number, path: string, cut: string[]): u
   return value;
 }
 
+/** A list the reply holds only the start of: the rest is paged with `offset`. */
+export interface ShortenedList {
+  /** Top-level field of the result. */
+  field: string;
+  kept: number;
+  total: number;
+}
+
 export interface BoundedValue<T> {
   value: T;
   /** JSON paths of the strings that were cut, empty when none was. */
   cut: string[];
-  /** False when cutting strings to MIN_STRING was still not enough. */
+  /** The list cut short when cutting strings was not enough; null when none was. */
+  shortened: ShortenedList | null;
+  /** False when neither cutting strings nor shortening the longest list was enough. */
   fits: boolean;
 }
 
@@ -37,15 +47,48 @@ export interface BoundedValue<T> {
  * largest length that fits (halving from maxBytes). Ends after at most log2(maxBytes / MIN_STRING) passes.
  */
 export function boundValue<T>(value: T, maxBytes: number): BoundedValue<T> {
-  if (bytesOf(value) <= maxBytes) return { value, cut: [], fits: true };
+  if (bytesOf(value) <= maxBytes) return { value, cut: [], shortened: null, fits: true };
   let cut: string[] = [];
   let out = value;
   for (let max = Math.max(MIN_STRING, Math.floor(maxBytes / 2)); ; max = Math.max(MIN_STRING, Math.floor(max / 2))) {
     cut = [];
     out = cutStrings(value, max, '', cut) as T;
-    if (bytesOf(out) <= maxBytes) return { value: out, cut, fits: true };
-    if (max === MIN_STRING) return { value: out, cut, fits: false };
+    if (bytesOf(out) <= maxBytes) return { value: out, cut, shortened: null, fits: true };
+    if (max === MIN_STRING) break;
   }
+  return shortenLongestList(out, cut, maxBytes);
+}
+
+/**
+ * Pure: `value` (strings already cut) with its longest top-level list kept to the most leading
+ * items that fit, found by bisection (at most log2(length) passes). Items stay whole and in order,
+ * so the rest is the next page.
+ */
+function shortenLongestList<T>(value: T, cut: string[], maxBytes: number): BoundedValue<T> {
+  const record = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  const lists = record ? Object.entries(record).filter((e): e is [string, unknown[]] => Array.isArray(e[1])) : [];
+  if (!record || !lists.length) return { value, cut, shortened: null, fits: false };
+  const [field, list] = lists.reduce((a, b) => (bytesOf(b[1]) > bytesOf(a[1]) ? b : a));
+  const withKept = (n: number) => ({ ...record, [field]: list.slice(0, n) }) as T;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (bytesOf(withKept(mid)) <= maxBytes) lo = mid;
+    else hi = mid - 1;
+  }
+  const kept = withKept(lo);
+  const fits = bytesOf(kept) <= maxBytes;
+  const keptCut = cut.filter((p) => !p.startsWith(`${field}[`) || Number(/^[^[]+\[(\d+)\]/.exec(p)?.[1] ?? 0) < lo);
+  return { value: kept, cut: keptCut, shortened: { field, kept: lo, total: list.length }, fits };
+}
+
+/** The note of a reply whose list was cut short: how to ask for the next page. */
+export function pageNote(s: ShortenedList, maxBytes: number): string {
+  return (
+    `This reply holds only the first ${s.kept} of the ${s.total} items of "${s.field}", to fit mcp.replyMaxBytes (${maxBytes} bytes). ` +
+    `Next page: call again with the same arguments and offset increased by ${s.kept} (or a smaller limit).`
+  );
 }
 
 /** The note a cut reply carries: what was cut, and how to read the rest. */

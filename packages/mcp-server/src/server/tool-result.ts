@@ -2,7 +2,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolOutcome } from '../tools/tool-def';
 import { cutText } from '@ldm/core';
 import { opsContextText, type OpsContext } from '../ops-context/ops-context';
-import { boundValue, cutNote } from './bound-reply';
+import { boundValue, cutNote, pageNote } from './bound-reply';
 import { readableSummary } from './readable-summary';
 
 /** mcp.replyMaxBytes's default: what a result costs when a config does not say. */
@@ -34,12 +34,13 @@ export function toCallToolResult(outcome: ToolOutcome<Record<string, unknown>>, 
   if (outcome.isError) return { isError: true, content: [{ type: 'text', text: cutText(redact(outcome.message), half) }] };
   const bounded = boundValue(redactDeep(outcome.structured, redact), half);
   if (!bounded.fits) {
-    return { isError: true, content: [{ type: 'text', text: `the result does not fit mcp.replyMaxBytes (${maxBytes} bytes) even with its texts cut: ask for less (limit, lines, path, since)` }] };
+    return { isError: true, content: [{ type: 'text', text: `the result does not fit mcp.replyMaxBytes (${maxBytes} bytes) even with its texts cut and its list shortened: ask for less (limit, lines, path, since)` }] };
   }
   const structured = bounded.value;
   const content: CallToolResult['content'] = [{ type: 'text', text: cutText(readableSummary(structured, ['ops_context']) || '(nothing to report)', half) }];
   for (const note of outcome.notes ?? []) content.push({ type: 'text', text: cutText(redact(note), MAX_NOTE_CHARS) });
   if (bounded.cut.length) content.push({ type: 'text', text: cutNote(bounded.cut, maxBytes) });
+  if (bounded.shortened) content.push({ type: 'text', text: pageNote(bounded.shortened, maxBytes) });
   const ops = (structured as { ops_context?: OpsContext | null }).ops_context;
   if (ops) content.push({ type: 'text', text: opsContextText(ops) });
   return { content, structuredContent: structured };

@@ -16,6 +16,9 @@ export const approvalIdField = {
     .describe("Only when a refusal gave one: the owner's approval on the host of exactly these arguments"),
 };
 
+/** Taken by the list tools: a reply cut to mcp.replyMaxBytes says which offset its next page starts at. */
+export const offsetField = { offset: z.number().int().min(0).max(1_000_000).default(0).describe('Items to skip (next page)') };
+
 export const decisionSchema = z.object({
   action: z.string().describe('allow, or confirm:accepted / confirm:approved when a human approved it'),
   rule: z.string(),

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { defineTool, READ_ONLY } from './tool-def';
 import { readListeners, socketOwners } from '../host/net-listeners';
 import { compareCodeUnits, readCmdline } from '@ldm/core';
-import { opsContextField } from './common-schemas';
+import { offsetField, opsContextField } from './common-schemas';
 
 const processRow = z.object({
   pid: z.number(),
@@ -88,12 +88,14 @@ export const listProcesses = defineTool({
     .object({
       sort: z.enum(['cpu', 'memory', 'pid']).default('cpu').describe('Order'),
       limit: z.number().int().min(1).max(2000).default(30).describe('Rows returned'),
+      ...offsetField,
     })
     .strict(),
   outputSchema: z.object({ processes: z.array(processRow), total: z.number() }),
-  handler: async ({ sort, limit }, ctx) => {
+  handler: async ({ sort, limit, offset }, ctx) => {
     const d = await ctx.sampler.deltas();
-    return { structured: { processes: await ctx.sampler.rows(d.procs, d.procCpu, sort, limit), total: d.procs.length } };
+    const rows = await ctx.sampler.rows(d.procs, d.procCpu, sort, offset + limit);
+    return { structured: { processes: rows.slice(offset), total: d.procs.length } };
   },
 });
 

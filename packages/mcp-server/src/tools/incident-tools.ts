@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { bestResolution, compareCodeUnits, rankPatterns, successRate, type Incident, type KnownFix, type Pattern } from '@ldm/core';
+import { offsetField } from './common-schemas';
 import { defineTool, READ_ONLY, refuse } from './tool-def';
 
 const incidentSchema = z.object({
@@ -174,6 +175,7 @@ export const listIncidents = defineTool({
     .object({
       status: z.enum(['open', 'resolved', 'all']).default('open').describe('Which incidents'),
       limit: z.number().int().min(1).max(500).default(20).describe('Rows returned'),
+      ...offsetField,
     })
     .strict(),
   outputSchema: z.object({ incidents: z.array(incidentSchema), total: z.number() }),
@@ -181,7 +183,7 @@ export const listIncidents = defineTool({
     const doc = await ctx.deps.store.read('incidents');
     const matching = doc.incidents.filter((i) => args.status === 'all' || i.status === args.status);
     const sorted = [...matching].sort((a, b) => compareCodeUnits(b.lastSeen, a.lastSeen));
-    return { structured: { incidents: sorted.slice(0, args.limit).map(toIncident), total: matching.length } };
+    return { structured: { incidents: sorted.slice(args.offset, args.offset + args.limit).map(toIncident), total: matching.length } };
   },
 });
 
@@ -203,12 +205,12 @@ export const listPatterns = defineTool({
   title: 'List learned patterns',
   description: 'Recurring problems learned on this host, ranked by frequency and recency, with their fixes and success rates.',
   annotations: READ_ONLY,
-  inputSchema: z.object({ limit: z.number().int().min(1).max(500).default(20).describe('Rows returned') }).strict(),
+  inputSchema: z.object({ limit: z.number().int().min(1).max(500).default(20).describe('Rows returned'), ...offsetField }).strict(),
   outputSchema: z.object({ patterns: z.array(patternSchema), total: z.number() }),
   handler: async (args, ctx) => {
     const doc = await ctx.deps.store.read('patterns');
     const ranked = rankPatterns(doc.patterns, ctx.deps.now());
-    return { structured: { patterns: ranked.slice(0, args.limit).map(toPattern), total: ranked.length } };
+    return { structured: { patterns: ranked.slice(args.offset, args.offset + args.limit).map(toPattern), total: ranked.length } };
   },
 });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   ConfigSchema,
   DocumentStore,
+  keepBriefingDigests,
   IncidentEngine,
   JobRegistry,
   redactSecrets,
@@ -112,7 +113,7 @@ case "$mode" in
 esac`,
   );
   const config = ConfigSchema.parse(overrides.config ?? {});
-  const store = new DocumentStore({ stateDir, logger: silentLogger });
+  const store = new DocumentStore({ stateDir, logger: silentLogger, onWritten: keepBriefingDigests });
   const policyCalls: unknown[] = [];
   const deps: ServerDeps = {
     config,

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { compareTokens, compareVerdict, HARD } from '../../../src/learn/fingerprint/compare-tokens';
 import { escapeControlChars } from '../../../src/text/control-chars';
 import { Fingerprinter } from '../../../src/learn/fingerprint/fingerprinter';
-import { digestIncidents } from '../../../src/state/briefing-digest';
+import { digestIncidents } from '../../../src/briefing/briefing-digest';
 import { isConstantWord, isSubsystemName, maskVariables } from '../../../src/learn/fingerprint/mask-tokens';
 
 // Discriminating tokens are part of a failure's identity (issue #15, docs/fingerprint.md

@@ -3,8 +3,10 @@ import { bestResolution, rankPatterns } from '../learn/rank-patterns';
 import { compareCodeUnits } from '../text/compare-code-units';
 import { escapeControlChars } from '../text/control-chars';
 import { redactSecrets } from '../redact/redact-secrets';
-import { mostSevereFirst } from './alert-schema';
-import type { IncidentsDoc, PatternsDoc } from './schemas';
+import { mostSevereFirst } from '../state/alert-schema';
+import type { IncidentsDoc, PatternsDoc } from '../state/schemas';
+import { FileStampSchema, sameStamp, type FileStamp } from '../state/file-stamp';
+
 
 // What a briefing shows of incidents.json and patterns.json, kept in state.json by the writers
 // of those files. A program that starts on a host with months of history then reads a few
@@ -16,8 +18,6 @@ import type { IncidentsDoc, PatternsDoc } from './schemas';
 export const DIGEST_LINES = 32;
 /** A briefing line is cut at 160 characters; a longer text could never show. */
 const DIGEST_TEXT_CHARS = 160;
-
-export const FileStampSchema = z.object({ ino: z.number(), size: z.number(), mtimeMs: z.number() });
 
 export const OpenIncidentLineSchema = z.object({
   id: z.string(),
@@ -50,7 +50,6 @@ export const PatternsDigestSchema = z.object({
   lines: z.array(RecurringPatternLineSchema),
 });
 
-export type FileStamp = z.infer<typeof FileStampSchema>;
 export type OpenIncidentLine = z.infer<typeof OpenIncidentLineSchema>;
 export type RecurringPatternLine = z.infer<typeof RecurringPatternLineSchema>;
 export type IncidentsDigest = z.infer<typeof IncidentsDigestSchema>;
@@ -107,10 +106,6 @@ export function digestPatterns(doc: PatternsDoc, stamp: FileStamp | null, now: D
       };
     }),
   };
-}
-
-export function sameStamp(a: FileStamp | null, b: FileStamp | null): boolean {
-  return a === null || b === null ? a === b : a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
 }
 
 /**
