@@ -3,7 +3,7 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  DocumentStore, Fingerprinter, IncidentEngine, decideAutoRemediation, deriveChecks, learnableText, loadFingerprinter, mergePatterns, prunePatterns,
+  DocumentStore, Fingerprinter, keepBriefingDigests, IncidentEngine, decideAutoRemediation, deriveChecks, learnableText, loadFingerprinter, mergePatterns, prunePatterns,
   rankPatterns, templateSignature, usableDigest, type RecordInput, type Pattern,
 } from '@ldm/core';
 import { spawnWorker } from '../support/spawn-worker';
@@ -11,7 +11,7 @@ import { spawnWorker } from '../support/spawn-worker';
 async function engineAt(start = Date.parse('2026-03-01T10:00:00Z')) {
   const dir = await mkdtemp(join(tmpdir(), 'ldm-engine-'));
   let clock = start;
-  const store = new DocumentStore({ stateDir: dir });
+  const store = new DocumentStore({ stateDir: dir, onWritten: keepBriefingDigests });
   const engine = new IncidentEngine(store, { now: () => new Date(clock), uptimeSec: async () => 120 });
   return { dir, store, engine, advance: (ms: number) => (clock += ms) };
 }
