@@ -4,16 +4,20 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '@ldm/core';
-import { anonymousByAddress, bearerAuthenticator, type Authenticate } from './authenticate';
+import { anonymousByAddress, bearerAuthenticator, type Authenticate, type Identity } from './authenticate';
+import type { OAuthEndpoint } from './auth/oauth-endpoint';
+import { clientAddress } from './client-address';
 import { checkOriginAndHost, type OriginPolicy } from './origin-guard';
 import { RateLimiter, type RateLimit } from './rate-limiter';
 import { HttpError, readJsonBody } from './read-body';
 
 export interface HttpServerOptions {
-  /** A fresh MCP server for each session. */
-  createSession: () => Promise<McpServer>;
+  /** A fresh MCP server for each session, for the credential that opened it (its OAuth scopes decide the policy mode). */
+  createSession: (who: Identity) => Promise<McpServer>;
   /** null only for the loopback-only test mode (--insecure-no-auth). */
   token: string | null;
+  /** OAuth 2.1 (http.publicUrl set): its routes, and access tokens accepted on /mcp besides the bearer token. */
+  oauth?: OAuthEndpoint;
   origins: OriginPolicy;
   /** Authenticated requests, per credential identity. */
   rateLimit: RateLimit;
@@ -31,6 +35,8 @@ interface Session {
   transport: StreamableHTTPServerTransport;
   server: McpServer;
   lastSeen: number;
+  /** The identity that opened it: another credential cannot use it (a read-only grant cannot borrow an operate session). */
+  owner: string;
 }
 
 export const MCP_PATH = '/mcp';
@@ -114,15 +120,28 @@ export class McpHttpServer {
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { status: 'method not allowed' }, { allow: 'GET, HEAD' });
       return sendJson(res, 200, { status: 'ok' });
     }
-    if (path !== MCP_PATH) return sendJson(res, 404, rpcError(`no such endpoint; MCP is served at ${MCP_PATH}`));
+    if (path !== MCP_PATH) {
+      if (!this.options.oauth) return sendJson(res, 404, rpcError(`no such endpoint; MCP is served at ${MCP_PATH}`));
+      // The OAuth routes are reached by browsers and by the clients' backends from any origin; the Host must still be ours.
+      const hostOk = checkOriginAndHost({ host: req.headers.host }, this.origins);
+      if (!hostOk.ok) return this.refuse(req, res, hostOk.reason, 403, { error: 'invalid_request', error_description: `forbidden: ${hostOk.reason}` });
+      return this.options.oauth.handle(req, res);
+    }
 
     const verdict = checkOriginAndHost({ host: req.headers.host, origin: req.headers.origin }, this.origins);
     if (!verdict.ok) return this.refuse(req, res, verdict.reason, 403, rpcError(`forbidden: ${verdict.reason}`));
-    const who = this.authenticate(req);
+    let who = this.authenticate(req);
+    if (!who && this.options.oauth && req.headers.authorization) {
+      who = await this.options.oauth.authenticate(req, res);
+      if (!who) {
+        this.refused.attempt(clientAddress(req), this.now());
+        if (!res.headersSent) sendJson(res, 401, rpcError('unauthorized'));
+        return;
+      }
+    }
     if (!who) {
-      return this.refuse(req, res, 'missing or wrong bearer token', 401, rpcError('unauthorized: send Authorization: Bearer <token>'), {
-        'www-authenticate': 'Bearer realm="ldm-mcp"',
-      });
+      const challenge = this.options.oauth ? `Bearer resource_metadata="${this.options.oauth.resourceMetadataUrl}"` : 'Bearer realm="ldm-mcp"';
+      return this.refuse(req, res, 'missing or wrong bearer token', 401, rpcError('unauthorized: send Authorization: Bearer <token>'), { 'www-authenticate': challenge });
     }
     const limited = this.limiter.attempt(who.id, this.now());
     if (limited.wait > 0) {
@@ -134,7 +153,7 @@ export class McpHttpServer {
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId === 'string') {
       const session = this.sessions.get(sessionId);
-      if (!session) return sendJson(res, 404, rpcError('unknown or expired session; initialize again', -32001));
+      if (!session || session.owner !== who.id) return sendJson(res, 404, rpcError('unknown or expired session; initialize again', -32001));
       session.lastSeen = this.now();
       this.options.onActivity?.();
       return session.transport.handleRequest(req, res, body);
@@ -149,7 +168,7 @@ export class McpHttpServer {
       this.options.logger.notice(`http: session limit ${this.options.maxSessions} reached; closing the least recently used session ${lru}`);
       await this.closeSession(lru);
     }
-    await this.startSession(req, res, body);
+    await this.startSession(req, res, body, who);
   }
 
   /**
@@ -157,7 +176,7 @@ export class McpHttpServer {
    * address is over http.rateLimit.refused* it gets 429, logged once instead of once per request.
    */
   private refuse(req: IncomingMessage, res: ServerResponse, why: string, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    const address = req.socket.remoteAddress ?? 'unknown';
+    const address = clientAddress(req);
     const limited = this.refused.attempt(address, this.now());
     if (limited.wait > 0) {
       if (limited.first) this.options.logger.warn(`http: too many refused requests from ${address}; answering 429 for ${limited.wait}s`);
@@ -167,12 +186,12 @@ export class McpHttpServer {
     sendJson(res, status, body, headers);
   }
 
-  private async startSession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
-    const server = await this.options.createSession();
+  private async startSession(req: IncomingMessage, res: ServerResponse, body: unknown, who: Identity): Promise<void> {
+    const server = await this.options.createSession(who);
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { transport, server, lastSeen: this.now() });
+        this.sessions.set(id, { transport, server, lastSeen: this.now(), owner: who.id });
         this.options.logger.info(`http: session ${id} opened`, { sessions: this.sessions.size });
       },
       onsessionclosed: (id) => void this.closeSession(id),

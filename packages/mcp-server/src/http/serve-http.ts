@@ -9,6 +9,7 @@ import { parseListenAddress } from './listen-address';
 import { checkHttpStartup } from './startup-rules';
 import { readTokenFile } from './bearer-token';
 import { defaultOriginPolicy } from './origin-guard';
+import { configForScopes } from './auth/scopes';
 import { listenFdFromEnv, startWatchdog, systemdNotify, watchdogIntervalMs } from './systemd-integration';
 
 export interface HttpFlags {
@@ -49,10 +50,16 @@ export async function serveHttp(deps: ServerDeps, flags: HttpFlags, env: NodeJS.
   const bootId = await readBootId(deps.proc).catch(() => undefined);
   const heartbeat = new Heartbeat({ store: deps.store, logger: deps.logger, pid: process.pid, bootId, transport: 'http', proc: deps.proc });
   const shared: ServerDeps = { ...deps, hostSampler: deps.hostSampler ?? new HostSampler(deps.proc) };
+  // Behind the proxy, the public name is a Host and Origin of ours.
+  const publicHosts = cfg.publicUrl ? [new URL(cfg.publicUrl).host] : [];
+  const publicOrigins = cfg.publicUrl ? [new URL(cfg.publicUrl).origin] : [];
+  const originPolicy = (host: string, port: number) => defaultOriginPolicy(host, port, [...cfg.allowedHosts, ...publicHosts], [...cfg.allowedOrigins, ...publicOrigins]);
+  const oauth = cfg.publicUrl && !insecure ? (await import('./auth/oauth-setup')).oauthFromConfig(cfg, deps.paths.stateDir, deps.logger) : undefined;
   const http = new McpHttpServer({
-    createSession: async () => (await createServer(shared)).server,
+    createSession: async (who) => (await createServer({ ...shared, config: configForScopes(shared.config, who.scopes) })).server,
     token,
-    origins: defaultOriginPolicy(address.host, address.port, cfg.allowedHosts, cfg.allowedOrigins),
+    ...(oauth ? { oauth } : {}),
+    origins: originPolicy(address.host, address.port),
     rateLimit: { perMinute: cfg.rateLimit.perMinute, burst: cfg.rateLimit.burst },
     refusedRateLimit: { perMinute: cfg.rateLimit.refusedPerMinute, burst: cfg.rateLimit.refusedBurst },
     maxBodyBytes: cfg.maxBodyBytes,
@@ -78,7 +85,7 @@ export async function serveHttp(deps: ServerDeps, flags: HttpFlags, env: NodeJS.
     throw new ConfigError(`ldm-mcp-server --http: ${boundRefusal}`);
   }
   // The real port (a socket from systemd, or port 0) decides which Host headers are ours.
-  http.setOriginPolicy(defaultOriginPolicy(fd !== null ? bound.address : address.host, bound.port, cfg.allowedHosts, cfg.allowedOrigins));
+  http.setOriginPolicy(originPolicy(fd !== null ? bound.address : address.host, bound.port));
   await heartbeat.start();
   const notify = systemdNotify(env);
   await notify('READY=1');
@@ -86,7 +93,7 @@ export async function serveHttp(deps: ServerDeps, flags: HttpFlags, env: NodeJS.
   const stopWatchdog = interval ? startWatchdog(interval, notify, () => http.server.listening) : () => {};
   deps.logger.info(`ldm-mcp-server ${deps.version} serving MCP on http://${bound.address}:${bound.port}/mcp`, {
     socketActivated: fd !== null,
-    auth: token ? 'bearer' : 'NONE (test mode)',
+    auth: token ? (oauth ? `bearer + OAuth for ${cfg.publicUrl}/mcp` : 'bearer') : 'NONE (test mode)',
     watchdogMs: interval ?? 0,
   });
 
