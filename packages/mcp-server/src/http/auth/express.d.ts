@@ -23,6 +23,7 @@ declare module 'express' {
     disable(name: string): void;
     set(name: string, value: unknown): void;
     use(...handlers: (RequestHandler | ErrorHandler)[]): void;
+    use(path: string, ...handlers: RequestHandler[]): void;
     all(path: string, ...handlers: RequestHandler[]): void;
     post(path: string, ...handlers: RequestHandler[]): void;
   }

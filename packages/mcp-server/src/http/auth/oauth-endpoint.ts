@@ -46,9 +46,9 @@ export function createOAuthEndpoint({ provider, publicUrl, logger }: OAuthEndpoi
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.all('/.well-known/oauth-authorization-server', metadataHandler(asMetadata));
-  // RFC 9728 at the root as well as at the /mcp-specific path the SDK serves.
-  app.all('/.well-known/oauth-protected-resource', metadataHandler(prm));
+  app.use('/.well-known/oauth-authorization-server', metadataHandler(asMetadata));
+  // RFC 9728 at the root as well as at the /mcp-specific path below it (the same document: /mcp is the only resource).
+  app.use('/.well-known/oauth-protected-resource', metadataHandler(prm));
   app.use(mcpAuthRouter({ provider, issuerUrl, scopesSupported, resourceServerUrl: resource, resourceName: prm.resource_name }));
   app.post(CONSENT_PATH, express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 }), (req: Request, res: Response, next: NextFunction) => {
     // The consent id is the CSRF token; a cross-site post is also refused by its Origin.

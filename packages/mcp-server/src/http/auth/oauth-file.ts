@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
-import { acquireDocumentLock, createLockFs, defaultHolderProbe, writeFileAtomic, type LockFs } from '@ldm/core';
+import { dirname } from 'node:path';
+import { acquireDocumentLock, createLockFs, defaultHolderProbe, ensureDir, writeFileAtomic, type LockFs } from '@ldm/core';
 import { emptyOAuthDocument, OAuthDocumentSchema, type OAuthDocument } from './oauth-document';
 import { pruneExpired } from './grant-book';
 
@@ -38,6 +39,7 @@ export class OAuthFile {
 
   /** One locked read-modify-write; expired entries are pruned on every write. */
   async update<T>(change: (doc: OAuthDocument) => T): Promise<T> {
+    await ensureDir(dirname(this.path));
     const release = await acquireDocumentLock(this.path, {
       lockFs: this.lockFs,
       probe: defaultHolderProbe(),
