@@ -205,6 +205,23 @@ describe('OAuth 2.1 against the server, no proxy', () => {
     expect((await rawPost(url, b.saved!.access_token)).status).toBe(401);
   });
 
+  test("a session belongs to the credential that opened it: a read-only grant cannot use an operate session", async () => {
+    const { url, file } = await start();
+    const op = await authorize(url, file, 'operate');
+    const ro = await authorize(url, file, 'read');
+    const opened = await rawPost(url, op.saved!.access_token);
+    const session = opened.headers.get('mcp-session-id')!;
+    const list = (token: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}`, 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }),
+      });
+    expect((await list(ro.saved!.access_token)).status).toBe(404);
+    expect((await list(TOKEN)).status).toBe(404);
+    expect((await list(op.saved!.access_token)).status).toBe(200);
+  });
+
   test('the static bearer token still works next to OAuth', async () => {
     const { url } = await start();
     expect((await rawPost(url, TOKEN)).status).toBe(200);
