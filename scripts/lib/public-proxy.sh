@@ -94,7 +94,10 @@ write_caddyfile() {
 restart_caddy() {
   run systemctl enable --quiet caddy.service 2>/dev/null || true
   if [[ ${CADDY_CHANGED:-0} == 1 ]] || ! systemctl is-active --quiet caddy.service; then
-    run systemctl restart caddy.service || die "couldn't start caddy (journalctl -u caddy)"
+    if ! run systemctl restart caddy.service; then
+      journalctl -u caddy.service -n 15 --no-pager -o cat >&2 || true
+      die "couldn't start caddy (its last lines are above; journalctl -u caddy)"
+    fi
     undo_push systemctl stop caddy.service
   fi
 }
