@@ -12,7 +12,9 @@ public_step() {
   step "setup --public: Caddy (from the archive, tls internal) in front, OAuth through it with the SDK client"
   mkdir -p "$SBX_MERGED/root/src/test/system"
   cp -a "$HERE/public" "$SBX_MERGED/root/src/test/system/"
-  X "grep -q ' ${LDM_PUBLIC_SITE%:*}\$' /etc/hosts || echo '127.0.0.1 ${LDM_PUBLIC_SITE%:*}' >> /etc/hosts"
+  # The minbase container has no /etc/hosts; a host has one, with localhost (Caddy's admin endpoint needs it).
+  X "grep -qw localhost /etc/hosts 2>/dev/null || printf '127.0.0.1 localhost\n::1 localhost\n' >> /etc/hosts
+     grep -q ' ${LDM_PUBLIC_SITE%:*}\$' /etc/hosts || echo '127.0.0.1 ${LDM_PUBLIC_SITE%:*}' >> /etc/hosts"
   XO "/root/src/scripts/setup_mcp.sh --dist /root/src/dist --public $LDM_PUBLIC_SITE --public-tls internal" > "$SBX_RUN/setup-public.out" 2>&1 || rc=$?
   indent < "$SBX_RUN/setup-public.out"
   [[ $rc == 0 ]] || fail "setup_mcp.sh --public exited $rc"
