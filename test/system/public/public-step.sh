@@ -6,6 +6,8 @@
 # shellcheck disable=SC2016  # commands for the container expand there
 
 LDM_PUBLIC_SITE=${LDM_PUBLIC_SITE:-mcp.test:18443}
+# The bundles setup installs from (run.sh keeps its own copy in /root/dist1).
+LDM_PUBLIC_DIST=${LDM_PUBLIC_DIST:-/root/src/dist}
 
 public_step() {
   local url=https://$LDM_PUBLIC_SITE/mcp ca=/var/lib/caddy/.local/share/caddy/pki/authorities/local/root.crt rc=0
@@ -15,7 +17,7 @@ public_step() {
   # The minbase container has no /etc/hosts; a host has one, with localhost (Caddy's admin endpoint needs it).
   X "grep -qw localhost /etc/hosts 2>/dev/null || printf '127.0.0.1 localhost\n::1 localhost\n' >> /etc/hosts
      grep -q ' ${LDM_PUBLIC_SITE%:*}\$' /etc/hosts || echo '127.0.0.1 ${LDM_PUBLIC_SITE%:*}' >> /etc/hosts"
-  XO "/root/src/scripts/setup_mcp.sh --dist /root/src/dist --public $LDM_PUBLIC_SITE --public-tls internal" > "$SBX_RUN/setup-public.out" 2>&1 || rc=$?
+  XO "/root/src/scripts/setup_mcp.sh --dist $LDM_PUBLIC_DIST --public $LDM_PUBLIC_SITE --public-tls internal" > "$SBX_RUN/setup-public.out" 2>&1 || rc=$?
   indent < "$SBX_RUN/setup-public.out"
   [[ $rc == 0 ]] || fail "setup_mcp.sh --public exited $rc"
   grep -qF "$url" "$SBX_RUN/setup-public.out" || fail "setup --public did not print the connector URL $url"
@@ -30,7 +32,7 @@ public_step() {
   indent < "$SBX_RUN/oauth-driver.out"
   [[ $rc == 0 ]] || fail "the OAuth flow through Caddy failed (last check above)"
   ok "through Caddy: discovery, registration, PKCE, consent with the pairing code, tools/list and a call, refresh, revoke -> 401 ($(grep -c '"ok":true' "$SBX_RUN/oauth-driver.out") checks)"
-  XO "/root/src/scripts/setup_mcp.sh --dist /root/src/dist --public $LDM_PUBLIC_SITE --public-tls internal" > "$SBX_RUN/setup-public2.out" 2>&1 || fail "setup --public again failed"
+  XO "/root/src/scripts/setup_mcp.sh --dist $LDM_PUBLIC_DIST --public $LDM_PUBLIC_SITE --public-tls internal" > "$SBX_RUN/setup-public2.out" 2>&1 || fail "setup --public again failed"
   grep -q 'nothing to change' "$SBX_RUN/setup-public2.out" || { indent < "$SBX_RUN/setup-public2.out"; fail "setup --public a second time changed something"; }
   ok "setup --public again changes nothing"
 }
