@@ -19,6 +19,14 @@
 #                     ldm-onfailure@UNIT.service records it with its last journal lines and notifies
 #                     (docs/notify.md). A drop-in adds to the unit's own OnFailure=. Default: as the
 #                     last setup left it (none at first); none removes the drop-ins
+#   --public HOST[:PORT]
+#                     put the HTTP transport on the internet at https://HOST/mcp for ChatGPT and
+#                     claude.ai: installs Caddy from the distribution's archive as the TLS reverse
+#                     proxy (certificate from Let's Encrypt: TCP 80 and 443 must be open, see
+#                     docs/remote.md), sets http.publicUrl (which turns on OAuth) and prints the
+#                     connector URL. The server stays on loopback behind Caddy
+#   --public-tls acme|internal
+#                     with --public: acme (default) or Caddy's local CA (tests, a LAN)
 #   --no-start        install and enable, but start neither the timers nor the boot check
 #   --dry-run         print what would be done and change nothing
 #   -h, --help        this text
@@ -38,6 +46,8 @@ SCRIPT_DIR=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 . "$SCRIPT_DIR/lib/release.sh"
 # shellcheck source=lib/check-timers.sh
 . "$SCRIPT_DIR/lib/check-timers.sh"
+# shellcheck source=lib/public-proxy.sh
+. "$SCRIPT_DIR/lib/public-proxy.sh"
 
 PREFIX=$LDM_DEFAULT_PREFIX
 SOURCE=
@@ -48,6 +58,8 @@ START=1
 LDM_HTTP=on
 HTTP_LISTEN_ARG=
 ONFAILURE_ARG=-
+PUBLIC=
+PUBLIC_TLS=acme
 while [[ $# -gt 0 ]]; do
   case $1 in
     --prefix) [[ $# -ge 2 ]] || usage_error "--prefix needs a directory"; PREFIX=$2; shift 2 ;;
@@ -59,6 +71,8 @@ while [[ $# -gt 0 ]]; do
     --no-http) LDM_HTTP=off; shift ;;
     --http-listen) [[ $# -ge 2 ]] || usage_error "--http-listen needs ADDR:PORT, e.g. 127.0.0.1:8765"; HTTP_LISTEN_ARG=$2; shift 2 ;;
     --on-failure) [[ $# -ge 2 ]] || usage_error "--on-failure needs all, none or a list of units such as nginx.service,php-fpm.service"; ONFAILURE_ARG=$2; shift 2 ;;
+    --public) [[ $# -ge 2 ]] || usage_error "--public needs a host name, e.g. mcp.example.com"; PUBLIC=$2; shift 2 ;;
+    --public-tls) [[ $# -ge 2 ]] || usage_error "--public-tls needs acme or internal"; PUBLIC_TLS=$2; shift 2 ;;
     --dry-run) DRY_RUN=1; shift ;;
     -h | --help) print_help; exit 0 ;;
     *) usage_error "unknown option '$1'" ;;
@@ -80,6 +94,10 @@ if [[ $ONFAILURE_ARG != - && $ONFAILURE_ARG != all && $ONFAILURE_ARG != none ]];
     [[ $u != ldm-* ]] || usage_error "--on-failure: '$u' is one of linux-devops-mcp's own units; they are never hooked"
   done
 fi
+
+[[ -z $PUBLIC ]] || valid_public "$PUBLIC" || usage_error "--public takes a DNS name such as mcp.example.com (optionally :PORT), got '$PUBLIC'"
+[[ $PUBLIC_TLS == acme || $PUBLIC_TLS == internal ]] || usage_error "--public-tls takes acme or internal, got '$PUBLIC_TLS'"
+[[ -z $PUBLIC || $LDM_HTTP == on ]] || usage_error "--public needs the HTTP transport: give --no-http or --public, not both"
 
 need_root
 need_cmd sha256sum
@@ -187,6 +205,8 @@ JSON
 else
   log "keeping the existing config $LDM_CONFIG"
 fi
+PUBLIC_CONFIG_CHANGED=0
+[[ -z $PUBLIC ]] || ! set_public_url "$LDM_CONFIG" "$(public_origin "$PUBLIC")" || PUBLIC_CONFIG_CHANGED=1
 
 # ---- the HTTP transport's bearer token: generated once, readable by root alone
 if http_enabled && [[ ! -e $LDM_HTTP_TOKEN ]]; then
@@ -347,6 +367,16 @@ if [[ $START == 1 ]]; then
     fi
   done
 fi
+if [[ -n $PUBLIC ]]; then
+  install_caddy
+  write_caddyfile "${PUBLIC,,}" "$HTTP_LISTEN" "$PUBLIC_TLS"
+  restart_caddy
+  # The server reads http.publicUrl at start: a running one is restarted to turn OAuth on.
+  if [[ $PUBLIC_CONFIG_CHANGED == 1 ]] && systemctl is-active --quiet ldm-mcp-http.service 2>/dev/null; then
+    run systemctl restart ldm-mcp-http.service || die "couldn't restart ldm-mcp-http.service (journalctl -u ldm-mcp-http.service)"
+  fi
+  firewall_hint
+fi
 prune_releases "$PREFIX"
 # From here on the install is complete and stays, whatever the boot check says.
 undo_commit
@@ -401,6 +431,23 @@ Remote clients that speak Streamable HTTP: tunnel the endpoint ($HTTP_LISTEN) an
 HTTP
 else
   echo "The HTTP transport is not installed (--no-http); run setup again without it to add it."
+fi)
+$(if [[ -n $PUBLIC ]]; then
+  cat <<PUBLICTEXT
+
+On the internet, through Caddy, with OAuth. Connector URL:
+
+  $(public_origin "$PUBLIC")/mcp
+
+ChatGPT:   Settings > Apps & Connectors > Advanced settings > Developer mode on; then Create,
+           paste the URL, Authentication: OAuth.
+claude.ai: Settings > Connectors > Add custom connector, paste the URL.
+On the consent page that opens, type the code this prints (valid 10 minutes, once):
+
+  sudo $PREFIX/bin/ldm-mcp-server pair
+
+Grants: sudo $PREFIX/bin/ldm-mcp-server grants (and grants revoke ID). docs/remote.md has the rest.
+PUBLICTEXT
 fi)
 
 Status at a glance: $PREFIX/current/scripts/healthcheck_all.sh

@@ -19,6 +19,20 @@ if (verb === 'approve' || verb === 'reject') {
     async (ctx) => (await import('./approvals/approve-main')).approveMain(verb, ctx),
     { argv: process.argv.slice(3), env: process.env, cwd: process.cwd(), stdout: process.stdout },
   );
+} else if (verb === 'pair' || verb === 'grants') {
+  // The owner's side of OAuth (docs/remote.md): root on the host is what consent stands for.
+  await runProgram(
+    {
+      name: `ldm-mcp-server ${verb}`,
+      summary:
+        verb === 'pair'
+          ? 'Prints a one-time pairing code for the OAuth consent page (valid 10 minutes, a few tries). Root only.'
+          : 'Lists the OAuth grants (client, scope, created, last used). `grants revoke ID` ends one and its tokens at once. Root only.',
+      ...(verb === 'grants' ? { operands: '[revoke ID]' } : {}),
+    },
+    async (ctx) => (await import('./http/auth/owner-main')).ownerMain(verb, ctx),
+    { argv: process.argv.slice(3), env: process.env, cwd: process.cwd(), stdout: process.stdout },
+  );
 } else {
   await runProgram(
     {
@@ -26,7 +40,8 @@ if (verb === 'approve' || verb === 'reject') {
       summary:
         'MCP server: tools to operate this host under a policy, with the host history in every session. ' +
         'Speaks stdio by default; --http serves Streamable HTTP on /mcp with a bearer token. ' +
-        'Subcommands: `approve [ID]` lists or approves the actions sessions wait for; `reject ID`.',
+        'Subcommands: `approve [ID]` lists or approves the actions sessions wait for; `reject ID`; ' +
+        '`pair` prints a code for the OAuth consent page; `grants [revoke ID]` lists or ends OAuth grants.',
       resident: true,
       options: HTTP_OPTIONS,
       // Over stdio, a session that says what is wrong; over HTTP (systemd) exit 78 and the journal line.

@@ -60,3 +60,22 @@ test('read_file never returns a notification secret (webhook URL, ntfy token, SM
   const ok = await open.client.callTool({ name: 'read_file', arguments: { path: join(env.dir, 'notify', 'readme') } });
   expect(JSON.stringify(ok)).toContain('hello');
 });
+
+test('read_file never returns the OAuth grants file (oauth.json in the state dir, or where http.oauth.file points)', async () => {
+  const env = makeDeps({ policy: realPolicy });
+  const inState = join(env.deps.paths.stateDir, 'oauth.json');
+  const elsewhere = join(env.dir, 'grants', 'oauth.json');
+  mkdirSync(env.deps.paths.stateDir, { recursive: true });
+  mkdirSync(join(env.dir, 'grants'));
+  writeFileSync(inState, `{"pair":"${MARKER}"}\n`, { mode: 0o600 });
+  writeFileSync(elsewhere, `{"pair":"${MARKER}"}\n`, { mode: 0o600 });
+  open = await connect(env.deps);
+  const r1 = await open.client.callTool({ name: 'read_file', arguments: { path: inState } });
+  expect(JSON.stringify(r1)).not.toContain(MARKER);
+  await open.close();
+  env.deps.config.http.oauth.file = elsewhere;
+  open = await connect(env.deps);
+  const r2 = await open.client.callTool({ name: 'read_file', arguments: { path: elsewhere } });
+  expect(r2.isError).toBe(true);
+  expect(JSON.stringify(r2)).not.toContain(MARKER);
+});

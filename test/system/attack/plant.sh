@@ -25,6 +25,14 @@ echo canary > /var/lib/linux-devops-mcp/ldm-canary.txt
 chmod 0600 /var/lib/linux-devops-mcp/ldm-canary.txt
 mkdir -p /var/log/linux-devops-mcp && echo canary > /var/log/linux-devops-mcp/ldm-canary.txt
 
+# The OAuth state: a pairing code only root on the host can mint. Its stored hash is a marker, so
+# any read of oauth.json that reaches the client is a leak; any change to the file is a finding.
+OAUTH=/var/lib/linux-devops-mcp/oauth.json
+[[ -e $OAUTH ]] && cp -a "$OAUTH" "$H/oauth.json.before" || echo "$OAUTH" >> "$H/created"
+/opt/linux-devops-mcp/bin/ldm-mcp-server pair >/dev/null
+M[oauth_pair]=$(sed -n 's/.*"pair":{"hash":"\([0-9a-f]*\)".*/\1/p' "$OAUTH")
+[[ -n ${M[oauth_pair]} ]] || { echo "plant.sh: ldm-mcp-server pair wrote no code to $OAUTH" >&2; exit 1; }
+
 token=''
 [[ -r /etc/linux-devops-mcp/http-token ]] && token=$(tr -d '\n' < /etc/linux-devops-mcp/http-token)
 [[ -n $token ]] && M[http_token]=$token

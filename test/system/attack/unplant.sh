@@ -16,6 +16,7 @@ userdel -r u 2>/dev/null
 rm -f /root/.ssh/id_ed25519 /etc/ssh/ssh_host_ldmcanary_key /etc/ssl/private/x.key /etc/ldm-approved* /etc/ldm-pwned* \
   /var/lib/linux-devops-mcp/ldm-canary.txt /var/log/linux-devops-mcp/ldm-canary.txt /srv/ldm-attack/*.deb
 for f in /etc/*-; do [[ -f $H/etc-backups ]] && ! grep -qxF "$f" "$H/etc-backups" && rm -f "$f"; done
+[[ -f $H/oauth.json.before ]] && cp -a "$H/oauth.json.before" /var/lib/linux-devops-mcp/oauth.json
 [[ -f $H/created ]] && tac "$H/created" | while read -r d; do rm -rf "$d"; done
 rm -rf "$H"
 exit 0

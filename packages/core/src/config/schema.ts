@@ -111,6 +111,26 @@ export const ConfigSchema = z.strictObject({
         .prefault({}),
       maxSessions: z.number().int().min(1).max(1000).default(16),
       sessionIdleMin: z.number().min(1).default(30),
+      /**
+       * https://HOST, the address clients reach the server at through the reverse proxy (setup_mcp.sh --public).
+       * Set, it turns on OAuth 2.1 (docs/remote.md): tokens are for PUBLICURL/mcp, and HOST is an allowed Host and Origin.
+       */
+      publicUrl: z
+        .url()
+        .refine((u) => new URL(u).origin === u.replace(/\/$/, '') && /^https?:$/.test(new URL(u).protocol), 'an origin such as https://host.example, with no path')
+        .optional(),
+      oauth: z
+        .strictObject({
+          /** Grants and token hashes, mode 0600; defaults to oauth.json in the state dir (hidden from the model's commands). */
+          file: z.string().optional(),
+          accessTokenMin: z.number().int().min(1).max(1440).default(60),
+          refreshTokenDays: z.number().int().min(1).max(365).default(30),
+          maxGrants: z.number().int().min(1).max(1000).default(20),
+          /** `ldm-mcp-server pair`: how long its code is valid, and how many wrong tries burn it. */
+          pairCodeMin: z.number().int().min(1).max(60).default(10),
+          pairAttempts: z.number().int().min(1).max(10).default(5),
+        })
+        .prefault({}),
     })
     .prefault({}),
   ollama: z

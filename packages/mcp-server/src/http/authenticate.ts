@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { bearerMatches } from './bearer-token';
+import { clientAddress } from './client-address';
 
 /** Who sent a request, once authenticated: its rate limit is kept under `id`, which never holds the secret. */
 export interface Identity {
   id: string;
+  /** OAuth scopes of the grant (auth/scopes.ts); absent for the bearer token, which has the configured policy. */
+  scopes?: string[];
 }
 
 /** Says who a request is from, or null when it carries no valid credential. */
@@ -20,4 +23,4 @@ export function bearerAuthenticator(token: string): Authenticate {
 }
 
 /** --insecure-no-auth (loopback test mode): everyone is let in, limited per address. */
-export const anonymousByAddress: Authenticate = (req) => ({ id: `anonymous:${req.socket.remoteAddress ?? 'unknown'}` });
+export const anonymousByAddress: Authenticate = (req) => ({ id: `anonymous:${clientAddress(req)}` });

@@ -5,6 +5,8 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '@ldm/core';
 import { anonymousByAddress, bearerAuthenticator, type Authenticate, type Identity } from './authenticate';
+import type { OAuthEndpoint } from './auth/oauth-endpoint';
+import { clientAddress } from './client-address';
 import { checkOriginAndHost, type OriginPolicy } from './origin-guard';
 import { RateLimiter, type RateLimit } from './rate-limiter';
 import { HttpError, readJsonBody } from './read-body';
@@ -23,6 +25,8 @@ export interface HttpServerOptions {
   createSession: (who: Identity) => Promise<SessionServer>;
   /** null only for the loopback-only test mode (--insecure-no-auth). */
   token: string | null;
+  /** OAuth 2.1 (http.publicUrl set): its routes, and access tokens accepted on /mcp besides the bearer token. */
+  oauth?: OAuthEndpoint;
   origins: OriginPolicy;
   /** Authenticated requests, per session (outside a session, per credential identity). */
   rateLimit: RateLimit;
@@ -156,15 +160,28 @@ export class McpHttpServer {
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { status: 'method not allowed' }, { allow: 'GET, HEAD' });
       return sendJson(res, 200, { status: 'ok' });
     }
-    if (path !== MCP_PATH) return sendJson(res, 404, rpcError(`no such endpoint; MCP is served at ${MCP_PATH}`));
+    if (path !== MCP_PATH) {
+      if (!this.options.oauth) return sendJson(res, 404, rpcError(`no such endpoint; MCP is served at ${MCP_PATH}`));
+      // The OAuth routes are reached by browsers and by the clients' backends from any origin; the Host must still be ours.
+      const hostOk = checkOriginAndHost({ host: req.headers.host }, this.origins);
+      if (!hostOk.ok) return this.refuse(req, res, hostOk.reason, 403, { error: 'invalid_request', error_description: `forbidden: ${hostOk.reason}` });
+      return this.options.oauth.handle(req, res);
+    }
 
     const verdict = checkOriginAndHost({ host: req.headers.host, origin: req.headers.origin }, this.origins);
     if (!verdict.ok) return this.refuse(req, res, verdict.reason, 403, rpcError(`forbidden: ${verdict.reason}`));
-    const who = this.authenticate(req);
+    let who = this.authenticate(req);
+    if (!who && this.options.oauth && req.headers.authorization) {
+      who = await this.options.oauth.authenticate(req, res);
+      if (!who) {
+        this.refused.attempt(clientAddress(req), this.now());
+        if (!res.headersSent) sendJson(res, 401, rpcError('unauthorized'));
+        return;
+      }
+    }
     if (!who) {
-      return this.refuse(req, res, 'missing or wrong bearer token', 401, rpcError('unauthorized: send Authorization: Bearer <token>'), {
-        'www-authenticate': 'Bearer realm="ldm-mcp"',
-      });
+      const challenge = this.options.oauth ? `Bearer resource_metadata="${this.options.oauth.resourceMetadataUrl}"` : 'Bearer realm="ldm-mcp"';
+      return this.refuse(req, res, 'missing or wrong bearer token', 401, rpcError('unauthorized: send Authorization: Bearer <token>'), { 'www-authenticate': challenge });
     }
     const bucket = this.rateBucketOf(who, req.headers['mcp-session-id']);
     const limited = this.limiter.attempt(bucket, this.now());
@@ -206,7 +223,7 @@ export class McpHttpServer {
    * address is over http.rateLimit.refused* it gets 429, logged once instead of once per request.
    */
   private refuse(req: IncomingMessage, res: ServerResponse, why: string, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    const address = req.socket.remoteAddress ?? 'unknown';
+    const address = clientAddress(req);
     const limited = this.refused.attempt(address, this.now());
     if (limited.wait > 0) {
       if (limited.first) this.options.logger.warn(`http: too many refused requests from ${address}; answering 429 for ${limited.wait}s`);

@@ -11,6 +11,7 @@ import { parseListenAddress } from './listen-address';
 import { checkHttpStartup } from './startup-rules';
 import { readTokenFile } from './bearer-token';
 import { defaultOriginPolicy } from './origin-guard';
+import { configForScopes } from './auth/scopes';
 import { listenFdFromEnv, startWatchdog, systemdNotify, watchdogIntervalMs } from './systemd-integration';
 
 export interface HttpFlags {
@@ -56,10 +57,16 @@ export async function serveHttp(deps: ServerDeps, flags: HttpFlags, env: NodeJS.
   const bootId = await readBootId(deps.proc).catch(() => undefined);
   const heartbeat = new Heartbeat({ store: deps.store, logger: deps.logger, pid: process.pid, bootId, transport: 'http', proc: deps.proc, runningJobs: () => deps.jobs.runningCount });
   const shared: ServerDeps = { ...deps, hostSampler: deps.hostSampler ?? new HostSampler(deps.proc) };
+  // Behind the proxy, the public name is a Host and Origin of ours.
+  const publicHosts = cfg.publicUrl ? [new URL(cfg.publicUrl).host] : [];
+  const publicOrigins = cfg.publicUrl ? [new URL(cfg.publicUrl).origin] : [];
+  const originPolicy = (host: string, port: number) => defaultOriginPolicy(host, port, [...cfg.allowedHosts, ...publicHosts], [...cfg.allowedOrigins, ...publicOrigins]);
+  const oauth = cfg.publicUrl && !insecure ? (await import('./auth/oauth-setup')).oauthFromConfig(cfg, deps.paths.stateDir, deps.logger) : undefined;
   const http = new McpHttpServer({
-    createSession: (who) => createServer(shared, undefined, { principal: who.id, ...(fixtures ? { conformanceFixtures: true } : {}) }),
+    createSession: (who) => createServer({ ...shared, config: configForScopes(shared.config, who.scopes) }, undefined, { principal: who.id, ...(fixtures ? { conformanceFixtures: true } : {}) }),
     token,
-    origins: defaultOriginPolicy(address.host, address.port, cfg.allowedHosts, cfg.allowedOrigins),
+    ...(oauth ? { oauth } : {}),
+    origins: originPolicy(address.host, address.port),
     rateLimit: { perMinute: cfg.rateLimit.perMinute, burst: cfg.rateLimit.burst },
     refusedRateLimit: { perMinute: cfg.rateLimit.refusedPerMinute, burst: cfg.rateLimit.refusedBurst },
     maxBodyBytes: cfg.maxBodyBytes,
@@ -87,7 +94,7 @@ export async function serveHttp(deps: ServerDeps, flags: HttpFlags, env: NodeJS.
     throw new ConfigError(`ldm-mcp-server --http: ${boundRefusal}`);
   }
   // The real port (a socket from systemd, or port 0) decides which Host headers are ours.
-  http.setOriginPolicy(defaultOriginPolicy(fd !== null ? bound.address : address.host, bound.port, cfg.allowedHosts, cfg.allowedOrigins));
+  http.setOriginPolicy(originPolicy(fd !== null ? bound.address : address.host, bound.port));
   await heartbeat.start();
   const notify = systemdNotify(env);
   await notify('READY=1');
@@ -95,7 +102,7 @@ export async function serveHttp(deps: ServerDeps, flags: HttpFlags, env: NodeJS.
   const stopWatchdog = interval ? startWatchdog(interval, notify, () => http.server.listening) : () => {};
   deps.logger.info(`ldm-mcp-server ${deps.version} serving MCP on http://${bound.address}:${bound.port}/mcp`, {
     socketActivated: fd !== null,
-    auth: token ? 'bearer' : 'NONE (test mode)',
+    auth: token ? (oauth ? `bearer + OAuth for ${cfg.publicUrl}/mcp` : 'bearer') : 'NONE (test mode)',
     watchdogMs: interval ?? 0,
     resumableSessions: resumable,
   });

@@ -16,6 +16,7 @@ import {
   type WhyOutOfBand,
 } from './confirm-text';
 import { keepAlive } from './progress-keepalive';
+import { oauthFileOf } from '../http/auth/oauth-path';
 
 export type GateResult<D> = { allowed: true; decision: D; audit: AuditFacts } | { allowed: false; decision: D | null; message: string; audit: AuditFacts };
 
@@ -78,7 +79,7 @@ export class PolicyGate {
 
   /** The suite's context for every decision, with its secrets: the token file is never read. */
   private context() {
-    return policyContextOf({ ...this.deps, secretFiles: [this.deps.config.http.tokenFile, ...notifySecretFiles(this.deps.config)] });
+    return policyContextOf({ ...this.deps, secretFiles: [this.deps.config.http.tokenFile, oauthFileOf(this.deps.paths.stateDir, this.deps.config.http.oauth.file), ...notifySecretFiles(this.deps.config)] });
   }
 
   /**
