@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readSecretFile } from './secret-file';
 import { sendSmtp, type SmtpOptions } from './smtp-client';
 import { channelNameOf, type ChannelConfig, type NotifyConfig } from './notify-config';
@@ -109,19 +108,17 @@ async function expectOk(what: string, response: Promise<Response>): Promise<void
   if (!res.ok) throw new Error(`${what}: HTTP ${res.status}${text ? ` (${text})` : ''}`);
 }
 
-/** The real sendmail: argv without a shell, the message on stdin, killed when `signal` aborts. */
-export function runSendmail(argv: string[], input: string, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'ignore', 'pipe'], signal });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      if (stderr.length < 1000) stderr += d;
-    });
-    child.on('error', (err) => reject(new Error(`${argv[0]}: ${(err as NodeJS.ErrnoException).code === 'ABORT_ERR' ? 'timed out' : ((err as NodeJS.ErrnoException).code ?? err.message)}`, { cause: err })));
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${argv[0]} exited ${code}: ${stderr.trim().split('\n')[0] ?? ''}`))));
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input);
-  });
+/**
+ * The real sendmail: argv without a shell, the message on stdin, stopped when `signal` aborts
+ * (TERM, then KILL if it lingers). execa does the process handling here: it is loaded only when a
+ * message goes out through sendmail, far from any start-up path.
+ */
+export async function runSendmail(argv: string[], input: string, signal: AbortSignal): Promise<void> {
+  const { execa } = await import('execa');
+  const r = await execa(argv[0]!, argv.slice(1), { input, cancelSignal: signal, forceKillAfterDelay: 2000, stdout: 'ignore', maxBuffer: 1000, reject: false, stripFinalNewline: true });
+  if (r.isCanceled) throw new Error(`${argv[0]}: timed out`, { cause: r.cause });
+  if (r.failed && r.exitCode === undefined) throw new Error(`${argv[0]}: ${(r.cause as NodeJS.ErrnoException | undefined)?.code ?? r.shortMessage}`, { cause: r.cause });
+  if (r.exitCode !== 0) throw new Error(`${argv[0]} exited ${r.exitCode ?? r.signal}: ${String(r.stderr ?? '').trim().split('\n')[0] ?? ''}`);
 }
 
 /** The real dependencies. */

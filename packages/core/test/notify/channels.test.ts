@@ -8,6 +8,7 @@ import {
   boundEvent,
   defaultSendDeps,
   deliver,
+  runSendmail,
   dotStuff,
   enqueue,
   notifyStateOf,
@@ -159,6 +160,21 @@ describe('channels against real local receivers', () => {
     await ch!.send(EVENT, AbortSignal.timeout(5000));
     expect((await readFile(join(dir, 'args'), 'utf8')).trim()).toBe('-oi -f vm@example.com -- me@example.com');
     expect(await readFile(join(dir, 'mail'), 'utf8')).toContain('Subject: [CRITICAL] test-host');
+  });
+
+  test('sendmail that fails, hangs or is missing: each a one-line reason, and a hung one is stopped', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ldm-sendmail-'));
+    const failing = join(dir, 'failing');
+    await writeFile(failing, '#!/bin/sh\ncat >/dev/null\necho "sendmail: recipient rejected" >&2\nexit 75\n', { mode: 0o755 });
+    await expect(runSendmail([failing, '-oi'], 'x', AbortSignal.timeout(5000))).rejects.toThrow(`${failing} exited 75: sendmail: recipient rejected`);
+    const hanging = join(dir, 'hanging');
+    await writeFile(hanging, `#!/bin/sh\necho $$ > ${dir}/pid\nexec sleep 60\n`, { mode: 0o755 });
+    const t0 = Date.now();
+    await expect(runSendmail([hanging], 'x', AbortSignal.timeout(300))).rejects.toThrow(`${hanging}: timed out`);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    const pid = Number(await readFile(join(dir, 'pid'), 'utf8'));
+    expect(() => process.kill(pid, 0)).toThrow();
+    await expect(runSendmail([join(dir, 'absent')], 'x', AbortSignal.timeout(5000))).rejects.toThrow(/absent: ENOENT/);
   });
 
   test('a channel that never answers costs at most the budget; its message stays queued with the reason', async () => {
