@@ -11,7 +11,7 @@ import { checkOriginAndHost, type OriginPolicy } from './origin-guard';
 import { RateLimiter, type RateLimit } from './rate-limiter';
 import { HttpError, readJsonBody } from './read-body';
 import { hashSessionId, keepRecords, type SessionBook, type SessionRecord } from './session-book';
-import { resumeClient, resumeTransport } from './revive-session';
+import { resumeClient, resumeTransport } from '../sdk/sdk-internals';
 import { BoundedEventStore } from './bounded-event-store';
 
 /** One session's MCP server, and what ends the session's own work (its jobs) when it closes. */

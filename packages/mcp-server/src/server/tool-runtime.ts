@@ -22,11 +22,11 @@ import { toCallToolResult } from './tool-result';
 import type { SessionLog } from './session-log';
 import { keepAlive } from '../policy/progress-keepalive';
 import { flatFormValidator } from '../policy/elicitation-validator';
+import { captureRequestHandlers } from '../sdk/sdk-internals';
 
 // Loaded on the first tools/call (or tools/list without a build-time list): everything a tool
 // needs to run, so a session that only connects and lists never builds 42 zod schemas.
 
-type RequestHandler = (request: never, extra: never) => Promise<unknown> | unknown;
 /** The facts of a tools/call request the SDK hands its handler: its id, stream, session and progress token. */
 export type CallExtra = Pick<RequestHandlerExtra<ServerRequest, ServerNotification>, 'signal' | 'requestId' | 'sessionId' | '_meta' | 'sendNotification'>;
 
@@ -37,17 +37,9 @@ export type CallExtra = Pick<RequestHandlerExtra<ServerRequest, ServerNotificati
  */
 function toolHandlersOf(register: (holder: McpServer) => void): { list: () => Promise<ListToolsResult>; call: (request: CallToolRequest, extra: CallExtra) => Promise<CallToolResult> } {
   const holder = new McpServer({ name: 'ldm-mcp-server-tools', version: '0' }, { jsonSchemaValidator: flatFormValidator });
-  const captured = new Map<unknown, RequestHandler>();
-  const inner = holder.server;
-  const setRequestHandler = inner.setRequestHandler.bind(inner);
-  inner.setRequestHandler = ((schema: unknown, handler: RequestHandler) => {
-    captured.set(schema, handler);
-    return setRequestHandler(schema as never, handler as never);
-  }) as typeof inner.setRequestHandler;
-  register(holder);
-  const list = captured.get(ListToolsRequestSchema);
-  const call = captured.get(CallToolRequestSchema);
-  if (!list || !call) throw new Error('the MCP SDK did not install its tools/list and tools/call handlers (SDK version change?)');
+  const captured = captureRequestHandlers(holder.server, () => register(holder), [ListToolsRequestSchema, CallToolRequestSchema]);
+  const list = captured.get(ListToolsRequestSchema)!;
+  const call = captured.get(CallToolRequestSchema)!;
   return {
     list: async () => (await list({ method: 'tools/list', params: {} } as never, {} as never)) as ListToolsResult,
     call: async (request, extra) => (await call(request as never, extra as never)) as CallToolResult,
