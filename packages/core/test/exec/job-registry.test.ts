@@ -10,13 +10,22 @@ import { leakedFragments, linesWithSecrets, plainText, secretOffsets } from '../
 let reg: JobRegistry;
 afterEach(() => reg?.disposeAll());
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Polls `cond` every 10 ms; fails the test with `what` if it does not hold within 10 s. */
+async function until(what: string, cond: () => boolean): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await wait(10);
+  }
+}
+const ended = (id: string) => () => reg.status(id).state !== 'running';
 
 /** A finished job that wrote `text` to stdout and to stderr. */
 async function finishedJobWriting(text: string): Promise<string> {
   const file = join(mkdtempSync(join(tmpdir(), 'ldm-job-')), 'text');
   writeFileSync(file, text);
   const job = reg.start('cat', { argv: ['bash', '-c', 'cat "$0"; cat "$0" >&2', file] });
-  while (reg.status(job.id).state === 'running') await wait(20);
+  await until('the job to end', ended(job.id));
   return job.id;
 }
 
@@ -37,7 +46,7 @@ describe('JobRegistry', () => {
     reg = new JobRegistry({ maxJobs: 2, bufferBytes: 1024 });
     const job = reg.start('printf', { argv: ['bash', '-c', 'printf "abc\\n"; sleep 0.2; printf "def\\n"'] });
     expect(job).toMatchObject({ id: 'job-1', state: 'running' });
-    await wait(500);
+    await until('the job to end', ended(job.id));
     const all = reg.output(job.id);
     expect(all).toMatchObject({ state: 'exited', stdout: 'abc\ndef\n', next: { stdout: 8, stderr: 0 } });
     expect(reg.output(job.id, { stdout: 4 }).stdout).toBe('def\n');
@@ -47,7 +56,7 @@ describe('JobRegistry', () => {
   test('bounded buffers report skipped bytes', async () => {
     reg = new JobRegistry({ maxJobs: 2, bufferBytes: 12 }); // holds '7\n98\n99\n100\n': from inside the line 97
     const job = reg.start('seq', { argv: ['bash', '-c', 'seq 1 100'] });
-    await wait(300);
+    await until('seq to end', ended(job.id));
     const out = reg.output(job.id, { stdout: 0 });
     expect(out.skipped.stdout).toBeGreaterThan(0);
     expect(out.stdout.endsWith('100\n')).toBe(true);
@@ -69,10 +78,10 @@ describe('JobRegistry', () => {
   test('a running job is shown up to its last line break; the line it is still writing comes with a later page', async () => {
     reg = new JobRegistry({ maxJobs: 2, bufferBytes: 1024 });
     const job = reg.start('printf', { argv: ['bash', '-c', 'printf "done\\nhalf of a li"; sleep 0.5; printf "ne\\n"'] });
-    await wait(250);
+    await until('the first printf', () => reg.status(job.id).stdoutBytes >= 16);
     const early = reg.output(job.id);
     expect(early).toMatchObject({ state: 'running', stdout: 'done\n', next: { stdout: 5 } });
-    while (reg.status(job.id).state === 'running') await wait(20);
+    await until('the job to end', ended(job.id));
     expect(reg.output(job.id, early.next).stdout).toBe('half of a line\n');
   });
 
@@ -129,7 +138,7 @@ describe('JobRegistry', () => {
     reg = new JobRegistry({ maxJobs: 2, bufferBytes: 1024 });
     const a = reg.start('true', { argv: ['true'] });
     reg.start('sleep', { argv: ['sleep', '30'] });
-    await wait(200);
+    await until('true to end', ended(a.id));
     const c = reg.start('sleep', { argv: ['sleep', '30'] });
     expect(reg.list().map((j) => j.id)).toEqual(['job-2', c.id]);
     expect(() => reg.status(a.id)).toThrow(/no job with id "job-1"/);
@@ -140,7 +149,7 @@ describe('JobRegistry', () => {
     reg = new JobRegistry({ maxJobs: 2, bufferBytes: 1024 });
     const job = reg.start('sleep', { argv: ['bash', '-c', 'sleep 30; sleep 30'] });
     reg.kill(job.id);
-    await wait(300);
+    await until('the kill to land', ended(job.id));
     expect(reg.status(job.id)).toMatchObject({ state: 'killed', signal: 'SIGTERM' });
   });
 });
