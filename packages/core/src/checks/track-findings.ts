@@ -1,6 +1,6 @@
 import type { IncidentEngine, RecordOutcome } from '../learn/incident-engine';
 import type { Alert, IncidentSource, StateDoc } from '../state/schemas';
-import type { TrackedFinding } from './check-state';
+import type { TrackedFinding } from '../state/check-state';
 import type { Finding } from './types';
 
 export interface FindingInput {

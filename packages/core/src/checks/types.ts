@@ -1,10 +1,11 @@
 import type { Config } from '../config/schema';
+import { CHECK_STATUSES, type CheckStatus } from '../state/check-state';
+
+export { CHECK_STATUSES, type CheckStatus };
 import type { ProcSource } from '../probe/proc-root';
 import type { StatfsLike } from '../probe/disk';
 import type { PatternCheck, StateDoc, Severity } from '../state/schemas';
 
-export const CHECK_STATUSES = ['ok', 'warn', 'crit', 'skipped', 'failed'] as const;
-export type CheckStatus = (typeof CHECK_STATUSES)[number];
 export type OverallStatus = 'ok' | 'warn' | 'crit';
 
 export interface CommandResult {

@@ -6,7 +6,8 @@ import { maskVariables } from './fingerprint/mask-tokens';
 import { syslogMessage } from './fingerprint/syslog-header';
 import type { MatchQuery, QueryLine } from './known-fix';
 import { isOutcomeLine } from './line-role';
-import { capTemplate, MAX_TEMPLATE_CHARS, templateId } from './template-text';
+import { templateId } from './template-text';
+import { capTemplate, MAX_TEMPLATE_CHARS } from '../text/cap-template';
 
 // The incident engine's one log parser, persisted in patterns.json next to the patterns it keys,
 // so that every process learns into the same state under the same lock.

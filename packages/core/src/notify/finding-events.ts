@@ -1,4 +1,4 @@
-import type { TrackedFinding } from '../checks/check-state';
+import type { TrackedFinding } from '../state/check-state';
 import { trackedKey } from '../checks/track-findings';
 import { boundEvent, type NotifyEvent } from './notify-event';
 

@@ -1,11 +1,10 @@
 import { HostFactsSchema } from '../probe/host-facts';
 import * as z from 'zod';
-import { HealthcheckStateSchema, LastBootSchema, RestartRecordSchema } from '../checks/check-state';
+import { HealthcheckStateSchema, LastBootSchema, RestartRecordSchema } from './check-state';
 import { IdleStateSchema } from '../idle/idle-state';
 import { FingerprinterStateSchema } from '../learn/fingerprint/fingerprinter-state';
-import { capTemplate } from '../learn/template-text';
+import { capTemplate } from '../text/cap-template';
 import { cutText } from '../text/cut-text';
-import { emptyDocument } from './document-files';
 import { AlertSchema, SEVERITIES } from './alert-schema';
 import { ApprovalsFieldSchema } from './approval-schema';
 
@@ -142,7 +141,7 @@ export const StateDocSchema = z.looseObject({
   mode: z.enum(['active', 'standby']).default('active'),
   sessions: z.array(HeartbeatSchema).default([]),
   alerts: z.array(AlertSchema).default([]),
-  /** Written by ldm-healthcheck: last run, results, open findings, check memory (checks/check-state.ts). */
+  /** Written by ldm-healthcheck: last run, results, open findings, check memory (state/check-state.ts). */
   healthcheck: HealthcheckStateSchema.optional(),
   /** Restart and auto-remediation history for healthcheck.restartCap. */
   restarts: z.array(RestartRecordSchema).default([]),
@@ -177,11 +176,11 @@ export type Alert = z.infer<typeof AlertSchema>;
 export type Severity = (typeof SEVERITIES)[number];
 export type IncidentSource = (typeof INCIDENT_SOURCES)[number];
 
-/** The three documents the programs share: their schemas and empty values (file names: document-files.ts). */
+/** The three documents the programs share: their schemas (file names and empty values: document-files.ts). */
 export const DOCUMENTS = {
-  state: { schema: StateDocSchema, empty: (): StateDoc => emptyDocument('state') },
-  incidents: { schema: IncidentsDocSchema, empty: (): IncidentsDoc => emptyDocument('incidents') },
-  patterns: { schema: PatternsDocSchema, empty: (): PatternsDoc => emptyDocument('patterns') },
+  state: { schema: StateDocSchema },
+  incidents: { schema: IncidentsDocSchema },
+  patterns: { schema: PatternsDocSchema },
 } as const;
 
 export type DocumentName = keyof typeof DOCUMENTS;

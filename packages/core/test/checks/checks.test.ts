@@ -14,7 +14,7 @@ import {
   CHECKS,
   CHECK_IDS,
   CHECK_SETTINGS,
-  DOCUMENTS,
+  emptyDocument,
   parseOomKills,
   parseFailedUnits,
   splitCursor,
@@ -31,7 +31,7 @@ async function run(check: HealthCheck, fixture: ProcFixture, deps: Partial<Check
     checks: [check],
     deps: fakeDeps(root, deps),
     config: parseConfig(config, 'test'),
-    state: DOCUMENTS.state.empty(),
+    state: emptyDocument('state'),
     memory,
   });
   return { ...reports[0]!, memory: after };

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { DOCUMENTS, entryLine, flagGroups, groupLines, journalErrorsCheck, muteMatcher, parseConfig, parseJournalJson, runChecks, type CheckDeps, type JournalEntry } from '@ldm/core';
+import { emptyDocument, entryLine, flagGroups, groupLines, journalErrorsCheck, muteMatcher, parseConfig, parseJournalJson, runChecks, type CheckDeps, type JournalEntry } from '@ldm/core';
 import { fakeDeps, fakeRunCommand, ok, tmpDir, writeProc } from './proc-fixture';
 
 const T = Date.parse('2026-11-24T10:00:00Z');
@@ -22,7 +22,7 @@ async function run(stdout: string | ((argv: string[]) => string), config: unknow
   const root = await writeProc(await tmpDir(), {});
   const journal = fakeRunCommand({ journalctl: (argv) => ok(typeof stdout === 'string' ? stdout : stdout(argv)) }, calls);
   const deps: Partial<CheckDeps> = { runCommand: journal, systemdRunning: async () => true, now: () => new Date(T) };
-  const { reports, memory: after } = await runChecks({ checks: [journalErrorsCheck], deps: fakeDeps(root, deps), config: parseConfig(config, 'test'), state: DOCUMENTS.state.empty(), memory });
+  const { reports, memory: after } = await runChecks({ checks: [journalErrorsCheck], deps: fakeDeps(root, deps), config: parseConfig(config, 'test'), state: emptyDocument('state'), memory });
   return { ...reports[0]!, memory: after };
 }
 

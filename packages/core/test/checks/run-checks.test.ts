@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { DOCUMENTS, nagiosLine, overallStatus, parseConfig, runChecks, STATUS_EXIT, type CheckReport, type HealthCheck } from '@ldm/core';
+import { emptyDocument, nagiosLine, overallStatus, parseConfig, runChecks, STATUS_EXIT, type CheckReport, type HealthCheck } from '@ldm/core';
 import { fakeDeps } from './proc-fixture';
 
 const fixed = (id: string, status: 'ok' | 'warn' | 'crit', metrics: Record<string, number> = {}): HealthCheck => ({
@@ -27,7 +27,7 @@ describe('runChecks', () => {
       checks: [throwing, slow, fixed('fine', 'ok')],
       deps: fakeDeps('/nonexistent'),
       config: parseConfig({ healthcheck: { checkTimeoutMs: 200 } }, 't'),
-      state: DOCUMENTS.state.empty(),
+      state: emptyDocument('state'),
       memory: {},
     });
     expect(reports.map((r) => [r.id, r.status])).toEqual([['boom', 'failed'], ['slow', 'failed'], ['fine', 'ok']]);
@@ -39,7 +39,7 @@ describe('runChecks', () => {
   // Config only takes the registry's ids, so the stand-ins borrow two of them.
   test('a disabled check is skipped; a default-off check runs when enabled in config', async () => {
     const off: HealthCheck = { ...fixed('ollama', 'warn'), defaultEnabled: false };
-    const base = { deps: fakeDeps('/x'), state: DOCUMENTS.state.empty(), memory: {} };
+    const base = { deps: fakeDeps('/x'), state: emptyDocument('state'), memory: {} };
     const r1 = await runChecks({ ...base, checks: [off, fixed('disk', 'ok')], config: parseConfig({ healthcheck: { checks: { disk: { enabled: false } } } }, 't') });
     expect(r1.reports.map((r) => r.status)).toEqual(['skipped', 'skipped']);
     const r2 = await runChecks({ ...base, checks: [off], config: parseConfig({ healthcheck: { checks: { ollama: { enabled: true } } } }, 't') });

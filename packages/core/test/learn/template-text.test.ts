@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { MAX_TEMPLATE_CHARS } from '../../src/learn/template-text';
+import { MAX_TEMPLATE_CHARS } from '../../src/text/cap-template';
 import { statelessFingerprint } from '../../src/learn/pattern-fingerprinter';
 import { PatternSchema, PatternCheckSchema } from '../../src/state/schemas';
 

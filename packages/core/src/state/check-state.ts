@@ -1,5 +1,7 @@
 import * as z from 'zod';
-import { CHECK_STATUSES } from './types';
+
+export const CHECK_STATUSES = ['ok', 'warn', 'crit', 'skipped', 'failed'] as const;
+export type CheckStatus = (typeof CHECK_STATUSES)[number];
 
 // Fields of state.json owned by ldm-healthcheck and ldm-boot-check. Loose, like every document:
 // a newer binary's additions survive an older one's rewrite.
