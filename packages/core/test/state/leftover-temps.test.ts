@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DocumentStore, MAX_SWEPT, createHolderProbe, createLockFs, formatHolderRecord, removeLeftoverTemps, writerTag, type Holder } from '@ldm/core';
+import { DocumentStore, keepBriefingDigests, MAX_SWEPT, createHolderProbe, createLockFs, formatHolderRecord, removeLeftoverTemps, writerTag, type Holder } from '@ldm/core';
 import { spawnWorker } from '../support/spawn-worker';
 
 const tmp = () => mkdtemp(join(tmpdir(), 'ldm-temps-'));
@@ -84,8 +84,8 @@ describe('files left by killed writers', () => {
       worker.child.kill('SIGKILL');
       await worker.exited;
       leftBehind += (await readdir(dir)).filter((f) => f.endsWith('.tmp')).length > 0 ? 1 : 0;
-      // Writes both files, so a lock the kill left on either is taken over too.
-      await new DocumentStore({ stateDir: dir, limits: { incidents: { maxBytes, hardMaxBytes: 2 * maxBytes } } }).appendIncident({ source: 'mcp', severity: 'info', summary: `after kill ${k}` });
+      // Writes both files (the digests hook, as in the programs and the worker), so a lock the kill left on either is taken over too.
+      await new DocumentStore({ stateDir: dir, limits: { incidents: { maxBytes, hardMaxBytes: 2 * maxBytes } }, onWritten: keepBriefingDigests }).appendIncident({ source: 'mcp', severity: 'info', summary: `after kill ${k}` });
       expect((await readdir(dir)).filter((f) => f.endsWith('.tmp') || f.includes('.lock'))).toEqual([]);
     }
     // The test means something only if some kills did leave a temp file.
