@@ -72,6 +72,12 @@ const journal = await run({ command: 'journalctl -n 3 --no-pager -q' });
 if (!journal.stdout.trim()) fail('the journal is not readable from the sandbox', journal);
 ok('everyday reads work unasked: systemctl status/list-units/list-timers/show, journalctl (-u, -p err), ps, df, free');
 
+// Commands share a uid and a unit with the helper: none may ptrace another (not even its own child,
+// which the kernel alone would allow), so none can read or steer the helper or a neighbour.
+const traced = await run({ command: unseen('sleep 30 & python3 -c "import ctypes,sys; libc=ctypes.CDLL(None,use_errno=True); r=libc.ptrace(16,int(sys.argv[1]),0,0); print(r, ctypes.get_errno())" $!; kill $!') });
+if (traced.stdout.trim() !== '-1 1') fail('ptrace attach from the sandbox was not refused with EPERM', traced);
+ok('ptrace from the sandbox is refused (EPERM), even of a command\'s own child');
+
 // A secret made after the sandbox started is hidden from the next command (the plan is made per command).
 sh('mkdir -p /home/ldm-later/.ssh && echo LDM-LATER-KEY > /home/ldm-later/.ssh/id_probe && chmod 644 /home/ldm-later/.ssh/id_probe && chmod 755 /home/ldm-later /home/ldm-later/.ssh');
 const later = await run({ command: unseen('d=.ss; cat /home/ldm-later/${d}h/id_probe') });

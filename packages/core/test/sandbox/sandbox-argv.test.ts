@@ -96,7 +96,7 @@ describe('systemd-run command line', () => {
     expect(argv).not.toContain('--quiet');
     for (const p of [
       'User=nobody', 'CapabilityBoundingSet=', 'AmbientCapabilities=', 'NoNewPrivileges=yes', 'ProtectSystem=strict', 'ProtectHome=read-only',
-      'PrivateTmp=yes', 'RestrictNamespaces=yes', 'RestrictSUIDSGID=yes', 'ProtectKernelTunables=yes', 'ProtectControlGroups=yes',
+      'PrivateTmp=yes', 'RestrictNamespaces=yes', 'RestrictSUIDSGID=yes', 'ProtectKernelTunables=yes', 'ProtectControlGroups=yes', 'SystemCallFilter=~@debug', 'SystemCallErrorNumber=EPERM',
       'MemoryMax=512M', 'MemorySwapMax=0', 'TasksMax=256', 'RuntimeMaxSec=86400', 'SupplementaryGroups=adm systemd-journal',
       'InaccessiblePaths=-/etc/shadow', 'InaccessiblePaths=-/root', 'InaccessiblePaths=-/home/bob/.ssh', 'ReadWritePaths=-/srv/scratch',
       'WorkingDirectory=/var/log',
