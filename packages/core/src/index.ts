@@ -1,6 +1,7 @@
 export * from './version';
 export * from './exit-codes';
 export * from './paths/resolve-paths';
+export * from './paths/tail-file';
 export * from './config/schema';
 export * from './config/load-config';
 export * from './config/unknown-key';

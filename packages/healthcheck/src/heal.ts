@@ -1,5 +1,4 @@
 import {
-  failureText,
   subjectOf,
   visibleText,
   type CustomCheck,
@@ -13,6 +12,7 @@ import {
   type RestartRecord,
 } from '@ldm/core';
 import { recordAction } from './action-record';
+import { runSteps } from './run-steps';
 import { blockedNote } from './remediation';
 import { mayRestart, stampOf, type BootClock, type RestartCap } from './restart-cap';
 
@@ -78,18 +78,7 @@ export async function heal(input: HealInput): Promise<HealResult> {
   if (!mayRestart(input.restarts, plan.target, input.now(), input.cap, input.boot)) {
     return { ran: false, note: `${advice}; not run: ${plan.target} reached the cap of ${input.cap.max} automatic actions in ${input.cap.windowMin} min` };
   }
-  let ranOk = true;
-  const output: string[] = [];
-  for (const step of gate.steps) {
-    const res = await input.runHost(step.argv!, { timeoutMs: ACTION_TIMEOUT_MS, maxOutputBytes: ACTION_OUTPUT_BYTES });
-    if (res.exitCode === 0) {
-      output.push(`${step.command}: exit 0`);
-      continue;
-    }
-    output.push(visibleText(failureText(step.command, res, 1), 500));
-    ranOk = false;
-    break;
-  }
+  const { ranOk, output } = await runSteps(gate.steps, input.runHost, { timeoutMs: ACTION_TIMEOUT_MS, maxOutputBytes: ACTION_OUTPUT_BYTES });
   const worked = ranOk && (await input.recheck().catch(() => false));
   const shown = visibleText(plan.commands.join(' && '));
   const kind = input.check.action && 'restart' in input.check.action ? 'restart' : 'remediation';

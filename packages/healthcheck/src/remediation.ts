@@ -1,6 +1,5 @@
 import {
   decideAutoRemediation,
-  failureText,
   type Config,
   type DocumentStore,
   type FixStep,
@@ -13,6 +12,7 @@ import {
   visibleText,
 } from '@ldm/core';
 import { recordAction } from './action-record';
+import { runSteps } from './run-steps';
 import { mayRestart, stampOf, type BootClock, type RestartCap } from './restart-cap';
 
 export interface RemediationInput {
@@ -99,18 +99,7 @@ export async function remediate(input: RemediationInput): Promise<RemediationRes
   if (!mayRestart(input.restarts, target, input.now(), cap, input.boot)) {
     return { ran: false, note: `${advice}; not applied: ${target} reached the cap of ${cap.max} automatic actions in ${cap.windowMin} min` };
   }
-  let ranOk = true;
-  const output: string[] = [];
-  for (const step of gate.steps) {
-    const res = await input.runHost(step.argv!, { timeoutMs: FIX_TIMEOUT_MS, maxOutputBytes: FIX_OUTPUT_BYTES });
-    if (res.exitCode === 0) {
-      output.push(`${step.command}: exit 0`);
-      continue;
-    }
-    output.push(visibleText(failureText(step.command, res, 1), 500));
-    ranOk = false;
-    break;
-  }
+  const { ranOk, output } = await runSteps(gate.steps, input.runHost, { timeoutMs: FIX_TIMEOUT_MS, maxOutputBytes: FIX_OUTPUT_BYTES });
   const worked = ranOk && (await input.recheck().catch(() => false));
   const shown = visibleText(commands.join(' && '));
   input.restarts.push({ ...stampOf(input.now(), input.boot), kind: 'remediation', target, reason: `pattern ${pattern.id}: ${shown}`, ok: worked });

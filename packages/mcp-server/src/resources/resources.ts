@@ -1,28 +1,10 @@
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { tailFile } from '@ldm/core';
 import type { ServerDeps } from '../server/deps';
 
 const ERROR_LOG_TAIL_BYTES = 64 * 1024;
 
-/** The last `bytes` of a file, starting at a line boundary; '' when it does not exist. */
-export async function tailFile(path: string, bytes: number): Promise<string> {
-  const fh = await open(path, 'r').catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return null;
-    throw err;
-  });
-  if (!fh) return '';
-  try {
-    const { size } = await fh.stat();
-    const start = Math.max(0, size - bytes);
-    const buf = Buffer.alloc(size - start);
-    await fh.read(buf, 0, buf.length, start);
-    const text = buf.toString('utf8');
-    return start > 0 ? text.slice(text.indexOf('\n') + 1) : text;
-  } finally {
-    await fh.close();
-  }
-}
 
 /**
  * What ldm://state shows: the document without the briefing digests, which repeat ldm://incidents
