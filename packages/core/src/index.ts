@@ -57,6 +57,7 @@ export * from './learn/migrate-patterns';
 export * from './learn/rank-patterns';
 export * from './learn/known-fix';
 export * from './learn/incident-engine';
+export * from './learn/apply-record';
 export * from './learn/pattern-fingerprinter';
 export * from './learn/auto-remediation';
 export * from './learn/fix-gate';

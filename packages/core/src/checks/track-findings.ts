@@ -1,4 +1,5 @@
-import type { IncidentEngine, RecordOutcome } from '../learn/incident-engine';
+import type { IncidentEngine } from '../learn/incident-engine';
+import type { RecordOutcome } from '../learn/apply-record';
 import type { Alert, IncidentSource, StateDoc } from '../state/schemas';
 import type { TrackedFinding } from '../state/check-state';
 import type { Finding } from './types';
