@@ -295,7 +295,9 @@ if XO 'test -e /etc/systemd/system/ldm-mcp-http.service'; then
          if (res.status !== 200 || !text.includes(\"ldm-mcp-server\")) throw new Error(\"with the token: HTTP \" + res.status + \" \" + text.slice(0, 200));
          console.log(\"initialize over the socket-activated service: HTTP 200\");
        })().catch((e) => { console.error(e.message); process.exit(1); });"
-     systemctl is-active --quiet ldm-mcp-http.service' || fail "the socket did not bring ldm-mcp-http.service back"
+     # It answers before systemd has READY=1 from it: wait (10 s at most) for active, not activating.
+    for _ in $(seq 50); do systemctl is-active --quiet ldm-mcp-http.service && break; sleep 0.2; done
+    systemctl is-active --quiet ldm-mcp-http.service' || fail "the socket did not bring ldm-mcp-http.service back"
   ok "after a stop, the next connection started ldm-mcp-http.service again (socket activation) and 401/200 hold"
   # The watchdog: with WatchdogSec=3s (test drop-in) the server must ping through systemd-notify
   # (NotifyAccess=all) every 1.5 s, or systemd kills it after 3 s. Eight seconds on, same process.
