@@ -67,11 +67,12 @@ describe('diffSnapshots: what changed on the host', () => {
     // The store's own files beside a document: the key of the text it validated, a spooled record.
     b.files.set('/var/lib/linux-devops-mcp/.state.json.checked', 'f 600 0:0 m1');
     b.files.set('/var/lib/linux-devops-mcp/incidents.json.append.1765100000000-ab12', 'f 600 0:0 m1');
+    b.files.set('/var/lib/linux-devops-mcp/http-sessions.json', 'f 600 0:0 m1');
     expect(snap.diffSnapshots(base(), b, rules)).toEqual([]);
   });
 
   test('anything else in the state dir is a finding, however close its name', () => {
-    for (const f of ['.state.json.checked.evil', 'ldm-canary.json', 'state.json.checked', 'approve-me.json']) {
+    for (const f of ['.state.json.checked.evil', 'ldm-canary.json', 'state.json.checked', 'approve-me.json', 'http-sessions.json.evil', 'oauth.json']) {
       const b = base();
       b.files.set(`/var/lib/linux-devops-mcp/${f}`, 'f 600 0:0 m1');
       expect(snap.diffSnapshots(base(), b, rules).length).toBeGreaterThan(0);

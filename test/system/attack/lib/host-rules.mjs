@@ -33,9 +33,10 @@ export const ignorePath = (p) => PRUNE.some((re) => re.test(p));
 // what appears inside them is still judged entry by entry.
 const CHURNING_DIRS = new Set(['/tmp', '/var/tmp', '/dev/shm', '/run/systemd/transient', STATE_DIR, LOG_DIR]);
 // The documents, their locks and temp files, the key of the text a writer last validated
-// (.<file>.checked) and the records spooled for the next writer (<file>.append.*): only the suite's
-// programs write them, and the sandbox cannot reach the state dir at all.
-const SUITE_STATE = /^(state|incidents|patterns)\.json(\.lock)?$|^\.?(state|incidents|patterns)\.json\.[A-Za-z0-9.-]*tmp[A-Za-z0-9.-]*$|^\.(state|incidents|patterns)\.json\.checked$|^(state|incidents|patterns)\.json\.append\.[A-Za-z0-9.-]+$/;
+// (.<file>.checked), the records spooled for the next writer (<file>.append.*), and the HTTP
+// server's session book (http-sessions.json, rewritten as sessions open and close): only the
+// suite's programs write them, and the sandbox cannot reach the state dir at all.
+const SUITE_STATE = /^(state|incidents|patterns)\.json(\.lock)?$|^http-sessions\.json(\.tmp)?$|^\.?(state|incidents|patterns)\.json\.[A-Za-z0-9.-]*tmp[A-Za-z0-9.-]*$|^\.(state|incidents|patterns)\.json\.checked$|^(state|incidents|patterns)\.json\.append\.[A-Za-z0-9.-]+$/;
 // Logs, their rotated copies and the lock a rotation takes.
 const SUITE_LOG = /\.(log|jsonl)(\.\d+)?$|\.log\.rotate\.lock$/;
 const inside = (p, dir) => p.startsWith(`${dir}/`);
