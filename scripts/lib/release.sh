@@ -113,7 +113,8 @@ stage_release() {
     install -m 0644 "$dist"/chunks/*.mjs "$STAGE/chunks/"
   fi
   install -m 0755 "$root"/scripts/*_mcp.sh "$root"/scripts/healthcheck_all.sh "$root"/scripts/ollama_check.sh "$STAGE/scripts/"
-  install -m 0644 "$root"/scripts/lib/common.sh "$root"/scripts/lib/release.sh "$STAGE/scripts/lib/"
+  # Every library the installed scripts source (cleanup needs check-timers.sh, setup public-proxy.sh).
+  install -m 0644 "$root"/scripts/lib/*.sh "$STAGE/scripts/lib/"
   install -m 0644 "$root"/units/ldm-* "$STAGE/units/"
   if [[ -f $root/docs/operations.md ]]; then install -m 0644 "$root/docs/operations.md" "$STAGE/docs/"; fi
   version=$("$NODE_BIN" "$dist/ldm-healthcheck.mjs" --version | awk '{print $2}')
