@@ -1,6 +1,7 @@
 import { describe, test, expect, afterEach } from '@jest/globals';
 import { JobRegistry } from '../../src/exec/job-registry';
 import { startProcess } from '../../src/exec/start-process';
+import { processAlive as alive, until } from '../support/wait-until';
 
 let reg: JobRegistry;
 afterEach(() => reg?.disposeAll());
@@ -9,24 +10,6 @@ const A = { session: 'sess-a', principal: 'bearer:1' };
 const B = { session: 'sess-b', principal: 'bearer:2' };
 const A_LATER = { session: 'sess-a2', principal: 'bearer:1' };
 
-/** Whether a process exists, asked of the kernel. */
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** Resolves once `cond` holds; fails the test after `ms`. */
-async function until(cond: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const sleeper = (owner: typeof A, detached = false) => reg.start('sleep 30', { argv: ['sleep', '30'] }, startProcess, owner, detached);
 
@@ -48,7 +31,7 @@ describe('JobRegistry: jobs belong to the session that started them', () => {
     const mine = sleeper(A);
     const theirs = sleeper(B);
     expect(reg.endSession(A.session)).toBe(1);
-    await until(() => !alive(mine.pid!), 5000);
+    await until('the job to stop', () => !alive(mine.pid!), 5000);
     expect(alive(theirs.pid!)).toBe(true);
     expect(reg.runningCount).toBe(1);
   });
@@ -63,6 +46,6 @@ describe('JobRegistry: jobs belong to the session that started them', () => {
     expect(reg.list(B)).toEqual([]);
     expect(() => reg.kill(job.id, B)).toThrow(/no job with id/);
     reg.kill(job.id, A_LATER);
-    await until(() => !alive(job.pid!), 5000);
+    await until('the job to stop', () => !alive(job.pid!), 5000);
   });
 });

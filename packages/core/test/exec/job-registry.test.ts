@@ -4,20 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JobRegistry, JobLimitError } from '../../src/exec/job-registry';
 import { runProcess } from '../../src/exec/run-process';
+import { until } from '../support/wait-until';
 import { redactSecrets } from '../../src/redact/redact-secrets';
 import { leakedFragments, linesWithSecrets, plainText, secretOffsets } from '../redact/secret-fixture';
 
 let reg: JobRegistry;
 afterEach(() => reg?.disposeAll());
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** Polls `cond` every 10 ms; fails the test with `what` if it does not hold within 10 s. */
-async function until(what: string, cond: () => boolean): Promise<void> {
-  const end = Date.now() + 10_000;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await wait(10);
-  }
-}
 const ended = (id: string) => () => reg.status(id).state !== 'running';
 
 /** A finished job that wrote `text` to stdout and to stderr. */

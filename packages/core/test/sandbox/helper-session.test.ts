@@ -7,6 +7,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandCgroups, HELPER_SOURCE, HelperSession, persistentSandbox, runProcess, type CgroupFs, type SandboxPlan, type SessionDeps } from '@ldm/core';
+import { processAlive as alive, waitUntil } from '../support/wait-until';
 
 const root = mkdtempSync(join(tmpdir(), 'ldm-helper-'));
 const helpers: ChildProcess[] = [];
@@ -52,19 +53,6 @@ function session() {
   return { s: new HelperSession('k', child, sessionDeps(unitDir)), child, unitDir };
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-async function waitUntil(cond: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end && !cond()) await new Promise((r) => setTimeout(r, 50));
-  return cond();
-}
 
 describe('HelperSession with the real helper', () => {
   test('runs a command with its output, stdin and exit status; its pid is in its own cgroup before it execs', async () => {
