@@ -3,6 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { servingUrl } from '../support/bundle';
 
 // The independent MCP conformance suite (@modelcontextprotocol/conformance 0.1.16), every server
 // scenario including the pending ones (--suite all), run against the real bundle over Streamable
@@ -31,20 +32,7 @@ let dir: string;
 function serve(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; url: Promise<string>; exit: Promise<number | null> } {
   const child = spawn(process.execPath, [BIN, '--http', '--listen', '127.0.0.1:0', '--state-dir', join(dir, 'state'), '--config', join(dir, 'config.json'), ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
   const exit = new Promise<number | null>((r) => child.once('exit', r));
-  const started = new Promise<string>((resolve, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 20_000);
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-      err += chunk;
-      const m = /serving MCP on (http:\/\/\S+\/mcp)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    void exit.then(() => reject(new Error(`server exited: ${err}`)));
-  });
-  return { child, url: started, exit };
+  return { child, url: servingUrl(child), exit };
 }
 
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { bundleEnv } from '../support/bundle';
+import { bundleEnv, servingUrl } from '../support/bundle';
 
 // Both protocol eras: a client on the current SDK major (@modelcontextprotocol/client 2.x) against
 // the bundle, which is built on SDK 1.x and speaks up to 2025-11-25. A 2.x client that probes
@@ -29,18 +29,7 @@ async function httpServer(): Promise<URL> {
   await writeFile(join(dir, 'token'), `${TOKEN}\n`, { mode: 0o600 });
   await writeFile(join(dir, 'config.json'), JSON.stringify({ http: { tokenFile: join(dir, 'token') } }));
   child = spawn(process.execPath, [BIN, '--http', '--listen', '127.0.0.1:0', '--state-dir', join(dir, 'state'), '--config', join(dir, 'config.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`no start: ${err}`)), 20_000);
-    child!.stderr!.setEncoding('utf8').on('data', (c: string) => {
-      err += c;
-      const m = /serving MCP on (http:\/\/\S+\/mcp)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve(new URL(m[1]!));
-      }
-    });
-  });
+  return new URL(await servingUrl(child));
 }
 
 const http = (url: URL) => new StreamableHTTPClientTransport(url, { requestInit: { headers: { authorization: `Bearer ${TOKEN}` } } });

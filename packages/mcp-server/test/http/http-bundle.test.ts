@@ -7,6 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { mcpPing, StateDocSchema } from '@ldm/core';
 import { readFile } from 'node:fs/promises';
+import { servingUrl } from '../support/bundle';
 
 // The built bundle, as systemd runs it: `ldm-mcp-server --http` with a token file.
 const ROOT = new URL('../../../../', import.meta.url).pathname;
@@ -29,19 +30,8 @@ function startServer(dir: string, extra: string[] = []): Promise<string> {
   child = spawn(process.execPath, [BIN, '--http', '--listen', '127.0.0.1:0', '--state-dir', join(dir, 'state'), '--config', join(dir, 'config.json'), ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (c) => (out += c));
-  return new Promise((resolve, reject) => {
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`no start: ${err}`)), 20_000);
-    child!.stderr!.setEncoding('utf8').on('data', (c: string) => {
-      err += c;
-      const m = /serving MCP on (http:\/\/\S+\/mcp)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child!.on('exit', () => expect(out).toBe(''));
-  });
+  child.on('exit', () => expect(out).toBe(''));
+  return servingUrl(child);
 }
 
 describe('ldm-mcp-server --http (bundle)', () => {

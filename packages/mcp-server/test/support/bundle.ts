@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,4 +21,24 @@ export function bundleEnv(config: unknown = {}): BundleEnv {
   const configFile = join(dir, 'etc', 'config.json');
   writeFileSync(configFile, JSON.stringify(config));
   return { dir, stateDir, configFile, args: [SERVER_BUNDLE, '--state-dir', stateDir, '--config', configFile] };
+}
+
+/**
+ * The URL a spawned `--http` server announces on stderr ("serving MCP on http://…/mcp"); rejects
+ * with what it wrote when it exits first or says nothing of it within `ms`.
+ */
+export function servingUrl(child: ChildProcess, ms = 20_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start in ${ms} ms: ${err}`)), ms);
+    child.once('exit', () => (clearTimeout(timer), reject(new Error(`server exited: ${err}`))));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      err += chunk;
+      const m = /serving MCP on (http:\/\/\S+\/mcp)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+  });
 }
