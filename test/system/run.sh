@@ -13,23 +13,11 @@ REPO=$(cd "$HERE/../.." && pwd)
 [[ $(id -u) == 0 ]] || { echo "run.sh: the system test needs root (systemd-nspawn)" >&2; exit 77; }
 # shellcheck source=sandbox.sh
 . "$HERE/sandbox.sh"
+# shellcheck source=harness.sh
+. "$HERE/harness.sh"
 
 # One system test at a time on a machine: the containers share the host's network (port 8765).
-exec 8>/var/tmp/ldm-systest.run.lock
-flock -w 1800 8 || { echo "run.sh: another system test holds /var/tmp/ldm-systest.run.lock" >&2; exit 75; }
-T0=$(date +%s)
-STEP=0
-PENDING=()
-FIGURES=()
-say() { printf '%s\n' "$*" >&2; }
-step() { STEP=$((STEP + 1)); printf '\n[%3ss] STEP %d: %s\n' "$(($(date +%s) - T0))" "$STEP" "$*" >&2; }
-ok() { printf '  ok: %s\n' "$*" >&2; }
-pending() { printf '  PENDING: %s\n' "$*" >&2; PENDING+=("step $STEP: $*"); }
-fail() { printf '  FAIL (step %d): %s\n' "$STEP" "$*" >&2; exit 1; }
-indent() { sed 's/^/    | /' >&2; }
-# X CMD: runs CMD in the container; output indented. XO CMD: its stdout captured instead.
-X() { sbx_exec "$@" 2>&1 | indent; return "${PIPESTATUS[0]}"; }
-XO() { sbx_exec "$@"; }
+harness_begin run.sh
 
 WATCHDOG=''
 cleanup() {
