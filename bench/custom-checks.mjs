@@ -4,30 +4,19 @@
 // 2 unit, 2 process, 2 path. systemctl is a sh stand-in, as in bench/daemons.mjs.
 // usage: node build.mjs && node bench/custom-checks.mjs        goal: <= 60 MB, <= 400 ms with 20 checks
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { fakeSystemd } from './lib/fake-systemd.mjs';
 import { measureProcess, fmt } from './lib/measure.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 9);
 const dist = new URL('../dist/', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'ldm-bench-custom-'));
 
-const bin = join(dir, 'bin');
-const runtime = join(dir, 'run-systemd-system');
-mkdirSync(bin);
-mkdirSync(runtime);
-const fake = {
-  systemctl: 'case "$1" in list-units) ;; show) printf "LoadState=loaded\\nActiveState=active\\nSubState=running\\nResult=success\\nNRestarts=0\\n";; esac',
-  journalctl: 'echo "-- No entries --"',
-  timedatectl: 'printf "NTP=yes\\nNTPSynchronized=yes\\n"',
-};
-for (const [name, body] of Object.entries(fake)) {
-  writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
-  chmodSync(join(bin, name), 0o755);
-}
-const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, LDM_SYSTEMD_RUNTIME_DIR: runtime };
+const host = fakeSystemd(dir, 'case "$1" in list-units) ;; show) printf "LoadState=loaded\\nActiveState=active\\nSubState=running\\nResult=success\\nNRestarts=0\\n";; esac');
+const env = { ...process.env, PATH: host.path, LDM_SYSTEMD_RUNTIME_DIR: host.runtime };
 
 // The web server lives in its own process: spawnSync blocks this one's event loop while a run is measured.
 const server = spawn(process.execPath, ['-e', `

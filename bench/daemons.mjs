@@ -3,9 +3,10 @@
 // same run; and the child processes each one starts, counted with strace -f (execve).
 // usage: node build.mjs && node bench/daemons.mjs        goal: <= 60 MB, <= 400 ms, sample spawns 0
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fakeSystemd } from './lib/fake-systemd.mjs';
 import { measureProcess, fmt } from './lib/measure.mjs';
 import { writeLivedInState } from './lib/lived-in-state.mjs';
 
@@ -13,22 +14,8 @@ const runs = Number(process.env.BENCH_RUNS ?? 9);
 const dist = new URL('../dist/', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'ldm-bench-daemons-'));
 
-// A host that looks like a systemd host: sh scripts stand in for systemctl, journalctl and
-// timedatectl (each call still costs a fork+exec, as the real ones do), /proc is the real one.
-const bin = join(dir, 'bin');
-const runtime = join(dir, 'run-systemd-system');
-mkdirSync(bin);
-mkdirSync(runtime);
-const fake = {
-  systemctl: 'case "$1" in list-units) echo "nginx.service loaded failed failed nginx";; show) printf "LoadState=loaded\\nActiveState=active\\nSubState=running\\nResult=success\\n";; esac',
-  journalctl: 'echo "-- No entries --"',
-  timedatectl: 'printf "NTP=yes\\nNTPSynchronized=yes\\n"',
-};
-for (const [name, body] of Object.entries(fake)) {
-  writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
-  chmodSync(join(bin, name), 0o755);
-}
-const sandboxEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}`, LDM_SYSTEMD_RUNTIME_DIR: runtime };
+const host = fakeSystemd(dir, 'case "$1" in list-units) echo "nginx.service loaded failed failed nginx";; show) printf "LoadState=loaded\\nActiveState=active\\nSubState=running\\nResult=success\\n";; esac');
+const sandboxEnv = { ...process.env, PATH: host.path, LDM_SYSTEMD_RUNTIME_DIR: host.runtime };
 
 function stateDir(name, doc) {
   const d = join(dir, name);

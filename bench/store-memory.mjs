@@ -3,9 +3,10 @@
 // keeps it: bench/workers/seed-max-incidents.ts), against an empty host in the same run.
 // usage: node build.mjs && node bench/store-memory.mjs        goal: daemons <= 60 MB
 import { spawnSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fakeSystemd } from './lib/fake-systemd.mjs';
 import { measureProcess, median, fmt } from './lib/measure.mjs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -13,19 +14,9 @@ const dist = new URL('../dist/', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'ldm-bench-store-memory-'));
 
 // A failed unit, so each healthcheck run records an incident: it reads and rewrites both files.
-const bin = join(dir, 'bin');
-mkdirSync(bin);
-const fake = {
-  systemctl: 'case "$1" in list-units) echo "nginx.service loaded failed failed nginx";; show) printf "LoadState=loaded\\nActiveState=failed\\nSubState=failed\\nResult=exit-code\\n";; esac',
-  journalctl: 'echo "-- No entries --"',
-  timedatectl: 'printf "NTP=yes\\nNTPSynchronized=yes\\n"',
-};
-for (const [name, body] of Object.entries(fake)) {
-  writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
-  chmodSync(join(bin, name), 0o755);
-}
+const systemd = fakeSystemd(dir, 'case "$1" in list-units) echo "nginx.service loaded failed failed nginx";; show) printf "LoadState=loaded\\nActiveState=failed\\nSubState=failed\\nResult=exit-code\\n";; esac');
 // As the units run them (units/ldm-healthcheck.service): a 1 MB young generation.
-const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, NODE_OPTIONS: '--max-semi-space-size=1' };
+const env = { ...process.env, PATH: systemd.path, NODE_OPTIONS: '--max-semi-space-size=1' };
 
 function host(name, seeded) {
   const d = join(dir, name);
